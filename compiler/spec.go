@@ -1,0 +1,187 @@
+package compiler
+
+import (
+	"github.com/cilium/ebpf"
+
+	"sonde/lang/ast"
+	"sonde/types"
+)
+
+// Spec is the compiled form of a script: a deterministic blueprint the
+// runtime loads. It holds no file descriptors.
+type Spec struct {
+	Programs []*Program
+	Maps     []*ebpf.MapSpec // every map the programs reference, by Name
+	Plan     *Plan
+}
+
+// Program is one BPF program and the probe it attaches to.
+type Program struct {
+	Probe Probe
+	Spec  *ebpf.ProgramSpec
+}
+
+// Provider names, canonical (lower case, full) forms.
+const (
+	ProviderBegin         = "begin"
+	ProviderEnd           = "end"
+	ProviderTracepoint    = "tracepoint"
+	ProviderRawTracepoint = "rawtracepoint"
+	ProviderKprobe        = "kprobe"
+	ProviderKretprobe     = "kretprobe"
+	ProviderUprobe        = "uprobe"
+	ProviderUretprobe     = "uretprobe"
+	ProviderUSDT          = "usdt"
+	ProviderProfile       = "profile"
+	ProviderInterval      = "interval"
+	ProviderSoftware      = "software"
+	ProviderHardware      = "hardware"
+	ProviderFentry        = "fentry"
+	ProviderFexit         = "fexit"
+	ProviderIter          = "iter"
+)
+
+// Probe is one attachment, after wildcard expansion.
+type Probe struct {
+	Provider string // canonical provider, one of the Provider* constants
+	Name     string // the full expanded name, as the `probe` builtin prints it
+	ID       int    // index into Plan.Probes
+
+	// tracepoint: Group and Event ("syscalls", "sys_enter_read").
+	// rawtracepoint, fentry, fexit, kprobe, kretprobe: Event is the function
+	// or tracepoint name, Group the module ("" for vmlinux).
+	Group string
+	Event string
+
+	Offset uint64 // kprobe fn+off, uprobe offset/address
+
+	// uprobe, uretprobe, usdt: the resolved binary path, symbol and
+	// file offset; Pid restricts to one process (-p), 0 for all.
+	Binary string
+	Symbol string
+	Pid    int
+
+	// USDT: the semaphore's file offset (0 if none).
+	RefCtrOffset uint64
+
+	// profile, interval, software, hardware: perf event settings.
+	PerfType   uint32 // unix.PERF_TYPE_SOFTWARE / HARDWARE
+	PerfConfig uint64 // unix.PERF_COUNT_SW_CPU_CLOCK, ...
+	Period     uint64 // sample period (0 when Freq is set)
+	Freq       uint64 // sample frequency in Hz (profile:hz / interval:hz)
+	AllCPUs    bool   // profile and software/hardware events: one event per online CPU; interval: first CPU only
+}
+
+// Plan is what the runtime needs besides the programs: which maps the user
+// sees and how to print them, and what each event record means.
+type Plan struct {
+	Maps    []*MapInfo // user maps, sorted by name
+	Actions []*Action  // indexed by action id
+	Probes  []Probe    // every attachment, in declaration order; Probe.ID indexes it
+
+	RingBuf     string // name of the BPF ring buffer map carrying events
+	ErrorCounts string // name of the map counting failed map updates (key: MapInfo.Index, u32) per CPU
+	StackMaps   []string
+
+	// Elapsed, when set, is the name of a one-entry array map whose value
+	// (u64) the runtime sets to the boot-clock start time before attaching.
+	StartTimeMap string
+
+	MaxStrlen int
+	Config    Config
+}
+
+// Config holds the script's settings after the config block and the
+// BPFTRACE_* environment variables are applied.
+type Config struct {
+	MaxMapKeys       int
+	MaxStrlen        int
+	MaxCatBytes      int
+	MissingProbes    string // error, warn, ignore
+	PrintMapsOnExit  bool
+	StrTruncTrailer  string
+	StackMode        types.StackMode
+	PerfRingPages    int
+	CacheUserSymbols string
+}
+
+// AggKind is the kind of values a map holds.
+type AggKind int
+
+const (
+	AggNone  AggKind = iota // a plain value map
+	AggCount                // u64 per CPU, summed
+	AggSum                  // u64/s64 per CPU, summed
+	AggMin                  // per CPU {value s64|u64, set u64}: min of set values
+	AggMax                  // per CPU {value, set}: max of set values
+	AggAvg                  // per CPU {count u64, total s64|u64}
+	AggStats                // per CPU {count, total}
+	AggHist                 // key suffix u64 bucket (or array index); value u64 count per CPU
+	AggLhist                // as AggHist
+)
+
+var aggNames = [...]string{"", "count", "sum", "min", "max", "avg", "stats", "hist", "lhist"}
+
+func (k AggKind) String() string { return aggNames[k] }
+
+// MapInfo says how a user map is stored and printed.
+type MapInfo struct {
+	Name    string // as the user writes it: "@", "@bytes"
+	MapName string // the BPF map's name in Spec.Maps
+	Index   int    // position in Plan.Maps; the error-count key
+
+	// Key is the user key type (nil for a map used without keys). Several
+	// keys are one Tuple.
+	Key *types.Type
+	// Value is the printed value type: the plain value for AggNone, Int64 or
+	// Uint64 for count/sum/min/max/avg.
+	Value *types.Type
+
+	Agg    AggKind
+	Signed bool // sum/min/max/avg/stats of signed values
+
+	// Storage. A keyless map is an array: one element (index 0), or for
+	// hist/lhist one element per bucket (index = bucket). A keyed map is a
+	// hash whose key is Key's bytes, followed for hist/lhist by a u64 bucket.
+	Array  bool
+	PerCPU bool
+
+	HistBits           int   // hist(n, k): k
+	LhistMin, LhistMax int64 // lhist bounds
+	LhistStep          int64
+	NumBuckets         int // hist/lhist: buckets in total
+}
+
+// ActionKind is what an event record asks the runtime to do.
+type ActionKind int
+
+const (
+	ActPrintf     ActionKind = iota // Format with Args
+	ActPrintMap                     // print(@m [, Top [, Div]])
+	ActPrintValue                   // print(value): Args has one field
+	ActTime                         // time(Format)
+	ActExit                         // exit([code]): Args has the code (int64) when given
+	ActClear                        // clear(@m)
+	ActZero                         // zero(@m)
+	ActCat                          // cat(Format, args)
+	ActSystem                       // system(Format, args)
+	ActJoin                         // join(arr, Sep): Args holds the strings
+	ActErrorf                       // errorf(Format, args)
+	ActWarnf                        // warnf(Format, args)
+	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
+)
+
+// Action describes one call site that sends events. Every record in the ring
+// buffer starts with the 8-byte action id (the index into Plan.Actions),
+// followed by a payload laid out as Args.
+type Action struct {
+	Kind   ActionKind
+	Format string      // printf/cat/system/errorf/warnf format, time() format
+	Args   *types.Type // a Tuple describing the payload after the id; nil if none
+	Map    string      // print/clear/zero: the user map name ("@x")
+	Top    int         // print(@m, top)
+	Div    int         // print(@m, top, div)
+	Sep    string      // join separator
+	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	Source string      // the call as written, for diagnostics
+}
