@@ -1,0 +1,113 @@
+// Package attach connects loaded BPF programs to their probes: one small
+// provider per probe type, a concurrent teardown, and feature probes that
+// explain in plain words why a probe type cannot work on this kernel.
+package attach
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/cilium/ebpf"
+
+	"sonde/compiler"
+)
+
+// Link is an attached probe. Closing it detaches the program; for per-CPU
+// perf events it owns one event (and link) per CPU.
+type Link interface {
+	Close() error
+}
+
+// Attach attaches prog, already loaded by the caller, to the probe p.
+// Errors name the probe: `attach tracepoint:syscalls:sys_enter_nope: ...`.
+func Attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	if prog == nil {
+		return nil, fmt.Errorf("attach %s: no program", probeName(p))
+	}
+	l, err := attach(p, prog)
+	if err != nil {
+		// When the whole probe type is missing here, that explains more
+		// than whatever the attach syscall said.
+		var nse *NotSupportedError
+		if serr := Supported(p.Provider); errors.As(serr, &nse) {
+			err = serr
+		}
+		return nil, fmt.Errorf("attach %s: %w", probeName(p), err)
+	}
+	return l, nil
+}
+
+func attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	switch p.Provider {
+	case compiler.ProviderTracepoint:
+		return attachTracepoint(p, prog)
+	case compiler.ProviderRawTracepoint:
+		return attachRawTracepoint(p, prog)
+	case compiler.ProviderKprobe, compiler.ProviderKretprobe:
+		return attachKprobe(p, prog)
+	case compiler.ProviderFentry, compiler.ProviderFexit:
+		return attachTracing(p, prog)
+	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+		return attachUprobe(p, prog)
+	case compiler.ProviderProfile, compiler.ProviderInterval, compiler.ProviderSoftware, compiler.ProviderHardware:
+		return attachPerf(p, prog)
+	case compiler.ProviderIter:
+		return attachIter(prog)
+	case compiler.ProviderBegin, compiler.ProviderEnd:
+		return nil, fmt.Errorf("%s probes are not attached: run them with BPF_PROG_TEST_RUN", p.Provider)
+	}
+	return nil, fmt.Errorf("unknown probe type %q", p.Provider)
+}
+
+// probeName is the probe's full name, or a reconstruction for hand-made
+// probes that lack one.
+func probeName(p compiler.Probe) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	switch {
+	case p.Group != "":
+		return p.Provider + ":" + p.Group + ":" + p.Event
+	case p.Binary != "":
+		return p.Provider + ":" + p.Binary + ":" + p.Symbol
+	case p.Event != "":
+		return p.Provider + ":" + p.Event
+	}
+	return p.Provider
+}
+
+// closeParallelism bounds concurrent closes: enough to overlap the kernel's
+// slow tracepoint teardown (an RCU grace period each), few enough not to
+// flood the machine.
+const closeParallelism = 16
+
+// CloseAll closes links concurrently and returns their errors joined. Nil
+// entries are skipped. Closing a syscall tracepoint costs 60–90 ms, so ten
+// of them one after another take most of a second.
+func CloseAll(links []Link) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		sem  = make(chan struct{}, closeParallelism)
+	)
+	for _, l := range links {
+		if l == nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := l.Close(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,54 @@
+package attach
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"sonde/compiler"
+)
+
+// attachKprobe attaches to a kernel function, at Offset bytes into it for
+// kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
+// the symbol across modules.
+func attachKprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	if p.Provider == compiler.ProviderKretprobe {
+		if p.Offset != 0 {
+			return nil, errors.New("a kretprobe cannot have an offset")
+		}
+		return link.Kretprobe(p.Event, prog, nil)
+	}
+	return link.Kprobe(p.Event, prog, &link.KprobeOptions{Offset: p.Offset})
+}
+
+// AttachKprobeMulti attaches prog to the entry (or, with ret, the return) of
+// every function in symbols with one kprobe_multi link: far faster than a
+// kprobe each for wildcards like kprobe:vfs_*. The program must be loaded
+// with AttachType ebpf.AttachTraceKprobeMulti. Check
+// Supported(ProviderKprobeMulti) first and fall back to one Attach per
+// function when it fails.
+func AttachKprobeMulti(symbols []string, prog *ebpf.Program, ret bool) (Link, error) {
+	opts := link.KprobeMultiOptions{Symbols: symbols}
+	var (
+		l   link.Link
+		err error
+	)
+	if ret {
+		l, err = link.KretprobeMulti(prog, opts)
+	} else {
+		l, err = link.KprobeMulti(prog, opts)
+	}
+	if err != nil {
+		if serr := Supported(ProviderKprobeMulti); serr != nil {
+			err = serr
+		}
+		kind := "kprobe"
+		if ret {
+			kind = "kretprobe"
+		}
+		return nil, fmt.Errorf("attach %s to %d functions: %w", kind, len(symbols), err)
+	}
+	return l, nil
+}

@@ -1,0 +1,29 @@
+package attach
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"sonde/compiler"
+)
+
+// attachRawTracepoint attaches a tp_btf program (Tracing, AttachTraceRawTp,
+// loaded with AttachTo = the event, so the kernel already knows where) or,
+// for kernels without BTF, a plain raw tracepoint program named by Event.
+func attachRawTracepoint(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	switch prog.Type() {
+	case ebpf.RawTracepoint, ebpf.RawTracepointWritable:
+		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: p.Event, Program: prog})
+	}
+	return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ebpf.AttachTraceRawTp})
+}
+
+// attachTracing attaches fentry/fexit programs; like tp_btf, the target
+// function was fixed at load time (ProgramSpec.AttachTo).
+func attachTracing(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	at := ebpf.AttachTraceFEntry
+	if p.Provider == compiler.ProviderFexit {
+		at = ebpf.AttachTraceFExit
+	}
+	return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: at})
+}
