@@ -2,9 +2,11 @@ package usym
 
 import (
 	"debug/elf"
+	"debug/gosym"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,10 +75,13 @@ type fileKey struct {
 	mtime, size int64
 }
 
+// fileCache holds opened files by path, and by file identity so that the
+// same library seen through /proc/PID/root or map_files is parsed once.
 var fileCache = struct {
 	sync.Mutex
-	m map[string]cached
-}{m: map[string]cached{}}
+	byPath map[string]cached
+	byKey  map[fileKey]*File
+}{byPath: map[string]cached{}, byKey: map[fileKey]*File{}}
 
 type cached struct {
 	key fileKey
@@ -95,18 +100,20 @@ func Open(path string) (*File, error) {
 		key.dev, key.ino = uint64(sys.Dev), sys.Ino
 	}
 	fileCache.Lock()
-	c, ok := fileCache.m[path]
-	fileCache.Unlock()
-	if ok && c.key == key {
+	defer fileCache.Unlock()
+	if c, ok := fileCache.byPath[path]; ok && c.key == key {
 		return c.f, nil
 	}
-	f, err := load(path)
-	if err != nil {
+	f := fileCache.byKey[key]
+	if f != nil {
+		alias := *f // the tables are shared and never modified
+		alias.Path = path
+		f = &alias
+	} else if f, err = load(path); err != nil {
 		return nil, err
 	}
-	fileCache.Lock()
-	fileCache.m[path] = cached{key, f}
-	fileCache.Unlock()
+	fileCache.byPath[path] = cached{key, f}
+	fileCache.byKey[key] = f
 	return f, nil
 }
 
@@ -128,11 +135,45 @@ func load(path string) (*File, error) {
 	}
 	syms, err := ef.Symbols()
 	f.symtab = err == nil
+	if !f.symtab {
+		// Go binaries built with -ldflags=-s (and go test's) keep every
+		// function in the pclntab the runtime needs for tracebacks.
+		syms = goFuncs(ef)
+		f.symtab = len(syms) > 0
+	}
 	dyn, _ := ef.DynamicSymbols()
 	f.addSymbols(syms, dyn)
 	f.addVars(syms, dyn)
 	f.probes, f.usdtErr = readUSDT(ef, f)
 	return f, nil
+}
+
+// goFuncs reads function symbols from a Go binary's .gopclntab.
+func goFuncs(ef *elf.File) []elf.Symbol {
+	pcln, text := ef.Section(".gopclntab"), ef.Section(".text")
+	if pcln == nil || text == nil {
+		return nil
+	}
+	data, err := pcln.Data()
+	if err != nil {
+		return nil
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text.Addr))
+	if err != nil {
+		return nil
+	}
+	textIdx := elf.SectionIndex(slices.Index(ef.Sections, text))
+	syms := make([]elf.Symbol, 0, len(tab.Funcs))
+	for _, fn := range tab.Funcs {
+		syms = append(syms, elf.Symbol{
+			Name:    fn.Name,
+			Info:    elf.ST_INFO(elf.STB_GLOBAL, elf.STT_FUNC),
+			Section: textIdx,
+			Value:   fn.Entry,
+			Size:    fn.End - fn.Entry,
+		})
+	}
+	return syms
 }
 
 func isFunc(s elf.Symbol) bool {

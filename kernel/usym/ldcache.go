@@ -93,8 +93,7 @@ func parseNewCache(data []byte) ([]LDCacheEntry, error) {
 		return nil, errors.New("ld.so.cache: truncated header")
 	}
 	var bo binary.ByteOrder = binary.LittleEndian
-	switch data[28] { // 0 unknown (old ldconfig), 1 little, 2 big
-	case 2:
+	if data[28]&3 == 3 { // endianness flags: 0 unset, 1 invalid, 2 little, 3 big
 		bo = binary.BigEndian
 	}
 	n := int(bo.Uint32(data[20:]))

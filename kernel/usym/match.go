@@ -75,9 +75,11 @@ func lenDiff(a, b string) int {
 	return len(b) - len(a)
 }
 
-// editDistance is the Levenshtein distance of a and b, giving up (and
-// returning limit+1) once it must exceed limit.
+// editDistance is the edit distance of a and b counting insertions,
+// deletions, substitutions and adjacent transpositions ("mian" → "main"
+// is one edit), giving up with limit+1 once it must exceed limit.
 func editDistance(a, b string, limit int) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -92,12 +94,15 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

@@ -62,17 +62,21 @@ func (f *File) USDTProbes() ([]USDTProbe, error) { return f.probes, f.usdtErr }
 // MatchUSDT returns the probe sites matching "provider:name" or just
 // "name" (any provider), each part a wildcard pattern.
 func (f *File) MatchUSDT(pattern string) []USDTProbe {
-	prov, name, hasProv := strings.Cut(pattern, ":")
-	if !hasProv {
-		prov, name = "*", pattern
-	}
 	var out []USDTProbe
 	for _, p := range f.probes {
-		if Wildcard(prov, p.Provider) && Wildcard(name, p.Name) {
+		if matchUSDT(pattern, p) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+func matchUSDT(pattern string, p USDTProbe) bool {
+	prov, name, hasProv := strings.Cut(pattern, ":")
+	if !hasProv {
+		prov, name = "*", pattern
+	}
+	return Wildcard(prov, p.Provider) && Wildcard(name, p.Name)
 }
 
 const ntStapSDT = 3

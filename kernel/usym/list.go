@@ -1,0 +1,72 @@
+package usym
+
+import (
+	"bufio"
+	"io"
+	"sort"
+	"strings"
+)
+
+// ListUprobes writes the uprobes of the binary at path whose function
+// matches pattern, one "uprobe:PATH:func" a line, sorted and deduplicated
+// as `bpftrace -l` prints them. path should be what ResolveBinary gave.
+func ListUprobes(w io.Writer, path, pattern string) error {
+	f, err := Open(path)
+	if err != nil {
+		return err
+	}
+	if pattern == "" {
+		pattern = "*"
+	}
+	var lines []string
+	for _, s := range f.Match(pattern) {
+		lines = append(lines, "uprobe:"+path+":"+quote(s.Name))
+	}
+	return writeLines(w, lines)
+}
+
+// ListUSDT writes the USDT probes of the binary at path matching pattern
+// ("provider:name", or "name" for any provider), one
+// "usdt:PATH:provider:name" a line, sorted and deduplicated.
+func ListUSDT(w io.Writer, path, pattern string) error {
+	f, err := Open(path)
+	if err != nil {
+		return err
+	}
+	probes, err := f.USDTProbes()
+	if err != nil {
+		return err
+	}
+	if pattern == "" {
+		pattern = "*"
+	}
+	var lines []string
+	for _, p := range probes {
+		if matchUSDT(pattern, p) {
+			lines = append(lines, "usdt:"+path+":"+p.Provider+":"+p.Name)
+		}
+	}
+	return writeLines(w, lines)
+}
+
+// quote keeps a listed name parseable as a probe component: Go's
+// "type:.eq.T" would otherwise split at its colon.
+func quote(name string) string {
+	if strings.ContainsAny(name, ": \t\"") {
+		return `"` + strings.ReplaceAll(name, `"`, `\"`) + `"`
+	}
+	return name
+}
+
+func writeLines(w io.Writer, lines []string) error {
+	sort.Strings(lines)
+	bw := bufio.NewWriter(w)
+	for i, l := range lines {
+		if i > 0 && lines[i-1] == l {
+			continue
+		}
+		bw.WriteString(l)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
