@@ -1,0 +1,16 @@
+// Package output decodes the bytes the BPF programs store (map entries and
+// ring-buffer records) and prints them exactly as bpftrace does, as text or
+// as NDJSON.
+//
+// The pieces, each in its own file:
+//
+//	Decode      bytes laid out per types.Type -> Value
+//	Sprintf     bpftrace's printf (C-like, iostream semantics)
+//	MergeMap    per-CPU map values -> sorted, printable MapData
+//	Output      the text and JSON writers
+//	Strftime    strftime with bpftrace's %f, %k and %l extensions
+//
+// Values that need the outside world to print (symbols, stacks, probe names,
+// wall-clock time) are decoded to their raw numbers and resolved through an
+// Env when printed.
+package output

@@ -1,0 +1,220 @@
+package output
+
+import (
+	"strconv"
+
+	"sonde/compiler"
+	"sonde/types"
+)
+
+// visible returns the entries print(@m, top) shows: the last top of them.
+func (m *MapData) visible(top int) []*Entry {
+	es := m.Entries
+	if top > 0 && len(es) > top {
+		es = es[len(es)-top:]
+	}
+	return es
+}
+
+func (m *MapData) isHist() bool {
+	return m.Info.Agg == compiler.AggHist || m.Info.Agg == compiler.AggLhist
+}
+
+// hist builds e's histogram; div applies to hist counts, not lhist.
+func (m *MapData) hist(e *Entry, div uint64) histogram {
+	info := m.Info
+	if info.Agg == compiler.AggHist {
+		return buildHist(e.Buckets, info.HistBits, div)
+	}
+	return buildLhist(e.Buckets, info.LhistMin, info.LhistMax, info.LhistStep)
+}
+
+// appendMapText renders a map as bpftrace's text output: "@m: v" for a
+// keyless map, "@m[k]: v" per key, and "@m[k]:" followed by the rows and a
+// blank line for histograms.
+func appendMapText(dst []byte, m *MapData, top, div int, env *Env) []byte {
+	d := divisor(div)
+	name := m.Info.Name
+	keyed := m.Info.Key != nil && !m.Info.Array
+	for _, e := range m.visible(top) {
+		dst = append(dst, name...)
+		if keyed {
+			dst = append(dst, '[')
+			dst = appendKeyText(dst, m.Info.Key, e.Key, env)
+			dst = append(dst, ']')
+		}
+		if m.isHist() {
+			dst = append(dst, ":\n"...)
+			h := m.hist(e, d)
+			dst = h.appendText(dst)
+			dst = append(dst, '\n')
+			continue
+		}
+		dst = append(dst, ": "...)
+		dst = appendEntryValue(dst, m.Info, e, d, env, false)
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+// appendKeyText renders a key; tuples lose their outer parentheses.
+func appendKeyText(dst []byte, t *types.Type, key []byte, env *Env) []byte {
+	if t.Kind == types.Int { // the common case, without allocating
+		return appendInt(dst, Int{Bits: readInt(key, t.Size, t.Signed), Signed: t.Signed})
+	}
+	start := len(dst)
+	dst = AppendText(dst, Decode(t, key), env)
+	if s := dst[start:]; len(s) >= 2 && s[0] == '(' && s[len(s)-1] == ')' {
+		copy(s, s[1:len(s)-1])
+		dst = dst[:len(dst)-2]
+	}
+	return dst
+}
+
+// appendKeyJSON renders a key as a JSON object key: its text without
+// outer parentheses and without any spaces.
+func appendKeyJSON(dst []byte, t *types.Type, key []byte, env *Env) []byte {
+	s := appendKeyText(nil, t, key, env)
+	out := s[:0]
+	for _, c := range s {
+		if c != ' ' {
+			out = append(out, c)
+		}
+	}
+	return appendJSONString(dst, string(out))
+}
+
+// appendEntryValue renders a non-histogram value as text or JSON.
+func appendEntryValue(dst []byte, info *compiler.MapInfo, e *Entry, div uint64, env *Env, js bool) []byte {
+	switch info.Agg {
+	case compiler.AggCount:
+		return appendNum(dst, e.Num/div, false, js)
+	case compiler.AggSum, compiler.AggMin, compiler.AggMax:
+		return appendNum(dst, divide(e.Num, div, info.Signed), info.Signed, js)
+	case compiler.AggAvg:
+		return appendNum(dst, divide(average(e, info.Signed), div, info.Signed), info.Signed, js)
+	case compiler.AggStats:
+		avg := divide(average(e, info.Signed), div, info.Signed)
+		if js {
+			dst = append(dst, `{"count": `...)
+			dst = appendJSONInt(dst, e.Count, false)
+			dst = append(dst, `, "average": `...)
+			dst = appendJSONInt(dst, avg, info.Signed)
+			dst = append(dst, `, "total": `...)
+			dst = appendJSONInt(dst, e.Total, info.Signed)
+			return append(dst, '}')
+		}
+		dst = append(dst, "{ .count = "...)
+		dst = strconv.AppendUint(dst, e.Count, 10)
+		dst = append(dst, ", .average = "...)
+		dst = appendInt(dst, Int{Bits: avg, Signed: info.Signed})
+		dst = append(dst, ", .total = "...)
+		dst = appendInt(dst, Int{Bits: e.Total, Signed: info.Signed})
+		return append(dst, " }"...)
+	}
+	v := Decode(info.Value, e.Value)
+	if div > 1 {
+		v = divideValue(v, div)
+	}
+	if js {
+		return AppendJSON(dst, v, env)
+	}
+	return AppendText(dst, v, env)
+}
+
+func appendNum(dst []byte, n uint64, signed, js bool) []byte {
+	if js {
+		return appendJSONInt(dst, n, signed)
+	}
+	return appendInt(dst, Int{Bits: n, Signed: signed})
+}
+
+func divisor(div int) uint64 {
+	if div <= 0 {
+		return 1
+	}
+	return uint64(div)
+}
+
+func divide(n, div uint64, signed bool) uint64 {
+	if signed {
+		return uint64(int64(n) / int64(div))
+	}
+	return n / div
+}
+
+// divideValue applies print()'s div to the integers in a plain value, as
+// bpftrace's formatter passes div down.
+func divideValue(v Value, div uint64) Value {
+	switch v := v.(type) {
+	case Int:
+		return Int{Bits: divide(v.Bits, div, v.Signed), Signed: v.Signed}
+	case Tuple:
+		out := make(Tuple, len(v))
+		for i, e := range v {
+			out[i] = divideValue(e, div)
+		}
+		return out
+	case Array:
+		out := make(Array, len(v))
+		for i, e := range v {
+			out[i] = divideValue(e, div)
+		}
+		return out
+	case Record:
+		out := Record{Names: v.Names, Fields: make([]Value, len(v.Fields))}
+		for i, e := range v.Fields {
+			out.Fields[i] = divideValue(e, div)
+		}
+		return out
+	}
+	return v
+}
+
+// appendMapJSON renders a map as one NDJSON record, or nothing when it is
+// empty: {"type": "map"|"hist"|"stats", "data": {"@m": ...}}.
+func appendMapJSON(dst []byte, m *MapData, top, div int, env *Env) []byte {
+	es := m.visible(top)
+	if len(es) == 0 {
+		return dst
+	}
+	d := divisor(div)
+	typ := "map"
+	switch m.Info.Agg {
+	case compiler.AggHist, compiler.AggLhist:
+		typ = "hist"
+	case compiler.AggAvg, compiler.AggStats:
+		typ = "stats"
+	}
+	dst = append(dst, `{"type": "`...)
+	dst = append(dst, typ...)
+	dst = append(dst, `", "data": {`...)
+	dst = appendJSONString(dst, m.Info.Name)
+	dst = append(dst, ": "...)
+	keyed := m.Info.Key != nil && !m.Info.Array
+	if keyed {
+		dst = append(dst, '{')
+	}
+	for i, e := range es {
+		if keyed {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = appendKeyJSON(dst, m.Info.Key, e.Key, env)
+			dst = append(dst, ": "...)
+		}
+		if m.isHist() {
+			h := m.hist(e, d)
+			dst = h.appendJSON(dst)
+		} else {
+			dst = appendEntryValue(dst, m.Info, e, d, env, true)
+		}
+		if !keyed {
+			break
+		}
+	}
+	if keyed {
+		dst = append(dst, '}')
+	}
+	return append(dst, "}}\n"...)
+}
