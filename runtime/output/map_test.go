@@ -25,7 +25,7 @@ func TestMapText(t *testing.T) {
 		[][]byte{le32(0)}, [][][]byte{{cat(le64(2), le64(4)), cat(le64(1), le64(2))}})
 	minInfo := &compiler.MapInfo{Name: "@m", Agg: compiler.AggMin, Key: types.Int32, Value: types.Int64, PerCPU: true, Signed: true}
 	min := MergeMap(minInfo, [][]byte{le32(1), le32(2)}, [][][]byte{
-		{cat(le64(5), le64(1)), cat(le64(0), le64(0))},                     // only CPU 0 set: 5
+		{cat(le64(5), le64(1)), cat(le64(0), le64(0))},                       // only CPU 0 set: 5
 		{cat(le64(uint64(1<<64-3)), le64(1)), cat(le64(uint64(7)), le64(1))}, // -3 and 7: -3
 	})
 	for _, c := range []struct {
