@@ -32,8 +32,15 @@ type Span struct {
 	End   Pos
 }
 
-// Span returns itself, so embedding Span gives every node its Span method.
-func (s Span) Span() Span { return s }
+// At is embedded in every node: the node's span. It is a distinct type
+// from Span because an embedded field named Span would hide the Span method.
+type At Span
+
+// Span returns the node's source range.
+func (a At) Span() Span { return Span(a) }
+
+// AtSpan converts a Span for embedding in a node literal: &Ident{At: AtSpan(s)}.
+func AtSpan(s Span) At { return At(s) }
 
 // Node is any syntax tree node.
 type Node interface {
@@ -42,7 +49,7 @@ type Node interface {
 
 // Program is one parsed script.
 type Program struct {
-	Span
+	At
 	Shebang  string        // "#!..." first line, without the newline; "" if absent
 	Config   []*ConfigItem // config = { name = value; ... }
 	Imports  []*Import
@@ -53,14 +60,14 @@ type Program struct {
 
 // ConfigItem is one `name = value` of a config block.
 type ConfigItem struct {
-	Span
+	At
 	Name  string
 	Value Expr // *IntLit, *StringLit, *BoolLit or *Ident (e.g. missing_probes = warn)
 }
 
 // Import is `import "path";` at the root.
 type Import struct {
-	Span
+	At
 	Path string
 }
 
@@ -75,7 +82,7 @@ const (
 
 // MacroParam is one parameter of a macro definition.
 type MacroParam struct {
-	Span
+	At
 	Kind MacroParamKind
 	Name string // without the $ or @ sigil
 }
@@ -83,7 +90,7 @@ type MacroParam struct {
 // Macro is `macro name(params) { body }`. The value of the macro is the
 // trailing expression of Body (Body.Value), if any.
 type Macro struct {
-	Span
+	At
 	Name   string
 	Params []*MacroParam
 	Body   *Block
@@ -91,7 +98,7 @@ type Macro struct {
 
 // MapDecl is a root-level map declaration: `let @name = lruhash(100);`.
 type MapDecl struct {
-	Span
+	At
 	Name string // without '@'; "" for the unnamed map
 	Kind string // hash, lruhash, percpuhash, percpulruhash, ...
 	Args []Expr
@@ -99,7 +106,7 @@ type MapDecl struct {
 
 // Probe is one action block with its attach points.
 type Probe struct {
-	Span
+	At
 	Attach      []*AttachPoint
 	Pred        Expr // nil when there is no predicate
 	Body        *Block
@@ -110,7 +117,7 @@ type Probe struct {
 // Positional parameters ($1) and wildcards are kept as written; the compiler
 // expands them.
 type AttachPoint struct {
-	Span
+	At
 	Label    string   // `name=` prefix, "" if none
 	Raw      string   // the text as written, quotes included
 	Provider string   // provider as written (case preserved), e.g. "t", "BEGIN"
@@ -127,21 +134,21 @@ type Stmt interface {
 // expression of a block used as an expression (macros, block expressions);
 // nil otherwise.
 type Block struct {
-	Span
+	At
 	Stmts []Stmt
 	Value Expr
 }
 
 // ExprStmt is an expression evaluated for its effect: a call, x++, ...
 type ExprStmt struct {
-	Span
+	At
 	X Expr
 }
 
 // AssignStmt is `target op value` with op one of = += -= *= /= %= &= |= ^= <<= >>=.
 // Target is a *Var, *MapRef or *Ident("_") for the discard form.
 type AssignStmt struct {
-	Span
+	At
 	Target Expr
 	Op     string
 	Value  Expr
@@ -152,7 +159,7 @@ type AssignStmt struct {
 
 // LetStmt is `let $x [: type] [= value];`.
 type LetStmt struct {
-	Span
+	At
 	Var   *Var
 	Type  *Type // nil when not annotated
 	Value Expr  // nil when not initialised
@@ -160,7 +167,7 @@ type LetStmt struct {
 
 // IfStmt is if / else if / else. Else is nil, a *Block or an *IfStmt.
 type IfStmt struct {
-	Span
+	At
 	Cond Expr
 	Then *Block
 	Else Stmt
@@ -169,7 +176,7 @@ type IfStmt struct {
 // ForStmt is `for ($v : @map) {}` (Map set) or `for ($v : start..end) {}`
 // (Start and End set).
 type ForStmt struct {
-	Span
+	At
 	Var   *Var
 	Map   *MapRef
 	Start Expr
@@ -179,14 +186,14 @@ type ForStmt struct {
 
 // WhileStmt is `while (cond) { }`.
 type WhileStmt struct {
-	Span
+	At
 	Cond Expr
 	Body *Block
 }
 
 // UnrollStmt is `unroll(n) { }`.
 type UnrollStmt struct {
-	Span
+	At
 	Count Expr
 	Body  *Block
 }
@@ -206,7 +213,7 @@ func (k JumpKind) String() string {
 
 // JumpStmt is break, continue or return [value].
 type JumpStmt struct {
-	Span
+	At
 	Kind  JumpKind
 	Value Expr // return value, nil if none
 }
@@ -230,39 +237,39 @@ type Expr interface {
 // IntLit is an integer or duration literal. Value is the literal's value
 // (durations in nanoseconds); Text is the literal as written.
 type IntLit struct {
-	Span
+	At
 	Value uint64
 	Text  string
 }
 
 // BoolLit is true or false.
 type BoolLit struct {
-	Span
+	At
 	Value bool
 }
 
 // StringLit is a string literal; Value has escapes decoded.
 type StringLit struct {
-	Span
+	At
 	Value string
 }
 
 // Ident is a bare identifier: a builtin (pid, comm, args), an enum constant,
 // a config value, a macro's expression parameter or a zero-argument macro.
 type Ident struct {
-	Span
+	At
 	Name string
 }
 
 // Var is a scratch variable `$name`.
 type Var struct {
-	Span
+	At
 	Name string // without '$'
 }
 
 // Positional is a positional parameter `$1` (Index 1), or `$#` (Count).
 type Positional struct {
-	Span
+	At
 	Index int
 	Count bool
 }
@@ -270,7 +277,7 @@ type Positional struct {
 // MapRef is `@name`, `@name[k]` or `@name[k1, k2]`. Keys is nil for a map
 // used without a key. Several keys are an implicit tuple.
 type MapRef struct {
-	Span
+	At
 	Name string // without '@'; "" for the unnamed map
 	Keys []Expr
 }
@@ -278,14 +285,14 @@ type MapRef struct {
 // Call is `name(args)`. Builtins written with call syntax (`pid()`),
 // functions, aggregations and macro invocations are all Calls.
 type Call struct {
-	Span
+	At
 	Name string
 	Args []Expr
 }
 
 // Binary is `X op Y` for op one of || && | ^ & == != < > <= >= << >> + - * / %.
 type Binary struct {
-	Span
+	At
 	Op string
 	X  Expr
 	Y  Expr
@@ -293,14 +300,14 @@ type Binary struct {
 
 // Unary is a prefix `op X` for op one of - ! ~ * &.
 type Unary struct {
-	Span
+	At
 	Op string
 	X  Expr
 }
 
 // IncDec is ++ or -- applied before (Post false) or after (Post true) X.
 type IncDec struct {
-	Span
+	At
 	Op   string // "++" or "--"
 	Post bool
 	X    Expr
@@ -308,7 +315,7 @@ type IncDec struct {
 
 // Ternary is `Cond ? Then : Else`; Then is nil for the short form `Cond ?: Else`.
 type Ternary struct {
-	Span
+	At
 	Cond Expr
 	Then Expr
 	Else Expr
@@ -317,7 +324,7 @@ type Ternary struct {
 // Field is `X.Name` or `X->Name` (Arrow). Tuple elements use a numeric
 // Name: `$t.0`.
 type Field struct {
-	Span
+	At
 	X     Expr
 	Name  string
 	Arrow bool
@@ -325,47 +332,47 @@ type Field struct {
 
 // Index is `X[Index]`.
 type Index struct {
-	Span
+	At
 	X     Expr
 	Index Expr
 }
 
 // Cast is `(Type)X`.
 type Cast struct {
-	Span
+	At
 	Type *Type
 	X    Expr
 }
 
 // Tuple is `(a, b, ...)`; `(a,)` is a one-element tuple and `()` is empty.
 type Tuple struct {
-	Span
+	At
 	Elems []Expr
 }
 
 // Record is a named tuple `(name = value, ...)`.
 type Record struct {
-	Span
+	At
 	Fields []*RecordField
 }
 
 // RecordField is one `name = value` of a Record.
 type RecordField struct {
-	Span
+	At
 	Name  string
 	Value Expr
 }
 
 // Sizeof is `sizeof(type)` or `sizeof(expr)`; exactly one of Type and X is set.
 type Sizeof struct {
-	Span
+	At
 	Type *Type
 	X    Expr
 }
 
 // Offsetof is `offsetof(type, a.b.c)` or `offsetof(expr, a.b.c)`.
 type Offsetof struct {
-	Span
+	At
 	Type   *Type
 	X      Expr
 	Fields []string
@@ -373,7 +380,7 @@ type Offsetof struct {
 
 // BlockExpr is a block used as an expression: `{ stmts; value }`.
 type BlockExpr struct {
-	Span
+	At
 	Block *Block
 }
 
@@ -409,7 +416,7 @@ type TypeSuffix struct {
 // `uint32`, `struct task_struct *`, `int8[8]`, `string[64]`, `typeof($x)`.
 // Suffixes apply left to right: `struct foo*[4]` is an array of 4 pointers.
 type Type struct {
-	Span
+	At
 	Name     string       // "uint32", "string", "struct task_struct", "union u", "enum e", "pid_t"
 	Param    int          // parameterised size: string[64] -> 64 (0 if none)
 	Suffixes []TypeSuffix // pointer and array modifiers
