@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 }
 
 // requireProvider skips unless we are root and the kernel has the provider.
-func requireProvider(t *testing.T, provider string) {
+func requireProvider(t testing.TB, provider string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("attaching probes needs root")

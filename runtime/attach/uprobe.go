@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"errors"
+
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 
@@ -9,22 +11,20 @@ import (
 
 // attachUprobe attaches uprobes, uretprobes and USDT probes.
 //
-// With a Symbol, Offset is relative to it (uprobe:bin:fn+off) and
-// cilium/ebpf resolves the symbol from the ELF file. Without one, Offset is
-// the probe's absolute file offset (uprobe:bin:0x1234 and USDT notes, whose
-// addresses the compiler has already resolved). RefCtrOffset is a USDT
-// semaphore the kernel counts up while the probe is attached.
+// Offset, when set, is the probe's absolute file offset in Binary, as the
+// compiler resolves it (symbol + offset, an address, or a USDT note) and
+// Symbol is only its name. With Offset 0, cilium/ebpf looks Symbol up in
+// the ELF file. RefCtrOffset is a USDT semaphore that the kernel counts up
+// while the probe is attached.
 func attachUprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	if p.Offset == 0 && p.Symbol == "" {
+		return nil, errors.New("uprobe without a symbol or file offset")
+	}
 	ex, err := link.OpenExecutable(p.Binary)
 	if err != nil {
 		return nil, err
 	}
-	opts := &link.UprobeOptions{PID: p.Pid, RefCtrOffset: p.RefCtrOffset}
-	if p.Symbol != "" {
-		opts.Offset = p.Offset
-	} else {
-		opts.Address = p.Offset
-	}
+	opts := &link.UprobeOptions{Address: p.Offset, PID: p.Pid, RefCtrOffset: p.RefCtrOffset}
 	if p.Provider == compiler.ProviderUretprobe {
 		return ex.Uretprobe(p.Symbol, prog, opts)
 	}
