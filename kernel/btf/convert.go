@@ -1,6 +1,8 @@
 package kbtf
 
 import (
+	"strings"
+
 	"github.com/cilium/ebpf/btf"
 
 	"sonde/types"
@@ -15,7 +17,7 @@ type converter struct {
 	cache  map[btf.Type]*types.Type // every conversion, keyed by BTF type
 	stubs  map[btf.Type]*types.Type // shallow stubs of named composites
 	stubOf map[*types.Type]btf.Type // stub -> the BTF type it stands for
-	full   map[*types.Type]bool     // complete struct/union conversions
+	full   map[*types.Type]btf.Type // complete struct/union -> its BTF type
 }
 
 func (c *converter) init() {
@@ -23,7 +25,7 @@ func (c *converter) init() {
 		c.cache = map[btf.Type]*types.Type{}
 		c.stubs = map[btf.Type]*types.Type{}
 		c.stubOf = map[*types.Type]btf.Type{}
-		c.full = map[*types.Type]bool{}
+		c.full = map[*types.Type]btf.Type{}
 	}
 }
 
@@ -92,7 +94,7 @@ func (c *converter) conv(t btf.Type) *types.Type {
 	case *btf.Struct, *btf.Union:
 		return c.composite(t, alias)
 	case *btf.Fwd:
-		return c.stub(t, alias)
+		return c.stub(t, compositeName(t, alias))
 	default: // void, function prototypes, variables
 		return types.VoidT
 	}
@@ -109,13 +111,15 @@ func (c *converter) pointee(t btf.Type) *types.Type {
 		return nil
 	case *btf.Struct, *btf.Union, *btf.Fwd:
 		if x.TypeName() != "" || alias != "" {
-			return c.stub(u, alias)
+			return c.stub(u, compositeName(u, alias))
 		}
 	}
 	return c.conv(t)
 }
 
-func (c *converter) stub(t btf.Type, alias string) *types.Type {
+// stub returns the shallow stand-in of a struct or union: name and size,
+// no fields. Complete expands it.
+func (c *converter) stub(t btf.Type, name string) *types.Type {
 	c.init()
 	if s, ok := c.stubs[t]; ok {
 		return s
@@ -127,7 +131,7 @@ func (c *converter) stub(t btf.Type, alias string) *types.Type {
 	case *btf.Union:
 		size = int(x.Size)
 	}
-	s := &types.Type{Kind: types.Struct, Name: compositeName(t, alias), Size: size}
+	s := &types.Type{Kind: types.Struct, Name: name, Size: size}
 	c.stubs[t] = s
 	c.stubOf[s] = t
 	return s
@@ -146,7 +150,7 @@ func (c *converter) composite(t btf.Type, alias string) *types.Type {
 	// Cache before the members: BTF cannot nest a struct in itself, but a
 	// malformed blob must not recurse forever.
 	c.cache[t] = r
-	c.full[r] = true
+	c.full[r] = t
 	fields := make([]types.Field, 0, len(members))
 	for _, m := range members {
 		off := int(m.Offset)
@@ -187,6 +191,15 @@ func bitfieldUnit(off, bits, size int) (byteOff, bitOff int) {
 		return start, off - start*8
 	}
 	return off / 8, off % 8
+}
+
+// stubOfFull returns the stub standing for a complete struct or union
+// converted here, so every pointer to it has the same shallow pointee.
+func (c *converter) stubOfFull(t *types.Type) *types.Type {
+	if bt, ok := c.full[t]; ok && !strings.Contains(t.Name, "(anon)") {
+		return c.stub(bt, t.Name)
+	}
+	return t
 }
 
 func isComposite(t btf.Type) bool {

@@ -205,9 +205,13 @@ func (k *Kernel) match(module, pattern string, names func(*typeIndex) []string) 
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	src, err := k.module(module)
-	if err != nil {
-		return nil, err
+	// Listing vmlinux walks the encoded BTF only: no cilium index needed.
+	src := k.base()
+	if module != "" && module != "vmlinux" {
+		var err error
+		if src, err = k.module(module); err != nil {
+			return nil, err
+		}
 	}
 	idx, err := k.indexOf(src)
 	if err != nil {

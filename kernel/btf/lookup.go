@@ -22,8 +22,14 @@ func (k *Kernel) Type(name string) (*types.Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		if elem.Kind == types.Void {
+		switch elem.Kind {
+		case types.Void:
 			elem = nil
+		case types.Struct:
+			// Pointers point to stubs, as they do inside structs.
+			k.mu.Lock()
+			elem = k.conv.stubOfFull(elem)
+			k.mu.Unlock()
 		}
 		return types.PointerTo(elem, false), nil
 	}
@@ -55,7 +61,7 @@ func (k *Kernel) Complete(t *types.Type) (*types.Type, error) {
 }
 
 func (k *Kernel) complete(t *types.Type) (*types.Type, error) {
-	if t.Kind != types.Struct || k.conv.full[t] {
+	if _, full := k.conv.full[t]; t.Kind != types.Struct || full {
 		return t, nil
 	}
 	if bt, ok := k.conv.stubOf[t]; ok {

@@ -108,6 +108,9 @@ func TestSynthStruct(t *testing.T) {
 	if next.Type.Elem.Fields != nil || next.Type.Elem.Name != "struct node" || next.Type.Elem.Size != 40 {
 		t.Errorf("next's pointee is not a stub: %+v", next.Type.Elem)
 	}
+	if p, err := k.Type("struct node *"); err != nil || p.Elem != next.Type.Elem {
+		t.Errorf("Type(struct node *) points to %p, members to %p: want the same stub", p.Elem, next.Type.Elem)
+	}
 	if full, err := k.Complete(next.Type.Elem); err != nil || full != node {
 		t.Errorf("Complete = %v, %v", full, err)
 	}
@@ -153,6 +156,12 @@ func TestSynthEnums(t *testing.T) {
 
 func TestSynthFuncs(t *testing.T) {
 	k := FromBytes(synthBTF(t))
+	if fns, err := k.Functions("vfs_*"); err != nil || !reflect.DeepEqual(fns, []string{"vfs_thing"}) {
+		t.Errorf("Functions = %q, %v", fns, err)
+	}
+	if k.loaded {
+		t.Error("Functions loaded the cilium index; listing needs only the raw walk")
+	}
 	fp, err := k.Func("vfs_thing")
 	if err != nil {
 		t.Fatal(err)
@@ -174,9 +183,6 @@ func TestSynthFuncs(t *testing.T) {
 	k.ListFuncArgs(&buf, rt)
 	if want := "    struct node * n\n    int why\n"; buf.String() != want {
 		t.Errorf("raw tracepoint args:\n%s\nwant:\n%s", buf.String(), want)
-	}
-	if fns, err := k.Functions("vfs_*"); err != nil || !reflect.DeepEqual(fns, []string{"vfs_thing"}) {
-		t.Errorf("Functions = %q, %v", fns, err)
 	}
 	if tps, err := k.RawTracepoints("*"); err != nil || !reflect.DeepEqual(tps, []string{"node_event"}) {
 		t.Errorf("RawTracepoints = %q, %v", tps, err)
