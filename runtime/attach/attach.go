@@ -25,6 +25,9 @@ func Attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	if prog == nil {
 		return nil, fmt.Errorf("attach %s: no program", probeName(p))
 	}
+	if p.Provider == compiler.ProviderBegin || p.Provider == compiler.ProviderEnd {
+		return nil, fmt.Errorf("attach %s: %s probes are not attached: run them with BPF_PROG_TEST_RUN", probeName(p), p.Provider)
+	}
 	l, err := attach(p, prog)
 	if err != nil {
 		// When the whole probe type is missing here, that explains more
@@ -54,8 +57,6 @@ func attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 		return attachPerf(p, prog)
 	case compiler.ProviderIter:
 		return attachIter(prog)
-	case compiler.ProviderBegin, compiler.ProviderEnd:
-		return nil, fmt.Errorf("%s probes are not attached: run them with BPF_PROG_TEST_RUN", p.Provider)
 	}
 	return nil, fmt.Errorf("unknown probe type %q", p.Provider)
 }

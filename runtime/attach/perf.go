@@ -44,7 +44,8 @@ func (l *perfLink) Close() error {
 
 // attachPerf opens p's perf event on every online CPU (on the first only
 // for interval, which must fire once per period, not once per CPU) and
-// attaches prog to each. Profile and interval always count cpu-clock.
+// attaches prog to each: the provider decides, as Probe.AllCPUs documents.
+// Profile and interval always count cpu-clock.
 func attachPerf(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	cpus, err := OnlineCPUs()
 	if err != nil {
