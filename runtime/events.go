@@ -1,0 +1,185 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"sonde/compiler"
+	"sonde/runtime/output"
+)
+
+// handle runs the action of one ring-buffer record.
+func (r *run) handle(rec []byte) error {
+	if len(rec) < 8 {
+		return fmt.Errorf("short event record (%d bytes)", len(rec))
+	}
+	id := binary.LittleEndian.Uint64(rec)
+	if id >= uint64(len(r.plan.Actions)) {
+		return fmt.Errorf("event with unknown action id %d", id)
+	}
+	a := r.plan.Actions[id]
+	payload := rec[8:]
+	var args []output.Value
+	if a.Args != nil && a.Kind != compiler.ActJoin {
+		if len(payload) < a.Args.Size {
+			return fmt.Errorf("short payload for %s", a.Source)
+		}
+		args = output.DecodeArgs(a.Args, payload)
+	}
+	if r.isExiting() && a.Kind != compiler.ActExit && r.exitSeen() {
+		// After exit(), bpftrace stops processing further output.
+		return nil
+	}
+	switch a.Kind {
+	case compiler.ActPrintf:
+		s, err := output.Sprintf(a.Format, args, r.opts.Env)
+		if err != nil {
+			return err
+		}
+		r.out.Printf(s)
+	case compiler.ActErrorf, compiler.ActWarnf:
+		s, err := output.Sprintf(a.Format, args, r.opts.Env)
+		if err != nil {
+			return err
+		}
+		loc := output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}
+		if a.Kind == compiler.ActErrorf {
+			r.out.Errorf(s, loc)
+		} else {
+			r.out.Warnf(s, loc)
+		}
+	case compiler.ActPrintValue:
+		r.out.Value(args[0])
+	case compiler.ActTime:
+		r.out.Time(output.Strftime(a.Format, time.Now()))
+	case compiler.ActExit:
+		code := 0
+		if len(args) > 0 {
+			if n, ok := args[0].(output.Int); ok {
+				code = int(n.Int64())
+			}
+		}
+		r.markExitSeen()
+		r.requestExit(code)
+	case compiler.ActPrintMap:
+		info := r.mapByName(a.Map)
+		data, err := r.mapData(info)
+		if err != nil {
+			return err
+		}
+		r.out.Map(data, a.Top, a.Div)
+	case compiler.ActClear:
+		return r.clearMap(r.mapByName(a.Map), false)
+	case compiler.ActZero:
+		return r.clearMap(r.mapByName(a.Map), true)
+	case compiler.ActCat:
+		s, err := output.Sprintf(a.Format, args, r.opts.Env)
+		if err != nil {
+			return err
+		}
+		data, err := readLimited(s, r.plan.Config.MaxCatBytes)
+		if err != nil {
+			fmt.Fprintf(r.stderr(), "ERROR: cat: %v\n", err)
+			return nil
+		}
+		r.out.Cat(string(data))
+	case compiler.ActSystem:
+		s, err := output.Sprintf(a.Format, args, r.opts.Env)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		out, _ := exec.CommandContext(ctx, "/bin/sh", "-c", s).Output()
+		cancel()
+		r.out.System(string(out))
+	case compiler.ActJoin:
+		r.out.Join(decodeJoin(a, payload))
+	}
+	return nil
+}
+
+func (r *run) exitSeen() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sawExit
+}
+
+func (r *run) markExitSeen() {
+	r.mu.Lock()
+	r.sawExit = true
+	r.mu.Unlock()
+}
+
+// decodeJoin joins the strings of a join() record: a u64 count then a fixed
+// array of strings.
+func decodeJoin(a *compiler.Action, payload []byte) string {
+	n := int(binary.LittleEndian.Uint64(payload))
+	arr := a.Args.Fields[1]
+	elem := arr.Type.Elem.Size
+	var parts []string
+	for i := 0; i < n && i < arr.Type.Len; i++ {
+		b := payload[arr.Offset+i*elem : arr.Offset+(i+1)*elem]
+		if j := bytes.IndexByte(b, 0); j >= 0 {
+			b = b[:j]
+		}
+		parts = append(parts, string(b))
+	}
+	return strings.Join(parts, a.Sep)
+}
+
+func readLimited(path string, limit int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, limit)
+	n, err := f.Read(buf)
+	if err != nil && n == 0 && err.Error() != "EOF" {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// clearMap deletes every key (clear) or zeroes every value (zero). Arrays
+// cannot lose keys, so clearing them zeroes them.
+func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
+	if info == nil {
+		return nil
+	}
+	m := r.coll.Maps[info.MapName]
+	raw, err := readMap(m, r.ncpu)
+	if err != nil {
+		return err
+	}
+	isArray := m.Type() == ebpf.Array || m.Type() == ebpf.PerCPUArray
+	for _, k := range raw.keys {
+		if zero || isArray {
+			if err := r.zeroKey(m, k); err != nil {
+				return err
+			}
+			continue
+		}
+		_ = m.Delete(k)
+	}
+	return nil
+}
+
+func (r *run) zeroKey(m *ebpf.Map, key []byte) error {
+	if m.Type() == ebpf.PerCPUArray || m.Type() == ebpf.PerCPUHash || m.Type() == ebpf.LRUCPUHash {
+		vals := make([][]byte, r.ncpu)
+		for i := range vals {
+			vals[i] = make([]byte, m.ValueSize())
+		}
+		return m.Put(key, vals)
+	}
+	return m.Put(key, make([]byte, m.ValueSize()))
+}

@@ -1,0 +1,458 @@
+// Package runtime loads a compiled Spec into the kernel, attaches its
+// probes, turns ring-buffer records into output, and prints the maps at the
+// end. It alone touches the kernel, and it detaches everything on every exit
+// path.
+package runtime
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+
+	"sonde/compiler"
+	"sonde/runtime/attach"
+	"sonde/runtime/output"
+)
+
+// Options control a run.
+type Options struct {
+	Out      output.Output
+	Env      *output.Env
+	Stderr   io.Writer
+	Quiet    bool
+	DryRun   bool
+	Unsafe   bool
+	Child    *Child // -c: started stopped, resumed after attach
+	Filename string
+}
+
+// Result is how a run ended.
+type Result struct {
+	ExitCode int
+}
+
+// Run loads spec, attaches it, and processes events until exit(), ctx is
+// cancelled (SIGINT/SIGTERM), the child exits, or a begin/end-only script
+// finishes. Maps are printed and everything is detached before it returns.
+func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, err error) {
+	r := &run{spec: spec, plan: spec.Plan, opts: opts, out: opts.Out}
+	defer r.close()
+	if err := r.load(); err != nil {
+		return res, err
+	}
+	if err := r.setGlobals(); err != nil {
+		return res, err
+	}
+	// Begin probes run before anything is attached.
+	if err := r.runSpecial(compiler.ProviderBegin); err != nil {
+		return res, err
+	}
+	if err := r.attachAll(); err != nil {
+		return res, err
+	}
+	if !opts.Quiet {
+		r.out.AttachedProbes(len(spec.Programs))
+	}
+	if opts.DryRun {
+		return res, r.finish(false)
+	}
+	if opts.Child != nil {
+		if err := opts.Child.Resume(); err != nil {
+			return res, err
+		}
+	}
+	code, err := r.loop(ctx)
+	res.ExitCode = code
+	if err != nil {
+		return res, err
+	}
+	return res, r.finish(true)
+}
+
+type run struct {
+	spec  *compiler.Spec
+	plan  *compiler.Plan
+	opts  Options
+	out   output.Output
+	coll  *ebpf.Collection
+	progs map[*compiler.Program]*ebpf.Program
+	links []attach.Link
+	rb    *ringbuf.Reader
+	ncpu  int
+
+	mu       sync.Mutex
+	exitCode int
+	exiting  bool
+	sawExit  bool
+	done     chan struct{}
+	once     sync.Once
+	closed   bool
+	detached bool
+}
+
+func (r *run) load() error {
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return err
+	}
+	r.ncpu = ncpu
+	cs := &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{}, Programs: map[string]*ebpf.ProgramSpec{}}
+	for _, m := range r.spec.Maps {
+		cs.Maps[m.Name] = m.Copy()
+	}
+	names := map[*compiler.Program]string{}
+	for i, p := range r.spec.Programs {
+		name := fmt.Sprintf("prog%d", i)
+		cs.Programs[name] = p.Spec.Copy()
+		names[p] = name
+	}
+	coll, err := ebpf.NewCollectionWithOptions(cs, ebpf.CollectionOptions{
+		Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 20},
+	})
+	if err != nil {
+		return explainLoadError(err, r.spec, r.opts.Filename)
+	}
+	r.coll = coll
+	r.progs = map[*compiler.Program]*ebpf.Program{}
+	for p, name := range names {
+		r.progs[p] = coll.Programs[name]
+	}
+	r.done = make(chan struct{})
+	if r.plan.RingBuf != "" {
+		rb, err := ringbuf.NewReader(coll.Maps[r.plan.RingBuf])
+		if err != nil {
+			return fmt.Errorf("ring buffer: %w", err)
+		}
+		r.rb = rb
+	}
+	return nil
+}
+
+// setGlobals fills the values the programs read at run time: the start time
+// for `elapsed` and the child pid for `cpid`.
+func (r *run) setGlobals() error {
+	if r.plan.StartTimeMap == "" {
+		return nil
+	}
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return err
+	}
+	buf := make([]byte, 16)
+	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
+	if r.opts.Child != nil {
+		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
+	}
+	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
+}
+
+// runSpecial runs begin or end programs in declaration order.
+func (r *run) runSpecial(provider string) error {
+	for _, p := range r.spec.Programs {
+		if p.Probe.Provider != provider {
+			continue
+		}
+		// A raw tracepoint program's test run takes its u64 args as context.
+		if _, err := r.progs[p].Run(&ebpf.RunOptions{Context: make([]byte, 8)}); err != nil {
+			return fmt.Errorf("run %s probe: %w", provider, err)
+		}
+		r.drain()
+		if r.isExiting() && provider == compiler.ProviderBegin {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (r *run) attachAll() error {
+	for _, p := range r.spec.Programs {
+		if p.Probe.Provider == compiler.ProviderBegin || p.Probe.Provider == compiler.ProviderEnd {
+			continue
+		}
+		l, err := attach.Attach(p.Probe, r.progs[p])
+		if err != nil {
+			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
+				return err
+			}
+			if r.plan.Config.MissingProbes == "warn" {
+				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
+			}
+			continue
+		}
+		r.links = append(r.links, l)
+	}
+	return nil
+}
+
+func (r *run) stderr() io.Writer {
+	if r.opts.Stderr != nil {
+		return r.opts.Stderr
+	}
+	return os.Stderr
+}
+
+// onlySpecial reports whether the script has nothing but begin/end probes,
+// in which case it ends by itself.
+func (r *run) onlySpecial() bool {
+	for _, p := range r.spec.Programs {
+		if p.Probe.Provider != compiler.ProviderBegin && p.Probe.Provider != compiler.ProviderEnd {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *run) isExiting() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.exiting
+}
+
+func (r *run) requestExit(code int) {
+	r.mu.Lock()
+	if !r.exiting {
+		r.exiting = true
+		r.exitCode = code
+	}
+	r.mu.Unlock()
+	r.once.Do(func() { close(r.done) })
+}
+
+// loop reads events until something ends the run.
+func (r *run) loop(ctx context.Context) (int, error) {
+	if r.onlySpecial() || r.isExiting() {
+		r.requestExit(r.exitCode)
+	}
+	var childDone <-chan struct{}
+	if r.opts.Child != nil {
+		childDone = r.opts.Child.Done()
+	}
+	readerErr := make(chan error, 1)
+	if r.rb != nil {
+		go func() { readerErr <- r.readEvents() }()
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+	case <-childDone:
+	case err := <-readerErr:
+		if err != nil {
+			return 0, err
+		}
+	}
+	r.mu.Lock()
+	code := r.exitCode
+	r.exiting = true
+	r.mu.Unlock()
+	if r.rb != nil {
+		// Wake the reader so it returns; remaining records are drained later.
+		r.rb.SetDeadline(time.Now())
+		select {
+		case <-readerErr:
+		case <-time.After(2 * time.Second):
+		}
+	}
+	return code, nil
+}
+
+// readEvents processes ring-buffer records until the run ends.
+func (r *run) readEvents() error {
+	var rec ringbuf.Record
+	for {
+		if r.isExiting() {
+			return nil
+		}
+		err := r.rb.ReadInto(&rec)
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, ringbuf.ErrClosed) || errors.Is(err, ringbuf.ErrFlushed) {
+				return nil
+			}
+			return err
+		}
+		if err := r.handle(rec.RawSample); err != nil {
+			return err
+		}
+	}
+}
+
+// drain processes every record already in the ring buffer.
+func (r *run) drain() {
+	if r.rb == nil {
+		return
+	}
+	r.rb.SetDeadline(time.Now())
+	var rec ringbuf.Record
+	for {
+		if err := r.rb.ReadInto(&rec); err != nil {
+			break
+		}
+		if err := r.handle(rec.RawSample); err != nil {
+			fmt.Fprintf(r.stderr(), "ERROR: %v\n", err)
+		}
+	}
+	r.rb.SetDeadline(time.Time{})
+}
+
+// finish detaches, runs end probes, drains events and prints the maps.
+func (r *run) finish(printMaps bool) error {
+	r.detach()
+	if err := r.runSpecial(compiler.ProviderEnd); err != nil {
+		return err
+	}
+	r.drain()
+	r.reportLost()
+	if printMaps && r.plan.Config.PrintMapsOnExit {
+		r.out.End()
+		for _, info := range r.plan.Maps {
+			data, err := r.mapData(info)
+			if err != nil {
+				return err
+			}
+			r.out.Map(data, 0, 0)
+		}
+	}
+	r.reportMapFull()
+	return r.out.Err()
+}
+
+func (r *run) detach() {
+	if r.detached {
+		return
+	}
+	r.detached = true
+	if err := attach.CloseAll(r.links); err != nil {
+		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)
+	}
+	r.links = nil
+}
+
+func (r *run) close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.detach()
+	if r.rb != nil {
+		r.rb.Close()
+	}
+	if r.coll != nil {
+		r.coll.Close()
+	}
+}
+
+// counters sums the per-CPU failure counters.
+func (r *run) counters() []uint64 {
+	m := r.coll.Maps[r.plan.ErrorCounts]
+	if m == nil {
+		return nil
+	}
+	raw, err := readMap(m, r.ncpu)
+	if err != nil {
+		return nil
+	}
+	out := make([]uint64, len(raw.keys))
+	for i, k := range raw.keys {
+		idx := binary.LittleEndian.Uint32(k)
+		if int(idx) >= len(out) {
+			continue
+		}
+		for _, v := range raw.values[i] {
+			out[idx] += binary.LittleEndian.Uint64(v)
+		}
+	}
+	return out
+}
+
+func (r *run) reportLost() {
+	c := r.counters()
+	if n := len(r.plan.Maps); n < len(c) && c[n] > 0 {
+		r.out.LostEvents(c[n])
+	}
+}
+
+func (r *run) reportMapFull() {
+	c := r.counters()
+	var msgs []string
+	for i, info := range r.plan.Maps {
+		if i < len(c) && c[i] > 0 {
+			msgs = append(msgs, fmt.Sprintf("WARNING: map %s was full: %d updates failed; raise max_map_keys (config or BPFTRACE_MAX_MAP_KEYS) or declare the map with a larger size", info.Name, c[i]))
+		}
+	}
+	sort.Strings(msgs)
+	for _, m := range msgs {
+		fmt.Fprintln(r.stderr(), m)
+	}
+}
+
+func (r *run) mapByName(name string) *compiler.MapInfo {
+	for _, m := range r.plan.Maps {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
+	raw, err := readMap(r.coll.Maps[info.MapName], r.ncpu)
+	if err != nil {
+		return nil, err
+	}
+	return output.MergeMap(info, raw.keys, raw.values), nil
+}
+
+// explainLoadError turns a verifier rejection into the script position of
+// the failing instruction and the verifier's last words.
+func explainLoadError(err error, spec *compiler.Spec, file string) error {
+	var ve *ebpf.VerifierError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	reason := ""
+	for i := len(ve.Log) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(ve.Log[i])
+		if l == "" || strings.HasPrefix(l, "processed ") || strings.HasPrefix(l, "verification time") || strings.HasPrefix(l, "stack depth") {
+			continue
+		}
+		reason = l
+		break
+	}
+	pos := ""
+	for i := len(ve.Log) - 1; i >= 0; i-- {
+		l := ve.Log[i]
+		if strings.HasPrefix(l, "; ") {
+			pos = strings.TrimPrefix(l, "; ")
+			break
+		}
+	}
+	if pos != "" {
+		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
+	}
+	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// Child is a command started stopped, for -c.
+type Child struct {
+	cmd    *exec.Cmd
+	done   chan struct{}
+	err    error
+	resume *os.File
+}
+
+// Pid returns the child's pid.
+func (c *Child) Pid() int { return c.cmd.Process.Pid }
+
+// Done is closed when the child exits.
+func (c *Child) Done() <-chan struct{} { return c.done }
