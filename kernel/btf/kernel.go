@@ -31,8 +31,9 @@ var ErrNoBTF = errors.New("kernel BTF is not available")
 
 // Kernel answers type questions about one kernel from its BTF.
 type Kernel struct {
-	path string // BTF file; "" with blob == nil is the running kernel
-	blob []byte // in-memory BTF (FromBytes)
+	path  string     // BTF file; "" with blob == nil is the running kernel
+	blob  []byte     // in-memory BTF (FromBytes)
+	cache *btf.Cache // the running kernel's specs, shared with cilium loads
 
 	mu      sync.Mutex
 	loaded  bool    // load was attempted; err says how it went
@@ -60,7 +61,20 @@ type source struct {
 // New returns a Kernel for the running kernel, or for the BTF file named by
 // $BPFTRACE_BTF when it is set (as bpftrace does). Nothing is read yet.
 func New() *Kernel {
-	return &Kernel{path: os.Getenv("BPFTRACE_BTF")}
+	return &Kernel{path: os.Getenv("BPFTRACE_BTF"), cache: btf.NewCache()}
+}
+
+// Cache returns the cilium BTF cache holding the running kernel's specs.
+// Pass it as ebpf.CollectionOptions.Cache so that resolving fentry and
+// tp_btf attach targets reuses the BTF loaded here instead of decoding it
+// again. Creating a cache reads nothing.
+func (k *Kernel) Cache() *btf.Cache {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.cache == nil {
+		k.cache = btf.NewCache()
+	}
+	return k.cache
 }
 
 // Open returns a Kernel reading BTF from path: raw BTF or an ELF file with a
@@ -110,9 +124,12 @@ func (k *Kernel) load() (*source, error) {
 	case k.path != "":
 		src.spec, err = btf.LoadSpec(k.path)
 	default:
-		// LoadKernelSpec maps /sys/kernel/btf/vmlinux and indexes it
-		// without inflating types; it also finds vmlinux ELF files.
-		src.spec, err = btf.LoadKernelSpec()
+		// The cache's LoadKernelSpec maps /sys/kernel/btf/vmlinux and
+		// indexes it without inflating types; it also finds vmlinux ELFs.
+		if k.cache == nil {
+			k.cache = btf.NewCache()
+		}
+		src.spec, err = k.cache.Kernel()
 	}
 	if err != nil {
 		where := src.path
@@ -206,7 +223,7 @@ func (k *Kernel) loadModule(name string, base *source) (*source, error) {
 		return nil, fmt.Errorf("invalid module name %q", name)
 	}
 	path := filepath.Join(sysBTF, name)
-	spec, err := btf.LoadSplitSpec(path, base.spec)
+	spec, err := k.cache.Module(name)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("module %s has no BTF (not loaded?)", name)

@@ -222,3 +222,14 @@ func memberOffset(members []btf.Member, name string) (int, bool) {
 	}
 	return 0, false
 }
+
+func TestLiveSharedCache(t *testing.T) {
+	k, spec := liveKernel(t)
+	cached, err := k.Cache().Kernel()
+	if err != nil || cached != spec {
+		t.Errorf("Cache().Kernel() = %p, %v; want the Kernel's spec %p", cached, err, spec)
+	}
+	if _, err := k.FuncIn("no_such_module", "f"); err == nil {
+		t.Error("FuncIn on a missing module succeeded")
+	}
+}
