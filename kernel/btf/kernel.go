@@ -81,7 +81,8 @@ func (k *Kernel) Cache() *btf.Cache {
 // .BTF section. Nothing is read yet.
 func Open(path string) *Kernel { return &Kernel{path: path} }
 
-// FromBytes returns a Kernel over an in-memory BTF blob (raw or ELF).
+// FromBytes returns a Kernel over an in-memory BTF blob (raw or ELF). The
+// blob must not be modified afterwards: indexes refer into it.
 func FromBytes(blob []byte) *Kernel { return &Kernel{blob: blob} }
 
 // Spec returns the vmlinux spec, loading it on first use. The runtime can
