@@ -244,7 +244,14 @@ func Equal(a, b *Type) bool {
 			return a.Elem == b.Elem
 		}
 		return Equal(a.Elem, b.Elem)
-	case Tuple, Record, Struct:
+	case Struct:
+		// Named structs are equal by name: a pointer's shallow stub and the
+		// fully converted struct are the same type.
+		if a.Name != "" || b.Name != "" {
+			return a.Name == b.Name
+		}
+		fallthrough
+	case Tuple, Record:
 		if a.Name != b.Name || len(a.Fields) != len(b.Fields) {
 			return false
 		}
