@@ -258,7 +258,7 @@ func (f *File) addSymbols(symtab, dynsym []elf.Symbol) {
 		}
 		// C++ functions are also found by demangled name, with or
 		// without the parameter list, when that is unambiguous.
-		for _, n := range []string{s.Demangled, stripParams(s.Demangled)} {
+		for _, n := range cppNames(s.Demangled) {
 			if _, dup := f.byName[n]; !dup {
 				f.byName[n] = i
 			}

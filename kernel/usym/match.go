@@ -14,11 +14,20 @@ func (f *File) Match(pattern string) []Symbol {
 	}
 	var out []Symbol
 	for _, s := range f.syms {
-		if Wildcard(pattern, s.Name) || (s.Demangled != "" && (Wildcard(pattern, s.Demangled) || Wildcard(pattern, stripParams(s.Demangled)))) {
+		if Wildcard(pattern, s.Name) || (s.Demangled != "" && matchAny(pattern, cppNames(s.Demangled))) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+func matchAny(pattern string, names []string) bool {
+	for _, n := range names {
+		if Wildcard(pattern, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // HasWildcard reports whether a probe component is a pattern.
