@@ -56,6 +56,15 @@ type Program struct {
 	Macros   []*Macro
 	MapDecls []*MapDecl
 	Probes   []*Probe
+	CDecls   []*CDecl // root C definitions (struct/union/enum), kept as text
+}
+
+// CDecl is a C type definition at the root, `struct S { int x; };`, kept
+// as written: sonde takes types from BTF and parses no C, so it is up to
+// the compiler to use or reject it.
+type CDecl struct {
+	At
+	Text string
 }
 
 // ConfigItem is one `name = value` of a config block.
