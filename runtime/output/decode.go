@@ -151,6 +151,9 @@ func readUint(b []byte, size int) uint64 {
 
 // readInt reads an integer of size bytes, sign-extending when signed.
 func readInt(b []byte, size int, signed bool) uint64 {
+	if size == 8 && len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
 	v := readUint(b, size)
 	if signed && size > 0 && size < 8 {
 		shift := uint(64 - 8*size)

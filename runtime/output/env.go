@@ -9,6 +9,28 @@ type Symbolizer interface {
 	UserSym(pid uint32, addr uint64) (name string, off uint64, ok bool)
 }
 
+// Symbols adapts two lookup functions to a Symbolizer, e.g.
+// Symbols{Kernel: ktab.Lookup, User: usyms.Lookup}. Nil functions resolve
+// nothing.
+type Symbols struct {
+	Kernel func(addr uint64) (string, uint64, bool)
+	User   func(pid uint32, addr uint64) (string, uint64, bool)
+}
+
+func (s Symbols) KernelSym(addr uint64) (string, uint64, bool) {
+	if s.Kernel == nil {
+		return "", 0, false
+	}
+	return s.Kernel(addr)
+}
+
+func (s Symbols) UserSym(pid uint32, addr uint64) (string, uint64, bool) {
+	if s.User == nil {
+		return "", 0, false
+	}
+	return s.User(pid, addr)
+}
+
 // Env is what printing needs from the outside world. A nil *Env, or nil
 // fields, fall back to printing raw numbers.
 type Env struct {

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"slices"
 	"strconv"
 
 	"sonde/compiler"
@@ -36,7 +37,9 @@ func appendMapText(dst []byte, m *MapData, top, div int, env *Env) []byte {
 	d := divisor(div)
 	name := m.Info.Name
 	keyed := m.Info.Key != nil && !m.Info.Array
-	for _, e := range m.visible(top) {
+	es := m.visible(top)
+	dst = slices.Grow(dst, len(es)*(len(name)+24))
+	for _, e := range es {
 		dst = append(dst, name...)
 		if keyed {
 			dst = append(dst, '[')

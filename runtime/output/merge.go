@@ -22,8 +22,6 @@ type Entry struct {
 	Total   uint64   // avg, stats: their sum (signed per Info.Signed)
 	Buckets []uint64 // hist, lhist: count per bucket index
 	Value   []byte   // AggNone: the value's bytes
-
-	order uint64 // what the entries sort by, see sortEntries
 }
 
 // MergeMap merges what the runtime read from a BPF map: keys[i] is the raw
@@ -34,42 +32,50 @@ type Entry struct {
 // Array maps cannot tell a zero from an absent value, so an all-zero
 // element counts as absent (like a cleared bpftrace map).
 func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
-	m := &MapData{Info: info}
+	var items []sortItem
 	switch info.Agg {
 	case compiler.AggHist, compiler.AggLhist:
-		m.Entries = mergeHist(info, keys, values)
+		items = mergeHist(info, keys, values)
 	default:
-		m.Entries = make([]*Entry, 0, len(keys))
+		items = make([]sortItem, 0, len(keys))
 		backing := make([]Entry, len(keys))
 		for i, k := range keys {
 			e := &backing[i]
 			if !info.Array {
 				e.Key = k
 			}
-			mergeValue(info, e, values[i])
+			order := mergeValue(info, e, values[i])
 			if info.Array && e.zero() {
 				continue
 			}
-			m.Entries = append(m.Entries, e)
+			items = append(items, sortItem{v: order, e: e})
 		}
 	}
-	sortEntries(info, m.Entries)
+	sortItems(info, items)
+	m := &MapData{Info: info, Entries: make([]*Entry, len(items))}
+	for i := range items {
+		m.Entries[i] = items[i].e
+	}
 	return m
 }
 
-func mergeValue(info *compiler.MapInfo, e *Entry, cpus [][]byte) {
+// mergeValue reduces the per-CPU values into e and returns what e sorts
+// by (see sortItems).
+func mergeValue(info *compiler.MapInfo, e *Entry, cpus [][]byte) (order uint64) {
 	switch info.Agg {
 	case compiler.AggCount, compiler.AggSum:
 		for _, v := range cpus {
 			e.Num += u64(v, 0)
 		}
+		return e.Num
 	case compiler.AggMin, compiler.AggMax:
-		mergeMinMax(info, e, cpus)
+		return mergeMinMax(info, e, cpus)
 	case compiler.AggAvg, compiler.AggStats:
 		for _, v := range cpus {
 			e.Count += u64(v, 0)
 			e.Total += u64(v, 8)
 		}
+		return average(e, info.Signed)
 	default:
 		if len(cpus) > 0 {
 			e.Value = cpus[0]
@@ -82,13 +88,17 @@ func mergeValue(info *compiler.MapInfo, e *Entry, cpus [][]byte) {
 			}
 			e.Value = binary.LittleEndian.AppendUint64(nil, sum)
 		}
+		if info.Value != nil && info.Value.IsInt() {
+			return readInt(e.Value, info.Value.Size, info.Value.Signed)
+		}
 	}
+	return 0
 }
 
 // mergeMinMax keeps the min or max over the CPUs whose set flag is on,
 // compared by info.Signed for printing. bpftrace sorts these maps by the
 // same reduction done with unsigned comparisons, so that is kept apart.
-func mergeMinMax(info *compiler.MapInfo, e *Entry, cpus [][]byte) {
+func mergeMinMax(info *compiler.MapInfo, e *Entry, cpus [][]byte) (order uint64) {
 	isMax := info.Agg == compiler.AggMax
 	set := false
 	for _, v := range cpus {
@@ -97,16 +107,17 @@ func mergeMinMax(info *compiler.MapInfo, e *Entry, cpus [][]byte) {
 		}
 		x := u64(v, 0)
 		if !set {
-			e.Num, e.order, set = x, x, true
+			e.Num, order, set = x, x, true
 			continue
 		}
 		if better(x, e.Num, isMax, info.Signed) {
 			e.Num = x
 		}
-		if better(x, e.order, isMax, false) {
-			e.order = x
+		if better(x, order, isMax, false) {
+			order = x
 		}
 	}
+	return order
 }
 
 func better(x, cur uint64, isMax, signed bool) bool {
@@ -122,8 +133,8 @@ func better(x, cur uint64, isMax, signed bool) bool {
 	return x < cur
 }
 
-// mergeHist groups bucket counts by user key.
-func mergeHist(info *compiler.MapInfo, keys [][]byte, values [][][]byte) []*Entry {
+// mergeHist groups bucket counts by user key; entries sort by their total.
+func mergeHist(info *compiler.MapInfo, keys [][]byte, values [][][]byte) []sortItem {
 	n := info.NumBuckets
 	if n <= 0 {
 		n = numBuckets(info)
@@ -160,7 +171,15 @@ func mergeHist(info *compiler.MapInfo, keys [][]byte, values [][][]byte) []*Entr
 		}
 		e.Buckets[bucket] += c
 	}
-	return entries
+	items := make([]sortItem, len(entries))
+	for i, e := range entries {
+		var sum uint64
+		for _, c := range e.Buckets {
+			sum += c
+		}
+		items[i] = sortItem{v: sum, e: e}
+	}
+	return items
 }
 
 func numBuckets(info *compiler.MapInfo) int {

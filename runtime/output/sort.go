@@ -9,64 +9,112 @@ import (
 	"sonde/types"
 )
 
-// sortEntries puts entries in bpftrace's print order, ascending:
-// count/sum/integer values by value, min/max by value (compared unsigned,
-// as bpftrace does), avg/stats by average, hist/lhist by total count, and
-// anything else by key. Ties, which bpftrace leaves in hash order, are
-// broken by key so output is deterministic.
-func sortEntries(info *compiler.MapInfo, es []*Entry) {
-	signed := info.Signed
-	byValue := true
+// sortItems puts entries in bpftrace's print order, ascending, by the
+// item's v: count/sum/integer values by value, min/max by value (reduced
+// with unsigned comparisons, as bpftrace does), avg/stats by average,
+// hist/lhist by total count; maps of other values sort by key only. Ties,
+// which bpftrace leaves in hash order, are broken by key so output is
+// deterministic.
+func sortItems(info *compiler.MapInfo, items []sortItem) {
+	if len(items) < 2 {
+		return
+	}
+	var flip uint64 // makes signed values sort as unsigned ones
 	switch info.Agg {
-	case compiler.AggCount:
-		signed = false
-		for _, e := range es {
-			e.order = e.Num
+	case compiler.AggSum, compiler.AggAvg, compiler.AggStats:
+		if info.Signed {
+			flip = 1 << 63
 		}
-	case compiler.AggSum:
-		for _, e := range es {
-			e.order = e.Num
-		}
-	case compiler.AggMin, compiler.AggMax:
-		signed = false // order was set while merging
-	case compiler.AggAvg, compiler.AggStats:
-		for _, e := range es {
-			e.order = average(e, info.Signed)
-		}
-	case compiler.AggHist, compiler.AggLhist:
-		signed = false
-		for _, e := range es {
-			var sum uint64
-			for _, c := range e.Buckets {
-				sum += c
-			}
-			e.order = sum
-		}
-	default:
-		if t := info.Value; t != nil && t.IsInt() {
-			signed = t.Signed
-			for _, e := range es {
-				e.order = readInt(e.Value, t.Size, t.Signed)
-			}
-		} else {
-			byValue = false
+	case compiler.AggNone:
+		if info.Value != nil && info.Value.IsInt() && info.Value.Signed {
+			flip = 1 << 63
 		}
 	}
-	keyCmp := keyComparer(info.Key)
-	slices.SortFunc(es, func(a, b *Entry) int {
-		if byValue {
-			var c int
-			if signed {
-				c = cmp.Compare(int64(a.order), int64(b.order))
-			} else {
-				c = cmp.Compare(a.order, b.order)
-			}
-			if c != 0 {
-				return c
-			}
+	intKey := info.Key != nil && info.Key.Kind == types.Int
+	for i := range items {
+		it := &items[i]
+		it.v ^= flip
+		if intKey {
+			// bpftrace compares integer keys as signed, whatever their type.
+			it.k = readInt(it.e.Key, info.Key.Size, true) ^ 1<<63
 		}
-		return keyCmp(a.Key, b.Key)
+	}
+	if intKey || info.Key == nil {
+		radixSort(items)
+		return
+	}
+	keyCmp := keyComparer(info.Key)
+	slices.SortFunc(items, func(a, b sortItem) int {
+		if c := cmp.Compare(a.v, b.v); c != 0 {
+			return c
+		}
+		return keyCmp(a.e.Key, b.e.Key)
 	})
+}
+
+type sortItem struct {
+	v, k uint64 // primary and secondary sort keys
+	e    *Entry
+}
+
+// radixSort orders items by (v, k): a stable LSD radix sort over 16-bit
+// digits, skipping the digits where all items agree (most of them: counts
+// and keys are usually small numbers).
+func radixSort(items []sortItem) {
+	orK, andK, orV, andV := uint64(0), ^uint64(0), uint64(0), ^uint64(0)
+	for i := range items {
+		orK |= items[i].k
+		andK &= items[i].k
+		orV |= items[i].v
+		andV &= items[i].v
+	}
+	diffK, diffV := orK^andK, orV^andV
+	var tmp []sortItem
+	src := items
+	count := make([]int, 1<<16)
+	for pass := 0; pass < 8; pass++ {
+		shift := uint(pass%4) * 16
+		useV := pass >= 4
+		diff := diffK
+		if useV {
+			diff = diffV
+		}
+		if diff>>shift&0xffff == 0 {
+			continue
+		}
+		if tmp == nil {
+			tmp = make([]sortItem, len(items))
+		}
+		dst := tmp
+		if &src[0] == &tmp[0] {
+			dst = items
+		}
+		clear(count)
+		for i := range src {
+			count[digit(&src[i], useV, shift)]++
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for i := range src {
+			d := digit(&src[i], useV, shift)
+			dst[count[d]] = src[i]
+			count[d]++
+		}
+		src = dst
+	}
+	if &src[0] != &items[0] {
+		copy(items, src)
+	}
+}
+
+func digit(it *sortItem, useV bool, shift uint) int {
+	if useV {
+		return int(it.v >> shift & 0xffff)
+	}
+	return int(it.k >> shift & 0xffff)
 }
 
 // average is the integer average bpftrace prints for avg and sorts by.
