@@ -197,14 +197,14 @@ func (d *demangler) name() (name, cv string, isTemplate, ctor bool) {
 	}
 	fromSub := false
 	if d.consume("St") {
-		name = "std::" + d.unqualified("")
+		name = "std::" + d.unqualified()
 	} else if d.peek() == 'S' {
 		name, fromSub = d.substitution(), true
 		if d.peek() != 'I' {
 			d.fail() // a substitution alone is not a name
 		}
 	} else {
-		name = d.unqualified("")
+		name = d.unqualified()
 	}
 	if d.peek() == 'I' {
 		if !fromSub {
@@ -297,7 +297,7 @@ func (d *demangler) nested() (name, cv string, isTemplate, ctor bool) {
 			prefix, ctor = join(prefix, n), true
 			continue
 		}
-		u := d.unqualified(prefix)
+		u := d.unqualified()
 		last, _, _ = strings.Cut(u, "[abi:") // constructors drop the tags
 		prefix = join(prefix, u)
 	}
@@ -340,7 +340,7 @@ func reverseWords(s string) string {
 
 // unqualified ::= <source-name> | <operator-name> | L <source-name>, with
 // any B <abi-tag> after it.
-func (d *demangler) unqualified(prefix string) string {
+func (d *demangler) unqualified() string {
 	d.consume("L") // internal linkage
 	var n string
 	switch c := d.peek(); {
@@ -639,7 +639,7 @@ func (d *demangler) typ() string {
 		}
 	case 'S':
 		if d.consume("St") {
-			t = "std::" + d.unqualified("")
+			t = "std::" + d.unqualified()
 		} else {
 			t = d.substitution()
 			if d.peek() != 'I' {
@@ -670,88 +670,4 @@ func (d *demangler) function() (ret, params string) {
 		d.fail()
 	}
 	return ret, params
-}
-
-// cppNames are the forms a script may use for a demangled function:
-// "int ns::f<int>(int) const", "int ns::f<int>" and "ns::f<int>".
-func cppNames(demangled string) []string {
-	noParams := stripParams(demangled)
-	names := []string{demangled}
-	if noParams != demangled {
-		names = append(names, noParams)
-	}
-	if q := dropReturnType(noParams); q != noParams {
-		names = append(names, q)
-	}
-	return names
-}
-
-// stripParams drops the parameter list (and what follows it) of a
-// demangled function name: "ns::f<int>(int) const" → "ns::f<int>".
-func stripParams(s string) string {
-	if i := scanTop(s, '('); i > 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// dropReturnType removes the return type template functions demangle
-// with: "int ns::f<int>" → "ns::f<int>".
-func dropReturnType(s string) string {
-	cut := -1
-	for i := scanTop(s, ' '); i >= 0; {
-		cut = i
-		j := scanTop(s[i+1:], ' ')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return s[cut+1:]
-}
-
-// scanTop returns the index of the first c in s outside template
-// arguments, braces, "(anonymous namespace)" and operator names, or -1.
-func scanTop(s string, c byte) int {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch {
-		case strings.HasPrefix(s[i:], "(anonymous namespace)"):
-			i += len("(anonymous namespace)") - 1
-		case strings.HasPrefix(s[i:], "operator"):
-			i = skipOperator(s, i+len("operator")) - 1
-		case s[i] == '<' || s[i] == '{':
-			depth++
-		case s[i] == '>' || s[i] == '}':
-			depth--
-		case s[i] == c && depth == 0:
-			return i
-		}
-	}
-	return -1
-}
-
-// skipOperator returns the index past an operator's symbol: "()", "<<",
-// "[]", " new", " delete[]"; a conversion's type ("operator bool") ends
-// at its parameter list.
-func skipOperator(s string, i int) int {
-	switch {
-	case strings.HasPrefix(s[i:], "()"):
-		return i + 2
-	case strings.HasPrefix(s[i:], " new"), strings.HasPrefix(s[i:], " delete"):
-		i++
-		for i < len(s) && (s[i] == '[' || s[i] == ']' || (s[i] >= 'a' && s[i] <= 'z')) {
-			i++
-		}
-		return i
-	case strings.HasPrefix(s[i:], " "):
-		return i // conversion operator: its type is scanned normally
-	}
-	for i < len(s) && strings.IndexByte("+-*/%^&|~!=<>,[]", s[i]) >= 0 {
-		i++
-	}
-	if strings.HasPrefix(s[i:], " <") {
-		i++ // "operator< <int>": the space keeps the brackets apart
-	}
-	return i
 }

@@ -1,6 +1,7 @@
 package usym
 
 import (
+	"cmp"
 	"debug/elf"
 	"debug/gosym"
 	"errors"
@@ -136,6 +137,11 @@ func load(path string) (*File, error) {
 	syms, err := ef.Symbols()
 	f.symtab = err == nil
 	if !f.symtab {
+		// Distributions ship the symbol table apart (libc6-dbg).
+		syms = debugSymbols(ef, path)
+		f.symtab = len(syms) > 0
+	}
+	if !f.symtab {
 		// Go binaries built with -ldflags=-s (and go test's) keep every
 		// function in the pclntab the runtime needs for tracebacks.
 		syms = goFuncs(ef)
@@ -225,39 +231,31 @@ func (f *File) addSymbols(symtab, dynsym []elf.Symbol) {
 		}
 	}
 
-	var byAddr []rawSym
+	// One entry per name, the first seen: .symtab before .dynsym.
+	seen := map[string]bool{}
+	uniq := raws[:0]
 	for _, r := range raws {
-		if _, dup := f.byName[r.Name]; dup {
-			continue
+		if !seen[r.Name] {
+			seen[r.Name] = true
+			if strings.HasPrefix(r.plain, "_Z") {
+				r.Demangled = Demangle(r.plain)
+			}
+			uniq = append(uniq, r)
 		}
-		if strings.HasPrefix(r.plain, "_Z") {
-			r.Demangled = Demangle(r.plain)
-		}
-		f.byName[r.Name] = len(f.syms)
-		f.syms = append(f.syms, r.Symbol)
-		byAddr = append(byAddr, r)
 	}
 
-	// Sort by name for listing; remember each symbol's new index.
-	order := make([]int, len(f.syms))
-	for i := range order {
-		order[i] = i
+	slices.SortFunc(uniq, func(a, b rawSym) int { return strings.Compare(a.Name, b.Name) })
+	f.syms = make([]Symbol, len(uniq))
+	for i, r := range uniq {
+		f.syms[i] = r.Symbol
+		f.byName[r.Name] = i
 	}
-	sort.Slice(order, func(i, j int) bool { return f.syms[order[i]].Name < f.syms[order[j]].Name })
-	sorted := make([]Symbol, len(f.syms))
-	for newIdx, old := range order {
-		sorted[newIdx] = f.syms[old]
-	}
-	f.syms = sorted
-	for i, s := range f.syms {
-		f.byName[s.Name] = i
-	}
+	// C++ functions are also found by demangled name, with or without
+	// parameters and return type; the first of a clash wins.
 	for i, s := range f.syms {
 		if s.Demangled == "" {
 			continue
 		}
-		// C++ functions are also found by demangled name, with or
-		// without the parameter list, when that is unambiguous.
 		for _, n := range cppNames(s.Demangled) {
 			if _, dup := f.byName[n]; !dup {
 				f.byName[n] = i
@@ -267,18 +265,21 @@ func (f *File) addSymbols(symtab, dynsym []elf.Symbol) {
 
 	// For address lookups keep one name per address: the one a reader
 	// recognises (global, unversioned, fewest leading underscores).
-	sort.SliceStable(byAddr, func(i, j int) bool {
-		a, b := byAddr[i], byAddr[j]
+	idx := make([]int, len(uniq))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := uniq[i], uniq[j]
 		if a.Addr != b.Addr {
-			return a.Addr < b.Addr
+			return cmp.Compare(a.Addr, b.Addr)
 		}
-		return nameRank(a) < nameRank(b)
+		return nameRank(a) - nameRank(b)
 	})
-	for i, r := range byAddr {
-		if i > 0 && byAddr[i-1].Addr == r.Addr {
-			continue
+	for k, i := range idx {
+		if k == 0 || uniq[idx[k-1]].Addr != uniq[i].Addr {
+			f.byAddr = append(f.byAddr, i)
 		}
-		f.byAddr = append(f.byAddr, f.byName[r.Name])
 	}
 }
 

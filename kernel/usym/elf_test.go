@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -203,5 +205,36 @@ func TestAddr(t *testing.T) {
 		if got, err := Addr(fx.USDT, "counter"); err != nil || got != want {
 			t.Errorf("Addr(counter) = %#x, %v; want %#x", got, err, want)
 		}
+	}
+}
+
+// A stripped binary whose symbols were split into a debug file, found
+// through .gnu_debuglink, as distributions ship them.
+func TestDebugLink(t *testing.T) {
+	fx := targets(t)
+	if _, err := exec.LookPath("objcopy"); err != nil {
+		t.Skip("objcopy not installed")
+	}
+	dir := t.TempDir()
+	bin, dbg := filepath.Join(dir, "prog"), filepath.Join(dir, "prog.debug")
+	for _, cmd := range [][]string{
+		{"objcopy", "--only-keep-debug", fx.PIE, dbg},
+		{"objcopy", "--strip-all", "--add-gnu-debuglink=" + dbg, fx.PIE, bin},
+	} {
+		if out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", cmd, err, out)
+		}
+	}
+	f, err := Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Open(fx.PIE)
+	got, err := f.Lookup("usym_gamma")
+	if w, _ := want.Lookup("usym_gamma"); err != nil || got != w {
+		t.Errorf("Lookup through debug link = %+v, %v; want %+v", got, err, w)
+	}
+	if f.Stripped() {
+		t.Error("debug symbols not counted as a symbol table")
 	}
 }

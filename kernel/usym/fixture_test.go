@@ -186,5 +186,5 @@ func readelfSymbol(t *testing.T, path, name string) (uint64, uint64) {
 	return 0, 0
 }
 
-func hex(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
-func itoa(v int) string   { return strconv.Itoa(v) }
+func hexAddr(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
+func itoa(v int) string       { return strconv.Itoa(v) }

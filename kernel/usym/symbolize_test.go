@@ -46,7 +46,7 @@ func TestSymbolizeChild(t *testing.T) {
 	if got := s.Frame(pid, addrs[0]+3, "bpftrace"); got != "spin_here+3" {
 		t.Errorf("bpftrace frame %q", got)
 	}
-	if got, want := s.Frame(pid, addrs[1], "perf"), strings.TrimPrefix(hex(addrs[1]), "0x")+" lib_add+0 ("+fx.Lib+")"; got != want {
+	if got, want := s.Frame(pid, addrs[1], "perf"), strings.TrimPrefix(hexAddr(addrs[1]), "0x")+" lib_add+0 ("+fx.Lib+")"; got != want {
 		t.Errorf("perf frame %q; want %q", got, want)
 	}
 	if got := s.Frame(pid, 0x10, "bpftrace"); got != "0x10" {
