@@ -89,3 +89,28 @@ func parseMapsLine(line string) (Mapping, bool) {
 	}
 	return m, true
 }
+
+// ProcessBinaries returns the ELF files a process has mapped executable
+// (its program and every loaded library), as paths reachable from here,
+// for probes like uprobe:*:func with -p.
+func ProcessBinaries(pid int) ([]string, error) {
+	maps, err := ReadMaps(pid)
+	if err != nil {
+		return nil, err
+	}
+	root, err := procRoot(pid)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range maps {
+		if m.Exec && m.fileBacked() && !seen[m.Path] {
+			seen[m.Path] = true
+			if isELF(root + m.Path) {
+				out = append(out, root+m.Path)
+			}
+		}
+	}
+	return out, nil
+}

@@ -49,7 +49,9 @@ func ResolveBinary(name string, pid int) (string, error) {
 	root := ""
 	if pid > 0 {
 		var err error
-		if root, err = procRoot(pid); err != nil {
+		if root, err = procRoot(pid); errors.Is(err, ErrNoProcess) {
+			return "", &TargetError{name, fmt.Sprintf("process %d is not running", pid), err}
+		} else if err != nil {
 			return "", &TargetError{name, err.Error(), err}
 		}
 	}
@@ -101,7 +103,7 @@ func procRoot(pid int) (string, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
-			return "", fmt.Errorf("process %d is not running: %w", pid, ErrNoProcess)
+			return "", fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
 		}
 		return "", fmt.Errorf("process %d: cannot read its root: %w", pid, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -85,8 +86,12 @@ func TestResolveInProcess(t *testing.T) {
 	if _, err := ResolveBinary("libusymtest", 0); !errors.Is(err, ErrNotFound) {
 		t.Errorf("without a pid the test library should not resolve: %v", err)
 	}
-	if _, err := ResolveBinary("libc", 1<<30); !errors.Is(err, ErrNoProcess) {
+	if _, err := ResolveBinary("libc", 1<<30); !errors.Is(err, ErrNoProcess) || err.Error() != `uprobe target "libc": process 1073741824 is not running` {
 		t.Errorf("missing pid: %v", err)
+	}
+	bins, err := ProcessBinaries(pid)
+	if err != nil || !slices.Contains(bins, fx.WithLib) || !slices.Contains(bins, fx.Lib) {
+		t.Errorf("ProcessBinaries = %q, %v", bins, err)
 	}
 }
 
