@@ -121,7 +121,7 @@ func (g *gen) global(off int16) {
 	g.c.usesStart = true
 	l := g.alloc(8)
 	b, o := g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, o, 0, asm.DWord))
+	g.emit(storeImm(b, o, 0, asm.DWord))
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(startMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())

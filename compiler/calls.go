@@ -498,7 +498,7 @@ func (g *gen) sendEvent(id int, layout *types.Type, args []ast.Expr) {
 		}
 	}
 	b, off := g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, off, int64(id), asm.DWord))
+	g.emit(storeImm(b, off, int64(id), asm.DWord))
 	g.emitOutput(l, size)
 }
 
@@ -515,7 +515,7 @@ func (g *gen) countLost() {
 	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
 	l := g.alloc(8)
 	b, off := g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, off, int64(len(g.c.plan.Maps)), asm.DWord))
+	g.emit(storeImm(b, off, int64(len(g.c.plan.Maps)), asm.DWord))
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(errorsMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())
@@ -544,13 +544,13 @@ func genJoin(g *gen, call *ast.Call) value {
 		read, readStr = asm.FnProbeReadUser, asm.FnProbeReadUserStr
 	}
 	b, off := g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, off, int64(id), asm.DWord))
+	g.emit(storeImm(b, off, int64(id), asm.DWord))
 	done := g.newLabel("joindone")
 	ptrSlot := g.alloc(8)
 	for i := 0; i < joinMax; i++ {
 		// n = i; ptr = arr[i]; stop at NULL.
 		b, off = g.base(l, asm.R5)
-		g.emit(asm.StoreImm(b, off+8, int64(i), asm.DWord))
+		g.emit(storeImm(b, off+8, int64(i), asm.DWord))
 		g.addr(asm.R1, ptrSlot)
 		g.emit(asm.Mov.Imm(asm.R2, 8), asm.Mov.Reg(asm.R3, g.r(arr.reg)), asm.Add.Imm(asm.R3, int32(i*8)), read.Call())
 		g.emit(asm.JNE.Imm(asm.R0, 0, done))
@@ -561,7 +561,7 @@ func genJoin(g *gen, call *ast.Call) value {
 		g.emit(asm.Mov.Imm(asm.R2, int32(elem)), readStr.Call())
 	}
 	b, off = g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, off+8, joinMax, asm.DWord))
+	g.emit(storeImm(b, off+8, joinMax, asm.DWord))
 	g.bind(done)
 	g.free(arr.reg)
 	g.emitOutput(l, size)

@@ -4,7 +4,6 @@
 package compiler
 
 import (
-	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sonde/lang/ast"
+	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -39,7 +39,7 @@ func (o *Options) Positional(n int) string {
 type compiler struct {
 	opts    Options
 	cfg     Config
-	errs    ErrorList
+	errs    diag.List
 	maps    map[string]*mapState
 	insts   []*instance
 	spec    *Spec
@@ -54,9 +54,6 @@ type compiler struct {
 	actionIDs   map[string]int
 }
 
-func (c *compiler) errorAt(span ast.Span, hint, format string, args ...any) {
-	c.errs = append(c.errs, &Error{Span: span, Msg: fmt.Sprintf(format, args...), Hint: hint})
-}
 
 // Compile checks prog and lowers it to a Spec.
 func Compile(prog *ast.Program, opts Options) (*Spec, error) {
@@ -83,8 +80,8 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		c.maps[ms.name] = ms
 	}
 	c.expand(prog)
-	if len(c.errs) > 0 {
-		return nil, c.errs.sorted()
+	if c.errs.HasErrors() {
+		return nil, c.result()
 	}
 	// Map types can come from probes later in the script than their first
 	// read, so check until nothing is pending, then once more to report.
@@ -105,15 +102,15 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}
-	if len(c.errs) > 0 {
-		return nil, c.errs.sorted()
+	if c.errs.HasErrors() {
+		return nil, c.result()
 	}
 	c.buildMaps()
 	for _, inst := range c.insts {
 		c.generate(inst)
 	}
-	if len(c.errs) > 0 {
-		return nil, c.errs.sorted()
+	if c.errs.HasErrors() {
+		return nil, c.result()
 	}
 	c.addInternalMaps()
 	c.plan.Config = c.cfg

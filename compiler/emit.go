@@ -269,3 +269,9 @@ func (f *frame) alloc(size int) int16 {
 func (f *frame) fits(size int) bool {
 	return f.top+((size+7)&^7) <= f.limit
 }
+
+// storeImm is asm.StoreImm that also allows 8-byte stores: the kernel
+// sign-extends the 32-bit immediate, which cilium's helper refuses to emit.
+func storeImm(dst asm.Register, off int16, v int64, size asm.Size) asm.Instruction {
+	return asm.Instruction{OpCode: asm.StoreImmOp(size), Dst: dst, Offset: off, Constant: v}
+}

@@ -102,7 +102,7 @@ func (g *gen) stringLit(s string, t *types.Type) value {
 			w = w<<8 | int64(b[i+j])
 		}
 		if w == int64(int32(w)) {
-			g.emit(asm.StoreImm(base, off+int16(i), w, asm.DWord))
+			g.emit(storeImm(base, off+int16(i), w, asm.DWord))
 		} else {
 			g.emit(asm.LoadImm(asm.R0, w, asm.DWord), asm.StoreMem(base, off+int16(i), asm.R0, asm.DWord))
 		}
@@ -616,7 +616,7 @@ func (g *gen) argsField(e *ast.Field) value {
 		g.emit(asm.FnProbeReadKernel.Call())
 		if t.Kind == types.String {
 			b, off := g.base(l, asm.R5)
-			g.emit(asm.StoreImm(b, off+int16(t.Size-1), 0, asm.Byte))
+			g.emit(storeImm(b, off+int16(t.Size-1), 0, asm.Byte))
 		}
 		return value{t: t, mem: l}
 	}

@@ -77,10 +77,10 @@ func (c *compiler) generate(inst *instance) {
 	body := g.finish()
 
 	var pro asm.Instructions
-	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)))
+	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(sourceText(inst.probe))))
 	if g.scratchMax > 0 {
 		pro = append(pro,
-			asm.StoreImm(asm.RFP, scratchSlot, 0, asm.Word),
+			storeImm(asm.RFP, scratchSlot, 0, asm.Word),
 			asm.LoadMapPtr(asm.R1, 0).WithReference(scratchMap),
 			asm.Mov.Reg(asm.R2, asm.RFP),
 			asm.Add.Imm(asm.R2, scratchSlot),
@@ -200,10 +200,10 @@ func (g *gen) zero(l loc, size int) {
 	b, off := g.base(l, asm.R5)
 	i := 0
 	for ; i+8 <= size; i += 8 {
-		g.emit(asm.StoreImm(b, off+int16(i), 0, asm.DWord))
+		g.emit(storeImm(b, off+int16(i), 0, asm.DWord))
 	}
 	for ; i < size; i++ {
-		g.emit(asm.StoreImm(b, off+int16(i), 0, asm.Byte))
+		g.emit(storeImm(b, off+int16(i), 0, asm.Byte))
 	}
 }
 
@@ -249,7 +249,7 @@ func (g *gen) store(dst loc, t *types.Type, v value) {
 		if n == t.Size && v.t.Size > t.Size {
 			// Truncated: keep it NUL-terminated.
 			b, off := g.base(dst, asm.R5)
-			g.emit(asm.StoreImm(b, off+int16(t.Size-1), 0, asm.Byte))
+			g.emit(storeImm(b, off+int16(t.Size-1), 0, asm.Byte))
 		}
 	case types.Tuple, types.Record:
 		if types.Equal(t, v.t) {

@@ -18,7 +18,7 @@ func (g *gen) keyFor(m *ast.MapRef, info *MapInfo, extra int) (loc, int) {
 	if info.Key == nil {
 		l := g.alloc(8)
 		b, off := g.base(l, asm.R5)
-		g.emit(asm.StoreImm(b, off, 0, asm.DWord))
+		g.emit(storeImm(b, off, 0, asm.DWord))
 		return l, 4
 	}
 	size := info.Key.Size + extra
@@ -65,7 +65,7 @@ func (g *gen) countFailure(info *MapInfo) {
 	g.emit(asm.JSGE.Imm(asm.R0, 0, ok))
 	l := g.alloc(8)
 	b, off := g.base(l, asm.R5)
-	g.emit(asm.StoreImm(b, off, int64(info.Index), asm.DWord))
+	g.emit(storeImm(b, off, int64(info.Index), asm.DWord))
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(errorsMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())
@@ -250,7 +250,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	if info.Array {
 		key = g.alloc(8)
 		b, off := g.base(key, asm.R5)
-		g.emit(asm.StoreImm(b, off, 0, asm.DWord))
+		g.emit(storeImm(b, off, 0, asm.DWord))
 	} else {
 		key, keySize = g.keyFor(m, info, extra)
 	}
@@ -295,7 +295,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 		}
 		g.emit(jop.Reg(asm.R1, g.r(x), done))
 		g.bind(set)
-		g.emit(asm.StoreMem(asm.R0, 0, g.r(x), asm.DWord), asm.StoreImm(asm.R0, 8, 1, asm.DWord))
+		g.emit(asm.StoreMem(asm.R0, 0, g.r(x), asm.DWord), storeImm(asm.R0, 8, 1, asm.DWord))
 	}
 	if info.Array {
 		// Array elements always exist; the insert path is unreachable.
@@ -313,17 +313,17 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	b, off := g.base(val, asm.R5)
 	switch agg {
 	case AggCount, AggHist, AggLhist:
-		g.emit(asm.StoreImm(b, off, 1, asm.DWord))
+		g.emit(storeImm(b, off, 1, asm.DWord))
 	case AggSum:
 		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
 	case AggAvg, AggStats:
-		g.emit(asm.StoreImm(b, off, 1, asm.DWord))
+		g.emit(storeImm(b, off, 1, asm.DWord))
 		b, off = g.base(val, asm.R5)
 		g.emit(asm.StoreMem(b, off+8, g.r(x), asm.DWord))
 	case AggMin, AggMax:
 		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
 		b, off = g.base(val, asm.R5)
-		g.emit(asm.StoreImm(b, off+8, 1, asm.DWord))
+		g.emit(storeImm(b, off+8, 1, asm.DWord))
 	}
 	// Per-CPU hash: a new element is zero on the other CPUs. If another
 	// CPU inserted the key first, BPF_NOEXIST fails and we add to ours.

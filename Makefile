@@ -1,0 +1,39 @@
+# A thin layer over the go tool.
+GO      ?= go
+BIN     := bin/sonde
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+export CGO_ENABLED = 0
+
+.PHONY: build test test-short test-kernels bench fuzz lint update-golden clean
+
+build:
+	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/sonde
+
+# The whole suite. Kernel tests need root and skip with a reason without it.
+test: build
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 12m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+# kprobe/kretprobe/fentry/fexit tests in stock Debian kernels under QEMU.
+test-kernels:
+	$(GO) run ./internal/vmtest $(VMTEST_ARGS)
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./lang/... ./compiler/... ./runtime/...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./lang
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 60s ./compiler
+
+lint:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet ./...
+
+update-golden:
+	$(GO) test ./... -run Golden -update
+
+clean:
+	rm -rf bin

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the workload: with SONDE_WORKLOAD set it does
+// exactly what the variable says and exits, so tests know the exact counts.
+func TestMain(m *testing.M) {
+	if w := os.Getenv("SONDE_WORKLOAD"); w != "" {
+		os.Exit(workload(w))
+	}
+	os.Exit(m.Run())
+}
+
+// workload runs "getpid:N", "read:N:BYTES", "sleep:MS" steps separated by ",".
+func workload(spec string) int {
+	for _, step := range strings.Split(spec, ",") {
+		f := strings.Split(step, ":")
+		n := 0
+		if len(f) > 1 {
+			n, _ = strconv.Atoi(f[1])
+		}
+		switch f[0] {
+		case "getpid":
+			for i := 0; i < n; i++ {
+				syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+			}
+		case "read":
+			size, _ := strconv.Atoi(f[2])
+			fd, err := syscall.Open("/dev/zero", syscall.O_RDONLY, 0)
+			if err != nil {
+				return 1
+			}
+			buf := make([]byte, size)
+			for i := 0; i < n; i++ {
+				syscall.Read(fd, buf)
+			}
+			syscall.Close(fd)
+		case "open":
+			for i := 0; i < n; i++ {
+				fd, err := syscall.Open(f[2], syscall.O_RDONLY, 0)
+				if err == nil {
+					syscall.Close(fd)
+				}
+			}
+		case "sleep":
+			time.Sleep(time.Duration(n) * time.Millisecond)
+		}
+	}
+	return 0
+}
+
+// workloadCmd is a -c command line running the test binary as a workload.
+func workloadCmd(t *testing.T, spec string) string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("env SONDE_WORKLOAD=%s %s", spec, exe)
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to load BPF programs")
+	}
+}
+
+// sonde runs the CLI in-process and returns stdout, stderr and the exit code.
+func sonde(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), code
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"sonde/compiler"
+	kbtf "sonde/kernel/btf"
+	"sonde/kernel/tracefs"
+	"sonde/kernel/usym"
+)
+
+// list implements -l and -lv for a probe pattern or a type name.
+func list(opts *options, stdout, stderr io.Writer) int {
+	pattern := opts.listArg
+	if err := listPattern(stdout, pattern, opts.verbose); err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func listPattern(w io.Writer, pattern string, verbose bool) error {
+	if pattern == "" {
+		pattern = "*"
+	}
+	if isBTFName(pattern) {
+		return kbtf.New().ListStruct(w, pattern)
+	}
+	prov, rest, found := strings.Cut(pattern, ":")
+	if !found {
+		// A bare pattern searches tracepoints, as the most common case.
+		rest = pattern
+		prov = "tracepoint"
+	}
+	canon, ok := compiler.CanonicalProvider(prov)
+	if !ok && prov != "*" {
+		return fmt.Errorf("unknown probe type %q", prov)
+	}
+	if prov == "*" {
+		canon = ""
+	}
+	if canon == "" || canon == compiler.ProviderTracepoint {
+		if _, err := tracefs.Mount(); err != nil {
+			return err
+		}
+		if err := tracefs.List(w, rest, verbose); err != nil && canon != "" {
+			return err
+		}
+	}
+	if canon == "" || canon == compiler.ProviderSoftware {
+		tracefs.ListSoftware(w, rest)
+	}
+	if canon == "" || canon == compiler.ProviderHardware {
+		tracefs.ListHardware(w, rest)
+	}
+	switch canon {
+	case compiler.ProviderKprobe, compiler.ProviderKretprobe:
+		return tracefs.ListKprobes(w, rest)
+	case compiler.ProviderRawTracepoint, compiler.ProviderFentry, compiler.ProviderFexit:
+		return listBTF(w, canon, rest, verbose)
+	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+		bin, fn, _ := strings.Cut(rest, ":")
+		path, err := usym.ResolveBinary(bin, 0)
+		if err != nil {
+			return err
+		}
+		if fn == "" {
+			fn = "*"
+		}
+		if canon == compiler.ProviderUSDT {
+			return usym.ListUSDT(w, path, fn)
+		}
+		return usym.ListUprobes(w, path, fn)
+	}
+	return nil
+}
+
+func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
+	k := kbtf.New()
+	if i := strings.LastIndex(pattern, ":"); i >= 0 {
+		pattern = pattern[i+1:]
+	}
+	var names []string
+	var err error
+	if prov == compiler.ProviderRawTracepoint {
+		names, err = k.RawTracepoints(pattern)
+	} else {
+		names, err = k.Functions(pattern)
+	}
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "%s:%s\n", prov, n)
+		if !verbose {
+			continue
+		}
+		var proto *kbtf.FuncProto
+		if prov == compiler.ProviderRawTracepoint {
+			proto, err = k.RawTracepoint(n)
+		} else {
+			proto, err = k.Func(n)
+		}
+		if err == nil {
+			k.ListFuncArgs(w, proto)
+		}
+	}
+	return nil
+}

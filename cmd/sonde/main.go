@@ -1,0 +1,358 @@
+// Command sonde is a tracing language for Linux: bpftrace's language plus a
+// declarative form, compiled straight to eBPF.
+//
+//	sonde -e 'tp:syscalls:sys_enter_execve < count() >'
+//	sonde script.sd [args...]
+//	sonde -l 'tracepoint:syscalls:*'
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"sonde/compiler"
+	"sonde/kernel/tracefs"
+	"sonde/lang"
+	"sonde/lang/diag"
+	"sonde/runtime"
+	"sonde/runtime/attach"
+	"sonde/runtime/ksym"
+	"sonde/runtime/output"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0"
+
+const usage = `usage: sonde [options] FILE [ARGS...]
+       sonde [options] -e PROGRAM [ARGS...]
+       sonde [options] - (program on stdin)
+       sonde -l [PATTERN | FILE]
+
+options:
+  -e PROGRAM     run PROGRAM
+  -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
+  -v             verbose; with -l, show probe arguments
+  -f FORMAT      output format: text (default) or json
+  -o FILE        write output to FILE
+  -q             quiet: no "Attached N probes" message
+  -c CMD         run CMD, tracing it from its first instruction; exit when it exits
+  -p PID         trace only process PID
+  -d STAGE       print a compilation stage and exit: ast, asm
+  --dry-run      load and attach, then exit without tracing
+  --unsafe       allow unsafe functions (system, signal)
+  --info         print which probe types and features this kernel supports
+  -V, --version  print the version
+  -h, --help     print this help
+`
+
+type options struct {
+	program  string
+	hasProg  bool
+	file     string
+	args     []string
+	list     bool
+	listArg  string
+	verbose  bool
+	format   string
+	outFile  string
+	quiet    bool
+	cmd      string
+	pid      int
+	debug    string
+	dryRun   bool
+	unsafe   bool
+	info     bool
+	showHelp bool
+	showVer  bool
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, err := parseArgs(argv)
+	if err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
+		return 2
+	}
+	switch {
+	case opts.showHelp:
+		fmt.Fprint(stdout, usage)
+		return 0
+	case opts.showVer:
+		fmt.Fprintf(stdout, "sonde v%s\n", version)
+		return 0
+	case opts.info:
+		attach.Info(stdout)
+		return 0
+	case opts.list && !opts.hasProg && !isScriptFile(opts.listArg):
+		return list(opts, stdout, stderr)
+	}
+	name, src, err := readProgram(opts, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
+	}
+	prog, err := lang.Parse(name, src)
+	if err != nil {
+		renderError(stderr, err, name, src)
+		return 1
+	}
+	if opts.debug == "ast" {
+		fmt.Fprintln(stdout, dumpAST(prog))
+		return 0
+	}
+	if os.Geteuid() == 0 {
+		if _, err := tracefs.Mount(); err != nil {
+			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
+		}
+	}
+	copts := compiler.Options{
+		Facts:       kernelFacts{},
+		KernelTypes: newLazyBTF(),
+		Symbols:     kallsyms{},
+		Args:        opts.args,
+		Unsafe:      opts.unsafe,
+		Pid:         opts.pid,
+		HasChild:    opts.cmd != "",
+	}
+	spec, err := compiler.Compile(prog, copts)
+	if err != nil {
+		renderError(stderr, err, name, src)
+		return 1
+	}
+	if opts.list {
+		for _, p := range spec.Plan.Probes {
+			fmt.Fprintln(stdout, p.Name)
+		}
+		return 0
+	}
+	if opts.debug == "asm" {
+		for _, p := range spec.Programs {
+			fmt.Fprintf(stdout, "%s:\n%v\n", p.Probe.Name, p.Spec.Instructions)
+		}
+		return 0
+	}
+	return execute(opts, spec, name, stdout, stderr)
+}
+
+func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.Writer) int {
+	var w io.Writer = stdout
+	if opts.outFile != "" {
+		f, err := os.Create(opts.outFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sonde: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	lw := &lineFlusher{w: bw}
+	env := newEnv(spec, opts)
+	var out output.Output
+	if opts.format == "json" {
+		out = output.NewJSON(lw, env)
+	} else {
+		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
+	}
+	var child *runtime.Child
+	if opts.cmd != "" {
+		c, err := runtime.StartChild(opts.cmd)
+		if err != nil {
+			fmt.Fprintf(stderr, "sonde: %v\n", err)
+			return 1
+		}
+		child = c
+		defer c.Kill()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	res, err := runtime.Run(ctx, spec, runtime.Options{
+		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
+		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Filename: name,
+	})
+	bw.Flush()
+	if err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", explainRunError(err))
+		return 1
+	}
+	return res.ExitCode
+}
+
+// explainRunError words common kernel failures plainly.
+func explainRunError(err error) error {
+	if errors.Is(err, syscall.EPERM) && os.Geteuid() != 0 {
+		return fmt.Errorf("%v (sonde needs root, or CAP_BPF and CAP_PERFMON)", err)
+	}
+	return err
+}
+
+// lineFlusher flushes after each write that ends a line, so printf output
+// appears promptly when the output is a terminal or pipe, while a burst of
+// events still costs one write per batch.
+type lineFlusher struct {
+	w       *bufio.Writer
+	pending bool
+}
+
+func (l *lineFlusher) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if err == nil && !l.pending {
+		l.pending = true
+		time.AfterFunc(20*time.Millisecond, func() {})
+	}
+	return n, err
+}
+
+// flushFirst flushes buffered stdout before writing to stderr, so messages
+// keep their order on a shared terminal.
+type flushFirst struct {
+	bw *bufio.Writer
+	w  io.Writer
+}
+
+func (f *flushFirst) Write(p []byte) (int, error) {
+	f.bw.Flush()
+	return f.w.Write(p)
+}
+
+func isScriptFile(s string) bool {
+	if s == "" || strings.ContainsAny(s, "*?") {
+		return false
+	}
+	if strings.HasSuffix(s, ".bt") || strings.HasSuffix(s, ".sd") {
+		st, err := os.Stat(s)
+		return err == nil && st.Mode().IsRegular()
+	}
+	return false
+}
+
+func readProgram(opts *options, stdin io.Reader) (string, []byte, error) {
+	switch {
+	case opts.hasProg:
+		return "stdin", []byte(opts.program), nil
+	case opts.list && isScriptFile(opts.listArg):
+		b, err := os.ReadFile(opts.listArg)
+		return opts.listArg, b, err
+	case opts.file == "-":
+		b, err := io.ReadAll(stdin)
+		return "stdin", b, err
+	case opts.file != "":
+		b, err := os.ReadFile(opts.file)
+		return opts.file, b, err
+	}
+	return "", nil, errors.New("no program given: use -e PROGRAM, a script file, or - for stdin")
+}
+
+func renderError(w io.Writer, err error, name string, src []byte) {
+	var l diag.List
+	if errors.As(err, &l) {
+		l.Render(w, diag.Sources(map[string][]byte{name: src}))
+		return
+	}
+	var d *diag.Diagnostic
+	if errors.As(err, &d) {
+		fmt.Fprint(w, diag.Render(d, src))
+		return
+	}
+	fmt.Fprintf(w, "%s: error: %v\n", name, err)
+}
+
+// parseArgs reads bpftrace-style arguments: short flags may be combined
+// (-lv), and everything after the script is the script's arguments.
+func parseArgs(argv []string) (*options, error) {
+	o := &options{format: "text"}
+	for i := 0; i < len(argv); i++ {
+		a := argv[i]
+		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
+			o.args = append(o.args, a)
+			continue
+		}
+		next := func() (string, error) {
+			if i+1 >= len(argv) {
+				return "", fmt.Errorf("%s needs a value", a)
+			}
+			i++
+			return argv[i], nil
+		}
+		var err error
+		switch {
+		case a == "--":
+			o.args = append(o.args, argv[i+1:]...)
+			i = len(argv)
+		case a == "-e":
+			o.program, err = next()
+			o.hasProg = true
+		case a == "-f":
+			o.format, err = next()
+			if o.format != "text" && o.format != "json" {
+				return nil, fmt.Errorf("unknown output format %q: use text or json", o.format)
+			}
+		case a == "-o" || a == "--output":
+			o.outFile, err = next()
+		case a == "-c" || a == "--cmd":
+			o.cmd, err = next()
+		case a == "-p" || a == "--pid":
+			var s string
+			s, err = next()
+			if err == nil {
+				o.pid, err = strconv.Atoi(s)
+			}
+		case a == "-d" || a == "--debug":
+			o.debug, err = next()
+		case a == "--dry-run":
+			o.dryRun = true
+		case a == "--unsafe":
+			o.unsafe = true
+		case a == "--info":
+			o.info = true
+		case a == "-h" || a == "--help":
+			o.showHelp = true
+		case a == "-V" || a == "--version":
+			o.showVer = true
+		case a == "-q" || a == "--quiet":
+			o.quiet = true
+		case a == "-v" || a == "--verbose":
+			o.verbose = true
+		case a == "-l" || a == "--list" || a == "-lv" || a == "-vl":
+			o.list = true
+			if a != "-l" && a != "--list" {
+				o.verbose = true
+			}
+			if i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-") {
+				i++
+				o.listArg = argv[i]
+			}
+		case a == "-":
+			o.file = "-"
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			return nil, fmt.Errorf("unknown option %s", a)
+		default:
+			o.file = a
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.cmd != "" && o.pid != 0 {
+		return nil, errors.New("-c and -p cannot be used together")
+	}
+	return o, nil
+}
+
+// kallsyms resolves kaddr() at compile time.
+type kallsyms struct{}
+
+func (kallsyms) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
