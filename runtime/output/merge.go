@@ -30,7 +30,8 @@ type Entry struct {
 // u64 bucket suffix, or are the u32 bucket index of a keyless (Array) map.
 //
 // Array maps cannot tell a zero from an absent value, so an all-zero
-// element counts as absent (like a cleared bpftrace map).
+// element counts as absent (like a cleared bpftrace map). The entries keep
+// references to keys and values: don't reuse those buffers before printing.
 func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
 	var items []sortItem
 	switch info.Agg {

@@ -19,7 +19,7 @@ func TestTextOutput(t *testing.T) {
 	o.Join("a b")
 	o.Cat("file\n")
 	o.System("out\n")
-	o.Errorf("bad", SourceLoc{File: "stdin", Line: 1, Col: 9, EndCol: 62})
+	o.Errorf("bad\n", SourceLoc{File: "stdin", Line: 1, Col: 9, EndCol: 62})
 	o.Warnf("hmm", SourceLoc{File: "x.bt", Line: 3, Col: 2})
 	o.LostEvents(5)
 	o.End()

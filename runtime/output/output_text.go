@@ -3,6 +3,7 @@ package output
 import (
 	"io"
 	"strconv"
+	"strings"
 )
 
 // Text is bpftrace's default text output: program output on out, banners
@@ -63,7 +64,10 @@ func (t *Text) Map(m *MapData, top, div int) {
 func (t *Text) Errorf(msg string, loc SourceLoc) { t.diag("ERROR", msg, loc) }
 func (t *Text) Warnf(msg string, loc SourceLoc)  { t.diag("WARNING", msg, loc) }
 
+// diag prints "file:line:col-end: LEVEL: msg" as bpftrace's logger does,
+// dropping one trailing newline from msg.
 func (t *Text) diag(level, msg string, loc SourceLoc) {
+	msg = strings.TrimSuffix(msg, "\n")
 	b := append(loc.appendText(t.buf[:0]), ": "...)
 	b = append(b, level...)
 	b = append(b, ": "...)

@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// DefaultTimeFormat is time()'s format when the script gives none.
+const DefaultTimeFormat = "%H:%M:%S\n"
+
 // Strftime formats t like C strftime in the C locale, plus bpftrace's
 // extensions: %f microseconds (6 digits), %k nanoseconds (9 digits) and %l
 // milliseconds (3 digits) of the second. Like bpftrace, the extensions are
