@@ -50,6 +50,17 @@ func (e *emitter) emit(ins ...asm.Instruction) {
 	}
 }
 
+// resolve returns the label that label shares an instruction with.
+func (e *emitter) resolve(label string) string {
+	for {
+		to, ok := e.alias[label]
+		if !ok {
+			return label
+		}
+		label = to
+	}
+}
+
 // finish resolves label aliases and returns the instructions.
 func (e *emitter) finish() asm.Instructions {
 	if len(e.alias) > 0 {

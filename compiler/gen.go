@@ -85,7 +85,7 @@ func (c *compiler) generate(inst *instance) {
 			asm.Mov.Reg(asm.R2, asm.RFP),
 			asm.Add.Imm(asm.R2, scratchSlot),
 			asm.FnMapLookupElem.Call(),
-			asm.JEq.Imm(asm.R0, 0, g.exitLabel),
+			asm.JEq.Imm(asm.R0, 0, g.resolve(g.exitLabel)),
 			asm.StoreMem(asm.RFP, scratchSlot, asm.R0, asm.DWord),
 		)
 		if g.scratchMax > c.scratchSize {

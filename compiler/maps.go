@@ -135,11 +135,12 @@ func (c *compiler) checkSameHist(ms *mapState, call *ast.Call, ck *checker) {
 	}
 }
 
-// Bucket counts: hist has 2 exact buckets (negative, zero) then 2^k
-// sub-buckets per power of two up to 2^64.
-func histBuckets(k int) int { return 1 + 1 + 64<<k }
+// Bucket counts, as runtime/output numbers them: hist has index 0 for
+// negative values and then 2^k sub-buckets per power of two up to
+// MaxInt64; lhist has underflow, the linear range and overflow.
+func histBuckets(k int) int { return (64-k)<<k + 1 }
 
-func lhistBuckets(lo, hi, step int64) int { return int((hi-lo)/step) + 3 }
+func lhistBuckets(lo, hi, step int64) int { return int((hi-lo)/step) + 2 }
 
 // aggValueSize is the per-CPU value size of an aggregation.
 func aggValueSize(a AggKind) int {

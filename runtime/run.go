@@ -168,10 +168,6 @@ func (r *run) runSpecial(provider string) error {
 		if _, err := r.progs[p].Run(&ebpf.RunOptions{Context: make([]byte, 8)}); err != nil {
 			return fmt.Errorf("run %s probe: %w", provider, err)
 		}
-		r.drain()
-		if r.isExiting() && provider == compiler.ProviderBegin {
-			return nil
-		}
 	}
 	return nil
 }
