@@ -184,15 +184,15 @@ type gMap struct {
 
 type gParen struct {
 	Tokens []lexer.Token
-	Elems  []*gElem `parser:"\"(\" ( @@ ( \",\" @@ )* )?"`
-	Trail  bool     `parser:"@\",\"? \")\""`
+	Elems  []*gElem `parser:"\"(\" @@* \")\""`
 }
 
 // gElem is a tuple element or, with a name, a record field.
 type gElem struct {
 	Tokens []lexer.Token
-	Name   string `parser:"( @Ident \"=\" )?"`
+	Name   string `parser:"( (?= Ident \"=\") @Ident \"=\" )?"`
 	Value  *gExpr `parser:"@@"`
+	Comma  bool   `parser:"@\",\"?"`
 }
 
 type gSizeof struct {
@@ -229,7 +229,7 @@ type gTypeof struct {
 
 type gConfig struct {
 	Tokens []lexer.Token
-	Items  []*gConfigItem `parser:"\"config\" \"=\" \"{\" ( @@ ( \";\" @@ )* )? \";\"? \"}\" \";\"?"`
+	Items  []*gConfigItem `parser:"\"config\" \"=\" \"{\" ( @@ ( \";\" @@? )* )? \"}\" \";\"?"`
 }
 
 type gConfigItem struct {
@@ -268,7 +268,10 @@ type exprRoot struct {
 }
 
 func build[G any]() *participle.Parser[G] {
-	return participle.MustBuild[G](participle.Lexer(tokenDef{}))
+	// No lookahead: once a construct has consumed a token it is
+	// committed, so errors point at the token that is wrong rather than
+	// at where participle last backtracked to.
+	return participle.MustBuild[G](participle.Lexer(tokenDef{}), participle.UseLookahead(0))
 }
 
 var (

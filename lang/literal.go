@@ -18,7 +18,7 @@ func parseInt(text string) (uint64, error) {
 	if strings.HasPrefix(t, "_") || t == "" {
 		return 0, fmt.Errorf("invalid integer literal `%s`", text)
 	}
-	if len(t) > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
+	if len(t) >= 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
 		digits, suffix := splitRun(t[2:], isHexDigit)
 		if digits == "" || !isIntSuffix(suffix) {
 			return 0, fmt.Errorf("invalid hexadecimal literal `%s`", text)
@@ -26,6 +26,9 @@ func parseInt(text string) (uint64, error) {
 		return accumulate(text, digits, 16)
 	}
 	digits, rest := splitRun(t, isDigit)
+	if strings.ContainsAny(rest, ".") || strings.ContainsAny(rest, "-+") {
+		return 0, fmt.Errorf("invalid literal `%s`: floating point is not supported", text)
+	}
 	switch {
 	case rest == "" || isIntSuffix(rest):
 		if len(digits) > 1 && digits[0] == '0' {

@@ -518,7 +518,12 @@ func (l *lowerer) paren(g *gParen, sp ast.Span) ast.Expr {
 		}
 		return r
 	}
-	if len(g.Elems) == 1 && !g.Trail {
+	for _, e := range g.Elems[:max(0, len(g.Elems)-1)] {
+		if !e.Comma {
+			l.errorf(ast.Span{Start: l.span(e.Tokens).End, End: l.span(e.Tokens).End}, "expected `,` between elements")
+		}
+	}
+	if len(g.Elems) == 1 && !g.Elems[0].Comma {
 		return l.expr(g.Elems[0].Value)
 	}
 	t := &ast.Tuple{At: ast.At(sp)}

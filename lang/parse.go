@@ -247,7 +247,11 @@ func (p *parser) syntaxError(err error, it item) {
 		sp.End = sp.Start
 	}
 	msg := "unexpected " + describe(tok)
+	first := p.s.toks[it.start]
 	switch {
+	case it.end-it.start == 1 && first.Type == tAttach && tok.EOF() && p.followedBy(first, '('):
+		msg = fmt.Sprintf("unexpected `%s(`; statements go inside a probe: `begin { %s(...); }`", first.Value, first.Value)
+		sp = p.l.tokSpan(first)
 	case prev != nil && (prev.Type == tAttach || prev.Type == tPredClose) && tok.Type == tAttach:
 		msg = "expected `,` between attach points"
 	case prev != nil && (prev.Type == tAttach || prev.Type == tPredClose) && tok.Value != "{":
@@ -265,6 +269,12 @@ func (p *parser) syntaxError(err error, it item) {
 		msg += fmt.Sprintf("; expected `%s`", strings.Trim(expect, `"`))
 	}
 	p.l.errorf(sp, "%s", msg)
+}
+
+// followedBy reports whether byte c comes right after token t.
+func (p *parser) followedBy(t lexer.Token, c byte) bool {
+	end := t.Pos.Offset + len(t.Value)
+	return end < len(p.s.src) && p.s.src[end] == c
 }
 
 // describe names a token for a message: `x`, a string, the end of input.

@@ -15,7 +15,7 @@ var providers = map[string]string{
 	"kretprobe": "kretprobe", "kr": "kretprobe",
 	"uprobe": "uprobe", "u": "uprobe",
 	"uretprobe": "uretprobe", "ur": "uretprobe",
-	"usdt": "usdt",
+	"usdt":    "usdt",
 	"profile": "profile", "p": "profile",
 	"interval": "interval", "i": "interval",
 	"software": "software", "s": "software",

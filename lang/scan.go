@@ -306,7 +306,11 @@ func (s *scanner) optionalSemi() {
 func (s *scanner) lexProbe() {
 	for {
 		s.lexAttach()
+		line := s.line
 		s.skipSpace()
+		if !s.eof() && s.line == line && isIdentStart(s.src[s.i]) {
+			continue // a missing comma; the parser says so
+		}
 		if s.eof() || s.src[s.i] != ',' {
 			break
 		}
@@ -596,6 +600,17 @@ func (s *scanner) lexToken() {
 		for !s.eof() && isIdentChar(s.src[s.i]) {
 			s.i++
 		}
+		// Take in what would make it a float (1.5, 1e-3), so the error
+		// says floating point rather than something stranger. After a
+		// `.` the number is a tuple index: $t.0.1.
+		afterDot := len(s.toks) > 0 && s.toks[len(s.toks)-1].Value == "."
+		if e := s.src[s.i-1]; (e == 'e' || e == 'E') && (s.peek(0) == '-' || s.peek(0) == '+') && isDigit(s.peek(1)) ||
+			!afterDot && s.peek(0) == '.' && isDigit(s.peek(1)) {
+			s.i++
+			for !s.eof() && (isIdentChar(s.src[s.i]) || s.src[s.i] == '.') {
+				s.i++
+			}
+		}
 		s.emit(tInt, start, s.i)
 	case c == '"':
 		s.lexString()
@@ -761,8 +776,8 @@ func (s *scanner) parenKind(off int) lexer.TokenType {
 }
 
 type typeShape struct {
-	end                          int
-	name                         string
+	end                         int
+	name                        string
 	keyword, ptr, array, typeof bool
 }
 

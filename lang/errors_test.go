@@ -1,0 +1,72 @@
+package lang
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sonde/lang/diag"
+)
+
+// TestErrors runs the chunked files in testdata/errors. Cases are
+// separated by lines holding only `---`; a line that must carry an error
+// ends with `### regexp`, the regexp matching the message. Every error
+// must be expected and every expectation met, on its line.
+func TestErrors(t *testing.T) {
+	files, _ := filepath.Glob("testdata/errors/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no error test files")
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := 1
+		for _, chunk := range strings.Split(string(data), "\n---\n") {
+			checkErrorChunk(t, file, line, chunk)
+			line += strings.Count(chunk, "\n") + 2
+		}
+	}
+}
+
+var expectRE = regexp.MustCompile(`\s*### (.*)$`)
+
+func checkErrorChunk(t *testing.T, file string, firstLine int, chunk string) {
+	t.Helper()
+	lines := strings.Split(chunk, "\n")
+	want := map[int]*regexp.Regexp{}
+	for i, l := range lines {
+		if m := expectRE.FindStringSubmatchIndex(l); m != nil {
+			want[i+1] = regexp.MustCompile(l[m[2]:m[3]])
+			lines[i] = l[:m[0]]
+		}
+	}
+	src := strings.Join(lines, "\n")
+	_, err := Parse("test.sd", []byte(src))
+	var list diag.List
+	if err != nil && !errors.As(err, &list) {
+		t.Errorf("%s:%d: error is %T, not a diag.List", file, firstLine, err)
+		return
+	}
+	for _, d := range list {
+		if !d.Span.Start.IsValid() {
+			t.Errorf("%s:%d: error without a position: %s", file, firstLine, d.Msg)
+			continue
+		}
+		re, ok := want[d.Span.Start.Line]
+		switch {
+		case !ok:
+			t.Errorf("%s:%d: unexpected error: %s", file, firstLine+d.Span.Start.Line-1, d.Msg)
+		case !re.MatchString(d.Msg):
+			t.Errorf("%s:%d: error %q does not match %q", file, firstLine+d.Span.Start.Line-1, d.Msg, re)
+		}
+		delete(want, d.Span.Start.Line)
+	}
+	for l, re := range want {
+		t.Errorf("%s:%d: no error; want one matching %q", file, firstLine+l-1, re)
+	}
+}
