@@ -77,6 +77,11 @@ func appendKeyText(dst []byte, t *types.Type, key []byte, env *Env) []byte {
 // appendKeyJSON renders a key as a JSON object key: its text without
 // outer parentheses and without any spaces.
 func appendKeyJSON(dst []byte, t *types.Type, key []byte, env *Env) []byte {
+	if t.Kind == types.Int { // digits need no escaping
+		dst = append(dst, '"')
+		dst = appendKeyText(dst, t, key, env)
+		return append(dst, '"')
+	}
 	s := appendKeyText(nil, t, key, env)
 	out := s[:0]
 	for _, c := range s {
