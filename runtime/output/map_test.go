@@ -108,3 +108,21 @@ func TestKeyedHist(t *testing.T) {
 		t.Errorf("json top 1: %s", got)
 	}
 }
+
+func TestPlainValueMaps(t *testing.T) {
+	ints := &compiler.MapInfo{Name: "@v", Key: types.StringType(4), Value: types.Int64}
+	m := MergeMap(ints, [][]byte{cstr("a", 4), cstr("b", 4), cstr("c", 4)},
+		[][][]byte{{le64(5)}, {le64(1<<64 - 2)}, {le64(0)}})
+	if got, want := textOf(m, 0, 0), "@v[b]: -2\n@v[c]: 0\n@v[a]: 5\n"; got != want {
+		t.Errorf("int values: got %q, want %q", got, want)
+	}
+	strs := &compiler.MapInfo{Name: "@s", Key: types.Int32, Value: types.StringType(8)}
+	m = MergeMap(strs, [][]byte{le32(3), le32(0xffffffff), le32(1)},
+		[][][]byte{{cstr("x", 8)}, {cstr("y y", 8)}, {cstr("z", 8)}})
+	if got, want := textOf(m, 0, 0), "@s[-1]: y y\n@s[1]: z\n@s[3]: x\n"; got != want {
+		t.Errorf("string values: got %q, want %q", got, want)
+	}
+	if got, want := jsonOf(m, 0, 0), `{"type": "map", "data": {"@s": {"-1": "y y", "1": "z", "3": "x"}}}`+"\n"; got != want {
+		t.Errorf("string values json: got %s", got)
+	}
+}

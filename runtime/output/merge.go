@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"sonde/compiler"
+	"sonde/types"
 )
 
 // MapData is a user map read from the kernel: per-CPU values merged, one
@@ -89,11 +90,17 @@ func mergeValue(info *compiler.MapInfo, e *Entry, cpus [][]byte) (order uint64) 
 			}
 			e.Value = binary.LittleEndian.AppendUint64(nil, sum)
 		}
-		if info.Value != nil && info.Value.IsInt() {
+		if sortsByValue(info.Value) {
 			return readInt(e.Value, info.Value.Size, info.Value.Signed)
 		}
 	}
 	return 0
+}
+
+// sortsByValue reports whether a plain value map sorts by its values:
+// integers and enums do, bools and everything else sort by key.
+func sortsByValue(t *types.Type) bool {
+	return t != nil && (t.Kind == types.Int || t.Kind == types.Enum)
 }
 
 // mergeMinMax keeps the min or max over the CPUs whose set flag is on,

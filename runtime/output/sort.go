@@ -26,7 +26,7 @@ func sortItems(info *compiler.MapInfo, items []sortItem) {
 			flip = 1 << 63
 		}
 	case compiler.AggNone:
-		if info.Value != nil && info.Value.IsInt() && info.Value.Signed {
+		if sortsByValue(info.Value) && info.Value.Signed {
 			flip = 1 << 63
 		}
 	}
