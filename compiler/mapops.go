@@ -199,12 +199,10 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 	info := g.mapInfo(m)
 	key, _ := g.keyFor(m, info, 0)
 	val := g.alloc(8)
-	retry, found, done := g.newLabel("addretry"), g.newLabel("addfound"), g.newLabel("adddone")
+	found, done := g.newLabel("addfound"), g.newLabel("adddone")
 	res := g.newReg()
 	g.locked[res], g.locked[d] = true, true
 	st := g.saveRegs()
-	g.bind(retry)
-	g.restoreRegs(st)
 	g.lookup(info, key)
 	g.emit(asm.JNE.Imm(asm.R0, 0, found))
 	// New key: insert the delta, unless another CPU inserted it first.
@@ -215,7 +213,14 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 	g.addr(asm.R3, val)
 	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist), asm.FnMapUpdateElem.Call())
 	g.emit(asm.Mov.Imm(g.r(res), 0))
-	g.emit(asm.JEq.Imm(asm.R0, -17, retry)) // -EEXIST: lost the race, add instead
+	lost := g.newLabel("addfail")
+	g.restoreRegs(st)
+	g.emit(asm.JNE.Imm(asm.R0, -17, lost))
+	// -EEXIST: another CPU inserted the key first; add to it instead.
+	g.lookup(info, key)
+	g.emit(asm.JNE.Imm(asm.R0, 0, found))
+	g.emit(asm.Mov.Imm(asm.R0, -17))
+	g.bind(lost)
 	g.countFailure(info)
 	g.restoreRegs(st)
 	g.emit(asm.Ja.Label(done))
@@ -224,7 +229,11 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 	rr := g.r(res)
 	g.emit(asm.Mov.Reg(rr, g.r(d)))
 	// FetchAdd leaves the old value in rr.
-	g.emit(asm.FetchAdd.Mem(asm.R0, rr, asm.DWord, 0))
+	fetch := asm.FetchAdd.Mem(asm.R0, rr, asm.DWord, 0)
+	// cilium/ebpf v0.22 marshals the atomic op into imm after reading imm,
+	// dropping BPF_FETCH; set imm ourselves.
+	fetch.Constant = int64(asm.FetchAdd >> 8)
+	g.emit(fetch)
 	g.restoreRegs(st)
 	g.bind(done)
 	g.emit(asm.Mov.Reg(g.r(res), g.r(res)))
@@ -270,9 +279,18 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 		}
 		g.free(bucket)
 	}
+	// A concurrent insert of the same new key on another CPU makes ours
+	// fail with EEXIST; then a second lookup finds the key and the update
+	// path runs once more. (A loop back to the first lookup would look
+	// unbounded to the verifier.)
+	if x != nil {
+		g.locked[x] = true
+	}
+	st := g.saveRegs()
 	g.lookup(info, key)
-	insert, done := g.newLabel("agginsert"), g.newLabel("aggdone")
+	insert, done, found := g.newLabel("agginsert"), g.newLabel("aggdone"), g.newLabel("aggfound")
 	g.emit(asm.JEq.Imm(asm.R0, 0, insert))
+	g.bind(found)
 	// Existing entry: update this CPU's copy in place.
 	switch agg {
 	case AggCount, AggHist, AggLhist:
@@ -327,9 +345,23 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	}
 	// Per-CPU hash: a new element is zero on the other CPUs. If another
 	// CPU inserted the key first, BPF_NOEXIST fails and we add to ours.
-	g.update(info, key, val, bpfNoExist)
+	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
+	g.addr(asm.R2, key)
+	g.addr(asm.R3, val)
+	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist), asm.FnMapUpdateElem.Call())
+	g.restoreRegs(st)
+	lost := g.newLabel("aggfail")
+	g.emit(asm.JNE.Imm(asm.R0, -17, lost))
+	g.lookup(info, key)
+	g.emit(asm.JNE.Imm(asm.R0, 0, found))
+	g.emit(asm.Mov.Imm(asm.R0, -17))
+	g.bind(lost)
+	g.countFailure(info)
 	g.bind(done)
 	g.emit(asm.Mov.Reg(asm.R0, asm.R0))
+	if x != nil {
+		delete(g.locked, x)
+	}
 	g.free(x)
 }
 

@@ -416,20 +416,29 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
+	// The reason is the last line that is not a state dump or statistics.
 	reason := ""
 	for i := len(ve.Log) - 1; i >= 0; i-- {
 		l := strings.TrimSpace(ve.Log[i])
-		if l == "" || strings.HasPrefix(l, "processed ") || strings.HasPrefix(l, "verification time") || strings.HasPrefix(l, "stack depth") {
+		switch {
+		case l == "", strings.HasPrefix(l, "processed "), strings.HasPrefix(l, "verification time"),
+			strings.HasPrefix(l, "stack depth"), strings.HasPrefix(l, "old state"), strings.HasPrefix(l, "cur state"),
+			strings.HasPrefix(l, ";"), len(l) > 0 && l[0] >= '0' && l[0] <= '9' && strings.Contains(l, ": ("):
 			continue
 		}
 		reason = l
 		break
 	}
+	// Instructions carry "line:col" comments, which the log repeats as
+	// "; line:col @ file:0" before the instructions of that statement.
 	pos := ""
 	for i := len(ve.Log) - 1; i >= 0; i-- {
 		l := ve.Log[i]
 		if strings.HasPrefix(l, "; ") {
 			pos = strings.TrimPrefix(l, "; ")
+			if j := strings.Index(pos, " @ "); j >= 0 {
+				pos = pos[:j]
+			}
 			break
 		}
 	}
