@@ -35,26 +35,27 @@ type gDecl struct {
 	Stmts  []*gStmt `parser:"DeclOpen @@* DeclClose"`
 }
 
+// gStmt lists the common case first: every alternative tried costs
+// participle a heap-allocated branch.
 type gStmt struct {
-	If     *gIf     `parser:"  @@"`
+	Simple *gSimple `parser:"  @@"`
+	If     *gIf     `parser:"| @@"`
 	For    *gFor    `parser:"| @@"`
-	While  *gWhile  `parser:"| @@"`
-	Unroll *gUnroll `parser:"| @@"`
 	Block  *gBlock  `parser:"| @@"`
 	Empty  bool     `parser:"| @\";\""`
-	Simple *gSimple `parser:"| @@"`
+	While  *gWhile  `parser:"| @@"`
+	Unroll *gUnroll `parser:"| @@"`
 }
 
-// gSimple is a statement that needs a `parser:";"` before the next one.
+// gSimple is a statement that needs a `;` before the next one.
 type gSimple struct {
-	Tokens []lexer.Token
-	Jump   *gJump `parser:"( @@"`
-	Let    *gLet  `parser:"| @@"`
-	X      *gExpr `parser:"| @@"`
-	Op     string `parser:"  ( @Assign"`
-	Value  *gExpr `parser:"    @@ )?"`
-	By     *gExpr `parser:"  ( \"by\" @@ )? )"`
-	Semi   bool   `parser:"@\";\"?"`
+	X     *gStmtExpr `parser:"( @@"`
+	Op    string     `parser:"  ( @Assign"`
+	Value *gExpr     `parser:"    @@ )?"`
+	By    *gExpr     `parser:"  ( \"by\" @@ )?"`
+	Jump  *gJump     `parser:"| @@"`
+	Let   *gLet      `parser:"| @@ )"`
+	Semi  bool       `parser:"@\";\"?"`
 }
 
 type gJump struct {
@@ -102,131 +103,6 @@ type gUnroll struct {
 	Body   *gBlock `parser:"@@"`
 }
 
-// gExpr is a conditional expression; Then is nil in the short `parser:"a ?: b"`.
-type gExpr struct {
-	Cond *gBinary  `parser:"@@"`
-	Tern *gTernary `parser:"@@?"`
-}
-
-type gTernary struct {
-	Then *gExpr `parser:"\"?\" @@?"`
-	Else *gExpr `parser:"\":\" @@"`
-}
-
-type gBinary struct {
-	X    *gUnary   `parser:"@@"`
-	Rest []*gBinOp `parser:"@@*"`
-}
-
-type gBinOp struct {
-	Op string  `parser:"@Op"`
-	Y  *gUnary `parser:"@@"`
-}
-
-type gUnary struct {
-	Tokens []lexer.Token
-	Op     string    `parser:"( @( \"-\" | \"!\" | \"~\" | \"*\" | \"&\" | \"++\" | \"--\" )"`
-	X      *gUnary   `parser:"  @@"`
-	Cast   *gCast    `parser:"| @@"`
-	Post   *gPostfix `parser:"| @@ )"`
-}
-
-type gCast struct {
-	Tokens []lexer.Token
-	Type   *gType  `parser:"TypeParen @@ \")\""`
-	X      *gUnary `parser:"@@"`
-}
-
-type gPostfix struct {
-	X   *gPrimary  `parser:"@@"`
-	Ops []*gPostOp `parser:"@@*"`
-}
-
-type gPostOp struct {
-	Tokens []lexer.Token
-	Arrow  bool   `parser:"( ( \".\" | @\"->\" )"`
-	Field  string `parser:"  @( Ident | Keyword | Int )"`
-	Index  *gExpr `parser:"| \"[\" @@ \"]\""`
-	IncDec string `parser:"| @( \"++\" | \"--\" ) )"`
-}
-
-type gPrimary struct {
-	Tokens   []lexer.Token
-	Int      *string    `parser:"  @Int"`
-	Str      *string    `parser:"| @String"`
-	Bool     *string    `parser:"| @( \"true\" | \"false\" )"`
-	Var      *string    `parser:"| @Var"`
-	Pos      *string    `parser:"| @Positional"`
-	Map      *gMap      `parser:"| @@"`
-	Sizeof   *gSizeof   `parser:"| @@"`
-	Offsetof *gOffsetof `parser:"| @@"`
-	Call     *gCall     `parser:"| @@"`
-	Config   bool       `parser:"| @\"config\""`
-	Paren    *gParen    `parser:"| @@"`
-	Block    *gBlock    `parser:"| @@"`
-}
-
-type gCall struct {
-	Name string `parser:"@Ident"`
-	Args *gArgs `parser:"@@?"`
-}
-
-type gArgs struct {
-	Tokens []lexer.Token
-	List   []*gExpr `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
-}
-
-type gMap struct {
-	Tokens []lexer.Token
-	Name   string   `parser:"@MapName"`
-	Keys   []*gExpr `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )?"`
-}
-
-type gParen struct {
-	Tokens []lexer.Token
-	Elems  []*gElem `parser:"\"(\" @@* \")\""`
-}
-
-// gElem is a tuple element or, with a name, a record field.
-type gElem struct {
-	Tokens []lexer.Token
-	Name   string `parser:"( (?= Ident \"=\") @Ident \"=\" )?"`
-	Value  *gExpr `parser:"@@"`
-	Comma  bool   `parser:"@\",\"?"`
-}
-
-type gSizeof struct {
-	Tokens []lexer.Token
-	Type   *gType `parser:"\"sizeof\" ( TypeParen @@ \")\""`
-	X      *gExpr `parser:"| \"(\" @@ \")\" )"`
-}
-
-type gOffsetof struct {
-	Tokens []lexer.Token
-	Type   *gType   `parser:"\"offsetof\" ( TypeParen @@"`
-	X      *gExpr   `parser:"| \"(\" @@ )"`
-	Fields []string `parser:"\",\" @( Ident | Keyword ) ( \".\" @( Ident | Keyword ) )* \")\""`
-}
-
-type gType struct {
-	Tokens   []lexer.Token
-	Typeof   *gTypeof   `parser:"( @@"`
-	Kind     string     `parser:"| @( \"struct\" | \"union\" | \"enum\" )?"`
-	Name     string     `parser:"  @Ident )"`
-	Suffixes []*gSuffix `parser:"@@*"`
-}
-
-type gSuffix struct {
-	Ptr bool    `parser:"( @\"*\""`
-	Len *string `parser:"| \"[\" @Int \"]\" )"`
-}
-
-type gTypeof struct {
-	Tokens []lexer.Token
-	Type   *gType `parser:"\"typeof\" ( TypeParen @@ \")\""`
-	X      *gExpr `parser:"| \"(\" @@ \")\" )"`
-}
-
 type gConfig struct {
 	Tokens []lexer.Token
 	Items  []*gConfigItem `parser:"\"config\" \"=\" \"{\" ( @@ ( \";\" @@? )* )? \"}\" \";\"?"`
@@ -257,9 +133,9 @@ type gParam struct {
 
 type gMapDecl struct {
 	Tokens []lexer.Token
-	Name   string `parser:"\"let\" @MapName \"=\""`
-	Kind   string `parser:"@Ident"`
-	Args   *gArgs `parser:"@@ \";\""`
+	Name   string   `parser:"\"let\" @MapName \"=\""`
+	Kind   string   `parser:"@Ident \"(\""`
+	Args   []*gExpr `parser:"( @@ ( \",\" @@ )* )? \")\" \";\""`
 }
 
 // exprRoot lets tests parse a lone expression.
@@ -281,4 +157,5 @@ var (
 	macroParser   = build[gMacro]()
 	mapDeclParser = build[gMapDecl]()
 	exprParser    = build[exprRoot]()
+	blockParser   = build[gBlock]()
 )

@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -14,7 +13,6 @@ import (
 // grammar accepts but the language does not (assigning to a call,
 // `break 1`, a missing `;`).
 type lowerer struct {
-	s    *scanner
 	errs *diag.List
 	bare []*bareAgg // bare aggregations, named once the whole script is read
 }
@@ -23,12 +21,10 @@ func (l *lowerer) span(toks []lexer.Token) ast.Span {
 	if len(toks) == 0 {
 		return ast.Span{}
 	}
-	return ast.Span{Start: l.s.astPos(toks[0].Pos), End: l.s.astPos(l.s.tokEnd(toks[len(toks)-1]))}
+	return ast.Span{Start: tokenSpan(toks[0]).Start, End: tokenSpan(toks[len(toks)-1]).End}
 }
 
-func (l *lowerer) tokSpan(t lexer.Token) ast.Span {
-	return l.span([]lexer.Token{t})
-}
+func (l *lowerer) tokSpan(t lexer.Token) ast.Span { return tokenSpan(t) }
 
 func join(a, b ast.Node) ast.Span {
 	return ast.Span{Start: a.Span().Start, End: b.Span().End}
@@ -168,7 +164,7 @@ func (l *lowerer) macro(g *gMacro) *ast.Macro {
 
 func (l *lowerer) mapDecl(g *gMapDecl) *ast.MapDecl {
 	d := &ast.MapDecl{At: ast.At(l.span(g.Tokens)), Name: g.Name[1:], Kind: g.Kind}
-	for _, a := range g.Args.List {
+	for _, a := range g.Args {
 		d.Args = append(d.Args, l.expr(a))
 	}
 	return d
@@ -276,7 +272,7 @@ func (l *lowerer) simple(g *gSimple) ast.Stmt {
 	case g.Let != nil:
 		return l.let(g.Let)
 	}
-	x := l.expr(g.X)
+	x := g.X.X
 	var by ast.Expr
 	if g.By != nil {
 		by = l.expr(g.By)
@@ -344,223 +340,8 @@ func (l *lowerer) let(g *gLet) ast.Stmt {
 	return s
 }
 
-// --- expressions ---
+// --- expressions and types are built by the parser (exprparse.go) ---
 
-func (l *lowerer) expr(g *gExpr) ast.Expr {
-	cond := l.binary(g.Cond)
-	if g.Tern == nil {
-		return cond
-	}
-	t := &ast.Ternary{Cond: cond, Else: l.expr(g.Tern.Else)}
-	if g.Tern.Then != nil {
-		t.Then = l.expr(g.Tern.Then)
-	}
-	t.At = ast.At(join(cond, t.Else))
-	return t
-}
+func (l *lowerer) expr(g *gExpr) ast.Expr { return g.X }
 
-// precedence of binary operators, loosest first, as in bpftrace (and C:
-// `&` and `|` bind looser than `==`). All are left-associative.
-var precedence = map[string]int{
-	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5,
-	"==": 6, "!=": 6, "<": 7, ">": 7, "<=": 7, ">=": 7,
-	"<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
-}
-
-// binary arranges the flat operand/operator list by precedence
-// (operator-precedence parsing with two stacks).
-func (l *lowerer) binary(g *gBinary) ast.Expr {
-	if len(g.Rest) == 0 {
-		return l.unary(g.X)
-	}
-	out := []ast.Expr{l.unary(g.X)}
-	var ops []string
-	reduce := func() {
-		op := ops[len(ops)-1]
-		ops = ops[:len(ops)-1]
-		x, y := out[len(out)-2], out[len(out)-1]
-		out = append(out[:len(out)-2], &ast.Binary{At: ast.At(join(x, y)), Op: op, X: x, Y: y})
-	}
-	for _, r := range g.Rest {
-		for len(ops) > 0 && precedence[ops[len(ops)-1]] >= precedence[r.Op] {
-			reduce()
-		}
-		ops = append(ops, r.Op)
-		out = append(out, l.unary(r.Y))
-	}
-	for len(ops) > 0 {
-		reduce()
-	}
-	return out[0]
-}
-
-func (l *lowerer) unary(g *gUnary) ast.Expr {
-	switch {
-	case g.Cast != nil:
-		return &ast.Cast{At: ast.At(l.span(g.Cast.Tokens)), Type: l.typ(g.Cast.Type), X: l.unary(g.Cast.X)}
-	case g.Post != nil:
-		return l.postfix(g.Post)
-	}
-	x := l.unary(g.X)
-	sp := l.span(g.Tokens)
-	if g.Op == "++" || g.Op == "--" {
-		return &ast.IncDec{At: ast.At(sp), Op: g.Op, X: x}
-	}
-	return &ast.Unary{At: ast.At(sp), Op: g.Op, X: x}
-}
-
-func (l *lowerer) postfix(g *gPostfix) ast.Expr {
-	x := l.primary(g.X)
-	for _, op := range g.Ops {
-		sp := ast.Span{Start: x.Span().Start, End: l.span(op.Tokens).End}
-		switch {
-		case op.Index != nil:
-			x = &ast.Index{At: ast.At(sp), X: x, Index: l.expr(op.Index)}
-		case op.IncDec != "":
-			x = &ast.IncDec{At: ast.At(sp), Op: op.IncDec, Post: true, X: x}
-		default:
-			x = &ast.Field{At: ast.At(sp), X: x, Name: op.Field, Arrow: op.Arrow}
-		}
-	}
-	return x
-}
-
-func (l *lowerer) primary(g *gPrimary) ast.Expr {
-	sp := l.span(g.Tokens)
-	switch {
-	case g.Int != nil:
-		v, err := parseInt(*g.Int)
-		if err != nil {
-			l.errorf(sp, "%v", err)
-		}
-		return &ast.IntLit{At: ast.At(sp), Value: v, Text: *g.Int}
-	case g.Str != nil:
-		v, at, err := unquote(*g.Str)
-		if err != nil {
-			esp := sp
-			esp.Start.Col += at
-			esp.Start.Offset += at
-			esp.End = esp.Start
-			esp.End.Col += 2
-			esp.End.Offset += 2
-			l.errorf(esp, "%v", err)
-		}
-		return &ast.StringLit{At: ast.At(sp), Value: v}
-	case g.Bool != nil:
-		return &ast.BoolLit{At: ast.At(sp), Value: *g.Bool == "true"}
-	case g.Var != nil:
-		return &ast.Var{At: ast.At(sp), Name: (*g.Var)[1:]}
-	case g.Pos != nil:
-		if *g.Pos == "$#" {
-			return &ast.Positional{At: ast.At(sp), Count: true}
-		}
-		n, err := strconv.Atoi((*g.Pos)[1:])
-		if err != nil || n == 0 {
-			l.errorf(sp, "invalid positional parameter `%s`; they start at $1", *g.Pos)
-		}
-		return &ast.Positional{At: ast.At(sp), Index: n}
-	case g.Map != nil:
-		m := &ast.MapRef{At: ast.At(sp), Name: g.Map.Name[1:]}
-		for _, k := range g.Map.Keys {
-			m.Keys = append(m.Keys, l.expr(k))
-		}
-		return m
-	case g.Sizeof != nil:
-		s := &ast.Sizeof{At: ast.At(sp)}
-		if g.Sizeof.Type != nil {
-			s.Type = l.typ(g.Sizeof.Type)
-		} else {
-			s.X = l.expr(g.Sizeof.X)
-		}
-		return s
-	case g.Offsetof != nil:
-		o := &ast.Offsetof{At: ast.At(sp), Fields: g.Offsetof.Fields}
-		if g.Offsetof.Type != nil {
-			o.Type = l.typ(g.Offsetof.Type)
-		} else {
-			o.X = l.expr(g.Offsetof.X)
-		}
-		return o
-	case g.Call != nil:
-		if g.Call.Args == nil {
-			return &ast.Ident{At: ast.At(sp), Name: g.Call.Name}
-		}
-		c := &ast.Call{At: ast.At(sp), Name: g.Call.Name}
-		for _, a := range g.Call.Args.List {
-			c.Args = append(c.Args, l.expr(a))
-		}
-		return c
-	case g.Config:
-		return &ast.Ident{At: ast.At(sp), Name: "config"}
-	case g.Paren != nil:
-		return l.paren(g.Paren, sp)
-	case g.Block != nil:
-		return &ast.BlockExpr{At: ast.At(sp), Block: l.block(g.Block, true)}
-	}
-	return &ast.Ident{At: ast.At(sp), Name: "?"} // unreachable: the grammar matched one
-}
-
-// paren lowers `(...)`: a grouping, a tuple or a record.
-func (l *lowerer) paren(g *gParen, sp ast.Span) ast.Expr {
-	named := 0
-	for _, e := range g.Elems {
-		if e.Name != "" {
-			named++
-		}
-	}
-	if named > 0 {
-		if named != len(g.Elems) {
-			l.errorf(sp, "a record names every field: `(a = 1, b = 2)`")
-		}
-		r := &ast.Record{At: ast.At(sp)}
-		for _, e := range g.Elems {
-			r.Fields = append(r.Fields, &ast.RecordField{At: ast.At(l.span(e.Tokens)), Name: e.Name, Value: l.expr(e.Value)})
-		}
-		return r
-	}
-	for _, e := range g.Elems[:max(0, len(g.Elems)-1)] {
-		if !e.Comma {
-			l.errorf(ast.Span{Start: l.span(e.Tokens).End, End: l.span(e.Tokens).End}, "expected `,` between elements")
-		}
-	}
-	if len(g.Elems) == 1 && !g.Elems[0].Comma {
-		return l.expr(g.Elems[0].Value)
-	}
-	t := &ast.Tuple{At: ast.At(sp)}
-	for _, e := range g.Elems {
-		t.Elems = append(t.Elems, l.expr(e.Value))
-	}
-	return t
-}
-
-func (l *lowerer) typ(g *gType) *ast.Type {
-	t := &ast.Type{At: ast.At(l.span(g.Tokens))}
-	switch {
-	case g.Typeof != nil:
-		if g.Typeof.Type != nil {
-			t.TypeofT = l.typ(g.Typeof.Type)
-		} else {
-			t.Typeof = l.expr(g.Typeof.X)
-		}
-	case g.Kind != "":
-		t.Name = g.Kind + " " + g.Name
-	default:
-		t.Name = g.Name
-	}
-	for i, s := range g.Suffixes {
-		if s.Ptr {
-			t.Suffixes = append(t.Suffixes, ast.TypeSuffix{Ptr: true})
-			continue
-		}
-		n, err := parseInt(*s.Len)
-		if err != nil || n == 0 || n > 1<<31 {
-			l.errorf(t.Span(), "invalid size `%s` in type", *s.Len)
-		}
-		if i == 0 && (t.Name == "string" || t.Name == "buffer") {
-			t.Param = int(n) // string[64] sizes the string; it is not an array
-			continue
-		}
-		t.Suffixes = append(t.Suffixes, ast.TypeSuffix{Len: int(n)})
-	}
-	return t
-}
+func (l *lowerer) typ(g *gType) *ast.Type { return g.T }

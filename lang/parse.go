@@ -37,11 +37,12 @@ func Parse(filename string, src []byte) (*ast.Program, error) {
 	}
 	s := newScanner(filename, src)
 	s.scan()
-	p := &parser{s: s, l: &lowerer{s: s, errs: &s.errs}}
+	p := &parser{s: s, l: &lowerer{errs: &s.errs}}
 	prog := &ast.Program{Shebang: s.shebang}
 	prog.At = ast.At{Start: ast.Pos{File: filename, Line: 1, Col: 1}, End: s.astPos(s.pos(len(src)))}
-	for k, it := range s.items {
-		p.item(prog, k, it)
+	p.lex, _ = lexer.Upgrade(&sliceLexer{toks: s.toks, eof: lexer.EOFToken(s.pos(len(src)))})
+	for _, it := range s.items {
+		p.item(prog, it)
 	}
 	p.l.nameAggregations()
 	if len(prog.Probes) == 0 && !s.errs.HasErrors() {
@@ -68,8 +69,9 @@ func ParseExpr(src string) (ast.Expr, error) {
 	if len(s.errs) > 0 {
 		return nil, s.errs.Clean()
 	}
-	p := &parser{s: s, l: &lowerer{s: s, errs: &s.errs}}
-	g, err := exprParser.ParseFromLexer(p.peeking(item{end: len(s.toks)}))
+	p := &parser{s: s, l: &lowerer{errs: &s.errs}}
+	p.lex, _ = lexer.Upgrade(&sliceLexer{toks: s.toks, eof: lexer.EOFToken(s.pos(len(s.src)))})
+	g, err := exprParser.ParseFromLexer(p.lex)
 	if err != nil {
 		p.syntaxError(err, item{end: len(s.toks)})
 		return nil, s.errs.Clean()
@@ -117,8 +119,9 @@ func checkText(filename string, src []byte) *diag.Diagnostic {
 }
 
 type parser struct {
-	s *scanner
-	l *lowerer
+	s   *scanner
+	l   *lowerer
+	lex *lexer.PeekingLexer // all items' tokens, each followed by a tItemEnd
 	// afterDecl is the `>` that closed the previous item's declarative
 	// block, to explain a bare `>` comparison that ended it too early.
 	afterDecl *lexer.Token
@@ -127,18 +130,26 @@ type parser struct {
 	skipToGt bool
 }
 
-func (p *parser) peeking(it item) *lexer.PeekingLexer {
-	toks := p.s.toks[it.start:it.end]
-	eofPos := p.s.pos(len(p.s.src))
-	if n := len(toks); n > 0 {
-		eofPos = p.s.tokEnd(toks[n-1])
+// at positions the shared lexer on token k, and returns it.
+func (p *parser) at(k int) *lexer.PeekingLexer {
+	if k > 0 {
+		p.lex.FastForward(lexer.RawCursor(k - 1))
 	}
-	pl, _ := lexer.Upgrade(&sliceLexer{toks: toks, eof: lexer.EOFToken(eofPos)})
-	return pl
+	return p.lex
+}
+
+// parseItem runs one participle parser over an item. The item must end
+// where its grammar ends: the tItemEnd sentinel comes next.
+func parseItem[G any](p *parser, pp *participle.Parser[G], it item) (*G, error) {
+	g, err := pp.ParseFromLexer(p.at(it.start), participle.AllowTrailing(true))
+	if err == nil && p.lex.Peek().Type != tItemEnd {
+		err = &participle.UnexpectedTokenError{Unexpected: *p.lex.Peek()}
+	}
+	return g, err
 }
 
 // item parses and lowers one root construct.
-func (p *parser) item(prog *ast.Program, k int, it item) {
+func (p *parser) item(prog *ast.Program, it item) {
 	toks := p.s.toks[it.start:it.end]
 	prevDecl := p.afterDecl
 	p.afterDecl = nil
@@ -158,7 +169,7 @@ func (p *parser) item(prog *ast.Program, k int, it item) {
 	switch {
 	case first.Type == tAttach:
 		var g *gProbe
-		if g, err = probeParser.ParseFromLexer(p.peeking(it)); err == nil {
+		if g, err = parseItem(p, probeParser, it); err == nil {
 			prog.Probes = append(prog.Probes, p.l.probe(g))
 			if g.Decl != nil {
 				last := toks[len(toks)-1]
@@ -167,26 +178,28 @@ func (p *parser) item(prog *ast.Program, k int, it item) {
 		}
 	case first.Value == "config":
 		var g *gConfig
-		if g, err = configParser.ParseFromLexer(p.peeking(it)); err == nil {
+		if g, err = parseItem(p, configParser, it); err == nil {
 			prog.Config = append(prog.Config, p.l.config(g)...)
 		}
 	case first.Value == "import":
 		var g *gImport
-		if g, err = importParser.ParseFromLexer(p.peeking(it)); err == nil {
+		if g, err = parseItem(p, importParser, it); err == nil {
 			prog.Imports = append(prog.Imports, p.l.importDecl(g))
 		}
 	case first.Value == "macro":
 		var g *gMacro
-		if g, err = macroParser.ParseFromLexer(p.peeking(it)); err == nil {
+		if g, err = parseItem(p, macroParser, it); err == nil {
 			prog.Macros = append(prog.Macros, p.l.macro(g))
 		}
 	case first.Value == "let":
 		var g *gMapDecl
-		if g, err = mapDeclParser.ParseFromLexer(p.peeking(it)); err == nil {
+		if g, err = parseItem(p, mapDeclParser, it); err == nil {
 			prog.MapDecls = append(prog.MapDecls, p.l.mapDecl(g))
 		}
 	case first.Type == tCDecl:
-		prog.CDecls = append(prog.CDecls, &ast.CDecl{At: ast.At(p.l.tokSpan(first)), Text: first.Value})
+		sp := p.l.tokSpan(first)
+		sp.End = p.s.ends[first.Pos.Offset]
+		prog.CDecls = append(prog.CDecls, &ast.CDecl{At: ast.At(sp), Text: first.Value})
 	case first.Value == "fn":
 		p.l.errorf(p.l.tokSpan(first), "user functions (`fn`) are not supported; use a `macro`")
 	default:
@@ -213,6 +226,11 @@ func (p *parser) bareGt(gt *lexer.Token, next lexer.Token) bool {
 
 // syntaxError rewrites a participle error into plain words.
 func (p *parser) syntaxError(err error, it item) {
+	var xe *exprError
+	if errors.As(err, &xe) {
+		p.l.errorf(xe.span, "%s", xe.msg)
+		return
+	}
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		p.l.errorf(p.l.tokSpan(p.s.toks[it.start]), "%v", err)
@@ -241,6 +259,9 @@ func (p *parser) syntaxError(err error, it item) {
 			break
 		}
 		prev = &p.s.toks[k]
+	}
+	if tok.Type == tItemEnd {
+		tok.Type = lexer.EOF
 	}
 	sp := p.l.tokSpan(tok)
 	if tok.EOF() {
@@ -280,7 +301,7 @@ func (p *parser) followedBy(t lexer.Token, c byte) bool {
 // describe names a token for a message: `x`, a string, the end of input.
 func describe(t lexer.Token) string {
 	switch {
-	case t.EOF():
+	case t.EOF() || t.Type == tItemEnd:
 		return "end of input"
 	case t.Type == tString:
 		return "string " + truncate(t.Value)

@@ -177,18 +177,12 @@ func (pp *preproc) expand(s *scanner, word string, p lexer.Position) bool {
 		sub.lexToken()
 	}
 	delete(pp.expanding, word)
-	end := s.astPos(p)
-	end.Col += len(word)
-	end.Offset += len(word)
 	if len(sub.errs) > 0 || len(sub.stack) > 0 {
 		s.errorf(p, len(word), "in the expansion of #define %s (line %d): %s", word, d.pos.Line, firstMsg(sub))
 		return true
 	}
 	for _, t := range sub.toks {
 		s.emitValue(t.Type, t.Value, p)
-	}
-	if len(sub.toks) > 0 {
-		s.ends[p.Offset] = end
 	}
 	return true
 }

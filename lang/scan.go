@@ -39,6 +39,7 @@ type opener struct {
 type scanner struct {
 	file      string
 	src       []byte
+	text      string // src as a string: token values are substrings of it
 	i         int // current offset
 	line      int // line of offset i
 	lineStart int // offset where that line starts
@@ -48,8 +49,7 @@ type scanner struct {
 	errs    diag.List
 	shebang string
 
-	// ends records the end of tokens whose Value is not their source
-	// text (#define expansions, multi-line C declarations), by offset.
+	// ends records where multi-line C declarations end, by offset.
 	ends map[int]ast.Pos
 
 	stack     []opener
@@ -63,7 +63,8 @@ type scanner struct {
 }
 
 func newScanner(file string, src []byte) *scanner {
-	return &scanner{file: file, src: src, line: 1, ends: map[int]ast.Pos{}, pp: newPreproc()}
+	return &scanner{file: file, src: src, text: string(src), line: 1, ends: map[int]ast.Pos{}, pp: newPreproc(),
+		toks: make([]lexer.Token, 0, len(src)/3+16)}
 }
 
 // scan tokenises the whole input into items.
@@ -99,7 +100,7 @@ func (s *scanner) peek(k int) byte {
 
 // pos returns the position of offset off, which must be on the current line.
 func (s *scanner) pos(off int) lexer.Position {
-	return lexer.Position{Offset: off, Line: s.line, Column: off - s.lineStart + 1}
+	return lexer.Position{Filename: s.file, Offset: off, Line: s.line, Column: off - s.lineStart + 1}
 }
 
 func (s *scanner) astPos(p lexer.Position) ast.Pos {
@@ -124,7 +125,7 @@ func (s *scanner) errorf(p lexer.Position, n int, format string, args ...any) *d
 }
 
 func (s *scanner) emit(typ lexer.TokenType, start, end int) {
-	s.emitValue(typ, string(s.src[start:end]), s.pos(start))
+	s.emitValue(typ, s.text[start:end], s.pos(start))
 }
 
 func (s *scanner) emitValue(typ lexer.TokenType, val string, p lexer.Position) {
@@ -231,6 +232,11 @@ func (s *scanner) topItem() {
 		s.unclosed()
 	}
 	s.items = append(s.items, item{start: s.itemStart, end: len(s.toks), bad: s.itemBad})
+	end := s.pos(s.i)
+	if n := len(s.toks); n > s.itemStart {
+		end = s.tokEnd(s.toks[n-1])
+	}
+	s.toks = append(s.toks, lexer.Token{Type: tItemEnd, Pos: end})
 }
 
 // unclosed reports the innermost bracket still open at the end of input.
@@ -245,8 +251,8 @@ func (s *scanner) unclosed() {
 
 // tokEnd returns the position just after t.
 func (s *scanner) tokEnd(t lexer.Token) lexer.Position {
-	if e, ok := s.ends[t.Pos.Offset]; ok {
-		return lexer.Position{Offset: e.Offset, Line: e.Line, Column: e.Col}
+	if e, ok := s.ends[t.Pos.Offset]; ok && t.Type == tCDecl {
+		return lexer.Position{Filename: s.file, Offset: e.Offset, Line: e.Line, Column: e.Col}
 	}
 	p := t.Pos
 	p.Offset += len(t.Value)
@@ -260,7 +266,7 @@ func (s *scanner) word(off int) string {
 	for j < len(s.src) && (isIdentStart(s.src[j]) || (j > off && isDigit(s.src[j]))) {
 		j++
 	}
-	return string(s.src[off:j])
+	return s.text[off:j]
 }
 
 // lexItem scans ordinary tokens up to a `;` or a closing `}` at depth 0;
@@ -503,7 +509,7 @@ func (s *scanner) optionalSemiRaw() {
 }
 
 func (s *scanner) finishCDecl(start int, p lexer.Position) {
-	s.toks = append(s.toks, lexer.Token{Type: tCDecl, Value: string(s.src[start:s.i]), Pos: p})
+	s.toks = append(s.toks, lexer.Token{Type: tCDecl, Value: s.text[start:s.i], Pos: p})
 	s.ends[p.Offset] = s.astPos(s.pos(s.i))
 }
 
@@ -664,11 +670,11 @@ func (s *scanner) lexToken() {
 
 func (s *scanner) lexOperator(c byte, p lexer.Position) {
 	start := s.i
-	rest := s.src[start:]
+	rest := s.text[start:min(len(s.text), start+3)]
 	op := ""
 	for _, list := range [][]string{ops3, ops2} {
 		for _, o := range list {
-			if bytes.HasPrefix(rest, []byte(o)) {
+			if strings.HasPrefix(rest, o) {
 				op = o
 				break
 			}
@@ -678,7 +684,7 @@ func (s *scanner) lexOperator(c byte, p lexer.Position) {
 		}
 	}
 	if op == "" && strings.IndexByte("+-*/%&|^!~<>=?:;,.", c) >= 0 {
-		op = string(c)
+		op = rest[:1]
 	}
 	if op == "" {
 		if c >= 0x80 {

@@ -30,6 +30,7 @@ const (
 	tDeclClose  // `>` closing a declarative block
 	tTypeParen  // `(` that opens a type: a cast, sizeof(T), offsetof(T, f)
 	tCDecl      // a C type definition at the root, kept as text
+	tItemEnd    // ends each root item: the grammar never matches it
 )
 
 // symbols is a function, not a variable: the parsers are built during
@@ -54,6 +55,7 @@ func symbols() map[string]lexer.TokenType {
 		"DeclClose":  tDeclClose,
 		"TypeParen":  tTypeParen,
 		"CDecl":      tCDecl,
+		"ItemEnd":    tItemEnd,
 	}
 }
 
