@@ -21,20 +21,6 @@ import (
 // gExpr is an expression in the participle grammar.
 type gExpr struct{ X ast.Expr }
 
-// gStmtExpr is an expression at the start of a statement, where `{`
-// opens a block, not a block expression.
-type gStmtExpr struct{ X ast.Expr }
-
-func (g *gStmtExpr) Parse(lex *lexer.PeekingLexer) error {
-	if lex.Peek().Value == "{" {
-		return participle.NextMatch
-	}
-	var e gExpr
-	err := e.Parse(lex)
-	g.X = e.X
-	return err
-}
-
 // gType is a type in the participle grammar (let annotations).
 type gType struct{ T *ast.Type }
 
@@ -74,6 +60,7 @@ type xparser struct {
 }
 
 func (p *xparser) peek() *lexer.Token { return p.lex.Peek() }
+
 // next consumes a token, but never the end of the item.
 func (p *xparser) next() lexer.Token {
 	if t := p.lex.Peek(); t.Type == tItemEnd {

@@ -47,30 +47,6 @@ type gStmt struct {
 	Unroll *gUnroll `parser:"| @@"`
 }
 
-// gSimple is a statement that needs a `;` before the next one.
-type gSimple struct {
-	X     *gStmtExpr `parser:"( @@"`
-	Op    string     `parser:"  ( @Assign"`
-	Value *gExpr     `parser:"    @@ )?"`
-	By    *gExpr     `parser:"  ( \"by\" @@ )?"`
-	Jump  *gJump     `parser:"| @@"`
-	Let   *gLet      `parser:"| @@ )"`
-	Semi  bool       `parser:"@\";\"?"`
-}
-
-type gJump struct {
-	Tokens []lexer.Token
-	Kind   string `parser:"@( \"break\" | \"continue\" | \"return\" )"`
-	Value  *gExpr `parser:"@@?"`
-}
-
-type gLet struct {
-	Tokens []lexer.Token
-	Var    string `parser:"\"let\" @Var"`
-	Type   *gType `parser:"( \":\" @@ )?"`
-	Value  *gExpr `parser:"( \"=\" @@ )?"`
-}
-
 type gIf struct {
 	Tokens []lexer.Token
 	Cond   *gExpr  `parser:"\"if\" @@"`

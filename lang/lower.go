@@ -267,16 +267,12 @@ func (l *lowerer) varSpan(toks []lexer.Token, name string) ast.Span {
 
 func (l *lowerer) simple(g *gSimple) ast.Stmt {
 	switch {
-	case g.Jump != nil:
-		return l.jump(g.Jump)
+	case g.Jump != "":
+		return l.jump(g)
 	case g.Let != nil:
-		return l.let(g.Let)
+		return g.Let
 	}
-	x := g.X.X
-	var by ast.Expr
-	if g.By != nil {
-		by = l.expr(g.By)
-	}
+	x, by := g.X, g.By
 	if g.Op == "" {
 		if c, ok := x.(*ast.Call); ok && aggregations[c.Name] {
 			return l.bareAggregation(c, by)
@@ -286,8 +282,7 @@ func (l *lowerer) simple(g *gSimple) ast.Stmt {
 		}
 		return &ast.ExprStmt{At: ast.At(x.Span()), X: x}
 	}
-	value := l.expr(g.Value)
-	st := &ast.AssignStmt{At: ast.At(join(x, value)), Target: x, Op: g.Op, Value: value}
+	st := &ast.AssignStmt{At: ast.At(join(x, g.Value)), Target: x, Op: g.Op, Value: g.Value}
 	switch t := x.(type) {
 	case *ast.Var:
 	case *ast.MapRef:
@@ -309,9 +304,9 @@ func (l *lowerer) simple(g *gSimple) ast.Stmt {
 	return st
 }
 
-func (l *lowerer) jump(g *gJump) ast.Stmt {
-	s := &ast.JumpStmt{At: ast.At(l.span(g.Tokens))}
-	switch g.Kind {
+func (l *lowerer) jump(g *gSimple) ast.Stmt {
+	s := &ast.JumpStmt{At: between(g.First, g.Last)}
+	switch g.Jump {
 	case "break":
 		s.Kind = ast.Break
 	case "continue":
@@ -319,23 +314,12 @@ func (l *lowerer) jump(g *gJump) ast.Stmt {
 	default:
 		s.Kind = ast.Return
 	}
-	if g.Value != nil {
-		s.Value = l.expr(g.Value)
+	if g.JumpValue != nil {
+		s.Value = g.JumpValue
+		s.At.End = s.Value.Span().End
 		if s.Kind != ast.Return {
 			l.errorf(s.Value.Span(), "`%s` takes no value", s.Kind)
 		}
-	}
-	return s
-}
-
-func (l *lowerer) let(g *gLet) ast.Stmt {
-	s := &ast.LetStmt{At: ast.At(l.span(g.Tokens))}
-	s.Var = &ast.Var{At: ast.At(l.varSpan(g.Tokens, g.Var)), Name: g.Var[1:]}
-	if g.Type != nil {
-		s.Type = l.typ(g.Type)
-	}
-	if g.Value != nil {
-		s.Value = l.expr(g.Value)
 	}
 	return s
 }

@@ -40,9 +40,9 @@ type scanner struct {
 	file      string
 	src       []byte
 	text      string // src as a string: token values are substrings of it
-	i         int // current offset
-	line      int // line of offset i
-	lineStart int // offset where that line starts
+	i         int    // current offset
+	line      int    // line of offset i
+	lineStart int    // offset where that line starts
 
 	toks    []lexer.Token
 	items   []item
