@@ -1,7 +1,9 @@
 package lang
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 
 	"sonde/lang/ast"
 )
@@ -55,4 +57,15 @@ func normalise(p *ast.Program) {
 		}
 		return true
 	})
+}
+
+// spansOf lists every node with its span, "Kind line:col-line:col".
+func spansOf(n ast.Node) string {
+	var b strings.Builder
+	ast.Walk(n, func(n ast.Node) bool {
+		s := n.Span()
+		fmt.Fprintf(&b, "%s %d:%d-%d:%d\n", strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."), s.Start.Line, s.Start.Col, s.End.Line, s.End.Col)
+		return true
+	})
+	return b.String()
 }

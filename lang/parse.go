@@ -1,11 +1,3 @@
-// Package lang is sonde's front end: it turns script text into an
-// ast.Program, or into diagnostics that say precisely what is wrong.
-//
-// Parsing runs in four steps: the scanner (scan.go) preprocesses and
-// tokenises, splitting the input into root items; each item is parsed by
-// a participle grammar (grammar.go); lowering (lower.go) builds the AST
-// and desugars the declarative form (declarative.go). Items are parsed
-// independently, so one run reports the errors of every probe.
 package lang
 
 import (
@@ -36,11 +28,12 @@ func Parse(filename string, src []byte) (*ast.Program, error) {
 		return nil, diag.List{d}
 	}
 	s := newScanner(filename, src)
-	s.scan()
+	s.start()
 	p := &parser{s: s, l: &lowerer{errs: &s.errs}}
+	p.lex, _ = lexer.Upgrade(s) // scans everything
+	s.toks = p.lex.Range(0, lexer.RawCursor(s.base+len(s.toks)))
 	prog := &ast.Program{Shebang: s.shebang}
 	prog.At = ast.At{Start: ast.Pos{File: filename, Line: 1, Col: 1}, End: s.astPos(s.pos(len(src)))}
-	p.lex, _ = lexer.Upgrade(&sliceLexer{toks: s.toks, eof: lexer.EOFToken(s.pos(len(src)))})
 	for _, it := range s.items {
 		p.item(prog, it)
 	}

@@ -44,7 +44,13 @@ type scanner struct {
 	line      int    // line of offset i
 	lineStart int    // offset where that line starts
 
+	// toks holds the tokens of the item being scanned (and, once parsing
+	// starts, every token: see Parse). base is the index of toks[0] in
+	// the whole stream.
 	toks    []lexer.Token
+	base    int
+	next    int // next token of toks to hand out
+	done    bool
 	items   []item
 	errs    diag.List
 	shebang string
@@ -64,11 +70,11 @@ type scanner struct {
 
 func newScanner(file string, src []byte) *scanner {
 	return &scanner{file: file, src: src, text: string(src), line: 1, ends: map[int]ast.Pos{}, pp: newPreproc(),
-		toks: make([]lexer.Token, 0, len(src)/3+16)}
+		toks: make([]lexer.Token, 0, 256)}
 }
 
-// scan tokenises the whole input into items.
-func (s *scanner) scan() {
+// start handles a shebang line and the directives before the first token.
+func (s *scanner) start() {
 	if bytes.HasPrefix(s.src, []byte("#!")) {
 		end := bytes.IndexByte(s.src, '\n')
 		if end < 0 {
@@ -79,14 +85,28 @@ func (s *scanner) scan() {
 	} else {
 		s.lineBegin()
 	}
-	for {
+}
+
+// Next implements participle's lexer.Lexer. Items are scanned on
+// demand, one at a time, so each token is stored once: in participle's
+// PeekingLexer. Each item's tokens end with a tItemEnd.
+func (s *scanner) Next() (lexer.Token, error) {
+	for s.next >= len(s.toks) {
+		if s.done {
+			return lexer.EOFToken(s.pos(len(s.src))), nil
+		}
+		s.base += len(s.toks)
+		s.toks, s.next = s.toks[:0], 0
 		s.skipSpace()
 		if s.eof() {
-			break
+			s.done = true
+			s.pp.finish(s)
+			continue
 		}
 		s.topItem()
 	}
-	s.pp.finish(s)
+	s.next++
+	return s.toks[s.next-1], nil
 }
 
 func (s *scanner) eof() bool { return s.i >= len(s.src) }
@@ -212,7 +232,7 @@ func (s *scanner) skipBlockComment() {
 
 // topItem scans one root-level construct.
 func (s *scanner) topItem() {
-	s.itemStart = len(s.toks)
+	s.itemStart = len(s.toks) // 0: the buffer holds one item
 	s.itemBad = false
 	s.stack = s.stack[:0]
 	s.opRun, s.questions, s.elses = 0, 0, 0
@@ -231,7 +251,7 @@ func (s *scanner) topItem() {
 	if len(s.stack) > 0 && s.eof() {
 		s.unclosed()
 	}
-	s.items = append(s.items, item{start: s.itemStart, end: len(s.toks), bad: s.itemBad})
+	s.items = append(s.items, item{start: s.base + s.itemStart, end: s.base + len(s.toks), bad: s.itemBad})
 	end := s.pos(s.i)
 	if n := len(s.toks); n > s.itemStart {
 		end = s.tokEnd(s.toks[n-1])
