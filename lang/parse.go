@@ -233,8 +233,10 @@ func (p *parser) syntaxError(err error, it item) {
 	var expect string
 	if u, ok := err.(*participle.UnexpectedTokenError); ok {
 		tok, expect = u.Unexpected, u.Expect
-		if expect == "" {
-			expect = strings.TrimSuffix(strings.TrimPrefix(u.Message()[strings.Index(u.Message(), ")")+1:], " (expected "), ")")
+		if m := u.Message(); expect == "" && strings.HasSuffix(m, ")") {
+			if i := strings.LastIndex(m, " (expected "); i >= 0 {
+				expect = m[i+len(" (expected ") : len(m)-1]
+			}
 		}
 	} else {
 		tok = lexer.Token{Type: lexer.EOF, Pos: perr.Position()}
@@ -272,17 +274,49 @@ func (p *parser) syntaxError(err error, it item) {
 		msg = fmt.Sprintf("expected `{` or `<` after the attach point, found %s", describe(tok))
 	case prev != nil && prev.Type == tPredOpen && tok.Type == tPredClose:
 		msg = "empty predicate"
-	case tok.Value == "=" && prev != nil && prev.Type != tAssign:
+	case tok.Value == "=" && prev != nil && endsOperand(*prev):
 		msg = "unexpected `=` in an expression; to compare, use `==`"
 	case tok.EOF() && prev != nil:
 		msg = fmt.Sprintf("unexpected end after %s", describe(*prev))
 		if strings.Contains(expect, `";"`) {
 			msg = fmt.Sprintf("expected `;` after %s", describe(*prev))
 		}
-	case strings.HasPrefix(expect, `"`) && strings.Count(expect, `"`) == 2:
-		msg += fmt.Sprintf("; expected `%s`", strings.Trim(expect, `"`))
+	case strings.HasPrefix(expect, `"`) && strings.Index(expect[1:], `"`) > 0:
+		// participle's expectation is grammar text; its leading literal
+		// is what the user can act on.
+		msg += fmt.Sprintf("; expected `%s`", expect[1:1+strings.Index(expect[1:], `"`)])
+	case p.inHeader(it, tok):
+		msg += "; expected `{` to start the block"
 	}
 	p.l.errorf(sp, "%s", msg)
+}
+
+// inHeader reports whether tok is in the header of an if, while or for
+// statement, where a block must come next.
+func (p *parser) inHeader(it item, tok lexer.Token) bool {
+	for k := it.end - 1; k >= it.start; k-- {
+		t := p.s.toks[k]
+		if t.Pos.Offset >= tok.Pos.Offset {
+			continue
+		}
+		switch {
+		case t.Type == tKeyword && (t.Value == "if" || t.Value == "while" || t.Value == "for"):
+			return true
+		case t.Value == ";" || t.Value == "{" || t.Value == "}":
+			return false
+		}
+	}
+	return false
+}
+
+// endsOperand reports whether t can end an operand, so a following `=`
+// was probably meant as `==`.
+func endsOperand(t lexer.Token) bool {
+	switch t.Type {
+	case tIdent, tVar, tInt, tString, tMapName, tPositional:
+		return true
+	}
+	return t.Value == ")" || t.Value == "]"
 }
 
 // followedBy reports whether byte c comes right after token t.
