@@ -22,6 +22,7 @@ import (
 	"sonde/compiler"
 	"sonde/kernel/tracefs"
 	"sonde/lang"
+	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/runtime"
 	"sonde/runtime/attach"
@@ -109,7 +110,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if opts.debug == "ast" {
-		fmt.Fprintln(stdout, dumpAST(prog))
+		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
 	if os.Geteuid() == 0 {
