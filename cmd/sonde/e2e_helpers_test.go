@@ -61,7 +61,7 @@ func runE2E(t *testing.T, cases []e2eCase) {
 			if c.skip != "" {
 				t.Skip(c.skip)
 			}
-			stdout, stderr, code := sondeTimeout(t, 15*time.Second, c.argv(t)...)
+			stdout, stderr, code := sondeTimeout(t, 10*time.Second, c.argv(t)...)
 			checkRun(t, c, stdout, stderr, code)
 		})
 	}
