@@ -335,3 +335,5 @@ func atoiT(t *testing.T, s string) int64 {
 	}
 	return v
 }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

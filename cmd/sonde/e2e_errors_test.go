@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Mistakes are reported against the script with a caret line and exit 1,
+// never a panic, and nothing is loaded.
+func TestE2EErrors(t *testing.T) {
+	// at: the "stdin:L:C: error: " prefix; then the message, the source line
+	// and the caret line.
+	errCase := func(name, prog, at, msg string) e2eCase {
+		hint := ""
+		if m, h, ok := strings.Cut(msg, "|hint:"); ok {
+			msg, hint = m, h
+		}
+		c := e2eCase{name: name, prog: prog, code: 1,
+			errRe: `(?s)^` + at + `: error: [^\n]*` + msg + `[^\n]*\n +\d+ \| [^\n]*\n +\| +\^~*`}
+		if hint != "" {
+			c.check = func(t *testing.T, _, stderr string) {
+				if !regexp.MustCompile(hint).MatchString(stderr) {
+					t.Errorf("no hint matching %q in:\n%s", hint, stderr)
+				}
+			}
+		}
+		return c
+	}
+	cases := []e2eCase{
+		errCase("unknown_function", `BEGIN { printff("x"); }`, `stdin:1:9`, `printff|hint:did you mean printf\b`),
+		errCase("unknown_tracepoint_field", `tracepoint:syscalls:sys_enter_openat { printf("%s\n", str(args.filenme)); }`,
+			`stdin:1:59`, `filenme|hint:did you mean args\.filename\b`),
+		errCase("unknown_builtin", `BEGIN { @ = pidd; }`, `stdin:1:13`, `pidd|hint:did you mean pid\b`),
+		errCase("map_with_and_without_keys", `BEGIN { @m = 1; @m[1] = 2; }`, `stdin:1:\d+`, `@m`),
+		errCase("map_key_types_differ", `BEGIN { @m[1] = 1; @m["a"] = 2; }`, `stdin:1:\d+`, `@m`),
+		errCase("printf_too_few_args", `BEGIN { printf("%d %d\n", 1); }`, `stdin:1:\d+`, ``),
+		errCase("printf_too_many_args", `BEGIN { printf("%d\n", 1, 2); }`, `stdin:1:\d+`, ``),
+		errCase("printf_string_for_int", `BEGIN { printf("%d\n", "abc"); }`, `stdin:1:\d+`, ``),
+		errCase("system_needs_unsafe", `BEGIN { system("ls"); }`, `stdin:1:9`, `--unsafe`),
+		errCase("signal_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { signal("SIGUSR1"); }`, `stdin:1:\d+`, `--unsafe`),
+		errCase("bad_probe_type", `foo:bar { }`, `stdin:1:1`, `foo`),
+		errCase("unknown_tracepoint", `tracepoint:syscalls:does_not_exist { }`, `stdin:1:1`, `does_not_exist`),
+		errCase("parse_error", `BEGIN { @ = ; }`, `stdin:1:13`, ``),
+		errCase("type_mismatch", `BEGIN { $x = 1; $x = "s"; }`, `stdin:1:22`, `\$x`),
+		errCase("undefined_variable", `BEGIN { @ = $nope; }`, `stdin:1:13`, `\$nope`),
+		errCase("aggregation_kind_mix", `BEGIN { @a = count(); @a = sum(1); }`, `stdin:1:\d+`, `@a`),
+		errCase("bad_hist_bits", `BEGIN { @h = hist(1, 9); }`, `stdin:1:\d+`, ``),
+		errCase("lhist_nonliteral", `BEGIN { $m = 10; @h = lhist(1, 0, $m, 1); }`, `stdin:1:\d+`, ``),
+		errCase("args_outside_tracepoint", `BEGIN { @ = args.ret; }`, `stdin:1:\d+`, `args`),
+		errCase("second_line", "BEGIN {\n  @a = 1;\n  @b = undefined_fn();\n}", `stdin:3:8`, `undefined_fn`),
+		{name: "script_file_line", args: nil, code: 1,
+			errRe: `(?s)^` + `testdata/e2e/error_line4\.bt:5:8: error: [^\n]*cnt.*\n +5 \| +@b = cnt\(\);\n +\| +\^`},
+		{name: "usage_error_exit_2", flags: []string{"-f", "yaml"}, prog: `BEGIN { }`, code: 2, errRe: `yaml`},
+	}
+	cases[len(cases)-2].prog = "" // replaced below: runs a file
+	for _, c := range cases {
+		if c.name == "script_file_line" {
+			t.Run(c.name, func(t *testing.T) {
+				needRoot(t)
+				out, errOut, code := sonde(t, filepath.Join("testdata", "e2e", "error_line4.bt"))
+				checkRun(t, c, out, errOut, code)
+			})
+			continue
+		}
+		runE2E(t, []e2eCase{c})
+	}
+}
+
+// Scripts from files, stdin, and with arguments; unsafe functions allowed
+// with --unsafe; cat, errorf and warnf.
+func TestE2EScriptsAndMisc(t *testing.T) {
+	needRoot(t)
+	t.Run("file_with_args", func(t *testing.T) {
+		out, errOut, code := sonde(t, filepath.Join("testdata", "e2e", "args.bt"), "abc", "12")
+		checkRun(t, e2eCase{prog: "args.bt", want: "file abc 12\n\n\n@n: 2\n"}, out, errOut, code)
+	})
+	t.Run("stdin", func(t *testing.T) {
+		var out, errOut lockedBuffer
+		code := run([]string{"-"}, stringsReader(`BEGIN { printf("from stdin\n"); }`), &out, &errOut)
+		checkRun(t, e2eCase{prog: "-", want: "from stdin\n\n\n"}, out.String(), errOut.String(), code)
+	})
+	cat := filepath.Join("testdata", "e2e", "cat.txt")
+	runE2E(t, []e2eCase{
+		{name: "system_unsafe", flags: []string{"--unsafe"},
+			prog: `BEGIN { system("echo hi %d", 5); }`, want: "hi 5\n\n\n"},
+		{name: "cat", prog: fmt.Sprintf(`BEGIN { cat("%s"); }`, cat),
+			want: "hello from cat\nline 2\n\n\n"},
+		{name: "errorf_warnf", prog: `BEGIN { errorf("bad %d", 5); warnf("careful"); }`,
+			errRe: `(?s)stdin:1:9(-\d+)?: ERROR: bad 5\n.*stdin:1:\d+(-\d+)?: WARNING: careful\n`,
+			want:  "\n\n"},
+		{name: "output_file", flags: []string{"-o", filepath.Join(t.TempDir(), "out.txt")},
+			prog: `BEGIN { printf("to file\n"); }`, want: ""},
+		{name: "dry_run", flags: []string{"--dry-run"},
+			prog: `tracepoint:syscalls:sys_enter_getpid { @ = count(); }`, re: `^(\n\n)?$`},
+	})
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+}
