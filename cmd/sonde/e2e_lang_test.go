@@ -91,7 +91,7 @@ func TestE2EValues(t *testing.T) {
 			prog: `BEGIN { exit(3); }`, want: "\n\n"},
 		{name: "exit_code_tracepoint", code: 5, work: "getpid:10,sleep:2000",
 			prog: `tracepoint:syscalls:sys_enter_getpid /pid == cpid && comm != "sh"/ { @ = count(); exit(5); }`,
-			re: "^\n\n@: [0-9]+\n$"},
+			re:   "^\n\n@: [0-9]+\n$"},
 		{name: "exit_stops_later_statements",
 			prog: `BEGIN { @a = 1; exit(); @b = 2; }`,
 			want: "\n\n@a: 1\n"},
