@@ -21,6 +21,7 @@ type Options struct {
 	Facts       Facts
 	KernelTypes KernelTypes // nil: no BTF
 	Symbols     Symbols     // nil: kaddr unavailable
+	UserSymbols UserSymbols // nil: uprobes unavailable
 	Args        []string    // positional parameters $1..$N
 	Env         func(string) string
 	Unsafe      bool

@@ -39,3 +39,19 @@ type KernelTypes interface {
 type Symbols interface {
 	KernelAddr(name string) (uint64, bool)
 }
+
+// UserSymbols resolves uprobe targets in ELF binaries. Optional: nil means
+// uprobes are unavailable.
+type UserSymbols interface {
+	// Uprobes resolves binary (a path, a name in PATH, or a library such
+	// as libc) and spec ("func", "func+off", "0xADDR" or a wildcard) to
+	// probe points. pid > 0 resolves through that process's mappings.
+	Uprobes(binary, spec string, pid int) ([]UprobeTarget, error)
+}
+
+// UprobeTarget is one resolved uprobe point.
+type UprobeTarget struct {
+	Binary     string // absolute path
+	Symbol     string
+	FileOffset uint64
+}

@@ -151,6 +151,28 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 		}
 		p.Name = prov + ":" + strings.Join(parts, ":")
 		return []Probe{p}, nil
+	case ProviderUprobe, ProviderUretprobe:
+		if err := want(2, 3, prov+":BINARY:FUNCTION"); err != nil {
+			return nil, err
+		}
+		if c.opts.UserSymbols == nil {
+			return nil, fmt.Errorf("uprobes are not available")
+		}
+		bin, fn := parts[0], parts[len(parts)-1]
+		targets, err := c.opts.UserSymbols.Uprobes(bin, fn, c.opts.Pid)
+		if err != nil {
+			return nil, err
+		}
+		var out []Probe
+		for _, t := range targets {
+			name := prov + ":" + t.Binary + ":" + t.Symbol
+			if !strings.ContainsAny(fn, "*?") {
+				name = prov + ":" + t.Binary + ":" + fn
+			}
+			out = append(out, Probe{Provider: prov, Name: name, Binary: t.Binary, Symbol: t.Symbol,
+				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol})
+		}
+		return out, nil
 	case ProviderProfile, ProviderInterval:
 		p := Probe{Provider: prov, PerfType: perfTypeSoftware, PerfConfig: perfSwCPUClock, AllCPUs: prov == ProviderProfile}
 		var unit, count string

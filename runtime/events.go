@@ -40,11 +40,8 @@ func (r *run) handle(rec []byte) error {
 	}
 	switch a.Kind {
 	case compiler.ActPrintf:
-		s, err := output.Sprintf(a.Format, args, r.opts.Env)
-		if err != nil {
-			return err
-		}
-		r.out.Printf(s)
+		r.buf = r.format(id, a).Append(r.buf[:0], args, r.opts.Env)
+		r.out.Printf(string(r.buf))
 	case compiler.ActErrorf, compiler.ActWarnf:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
@@ -104,6 +101,17 @@ func (r *run) handle(rec []byte) error {
 		r.out.Join(decodeJoin(a, payload))
 	}
 	return nil
+}
+
+// format returns the parsed printf format of action id, parsing it once.
+func (r *run) format(id uint64, a *compiler.Action) *output.Format {
+	if r.formats == nil {
+		r.formats = make([]*output.Format, len(r.plan.Actions))
+	}
+	if r.formats[id] == nil {
+		r.formats[id] = output.ParseFormat(a.Format)
+	}
+	return r.formats[id]
 }
 
 func (r *run) exitSeen() bool {

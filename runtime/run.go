@@ -92,6 +92,9 @@ type run struct {
 	rb    *ringbuf.Reader
 	ncpu  int
 
+	formats []*output.Format // parsed printf formats by action id
+	buf     []byte
+
 	mu       sync.Mutex
 	exitCode int
 	exiting  bool
@@ -253,8 +256,10 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	r.exiting = true
 	r.mu.Unlock()
 	if r.rb != nil {
-		// Wake the reader so it returns; remaining records are drained later.
-		r.rb.SetDeadline(time.Now())
+		// Wake the reader so it returns; remaining records are drained
+		// later. (SetDeadline would wait for the reader's lock, which a
+		// blocked read holds.)
+		r.rb.Flush()
 		select {
 		case <-readerErr:
 		case <-time.After(2 * time.Second):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"sonde/compiler"
 	"sonde/kernel/tracefs"
+	"sonde/kernel/usym"
 	"sonde/types"
 )
 
@@ -49,4 +51,41 @@ func (kernelFacts) NumCPUs() int {
 // isBTFName reports whether a type name needs kernel BTF.
 func isBTFName(s string) bool {
 	return strings.HasPrefix(s, "struct ") || strings.HasPrefix(s, "union ") || strings.HasPrefix(s, "enum ")
+}
+
+// userSymbols resolves uprobe targets with the ELF symbol tables.
+type userSymbols struct{}
+
+func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	path, err := usym.ResolveBinary(binary, pid)
+	if err != nil {
+		return nil, err
+	}
+	f, err := usym.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if usym.HasWildcard(spec) {
+		var out []compiler.UprobeTarget
+		for _, s := range f.Match(spec) {
+			off, err := f.FileOffset(s.Addr)
+			if err != nil {
+				continue
+			}
+			out = append(out, compiler.UprobeTarget{Binary: path, Symbol: s.Name, FileOffset: off})
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("no function in %s matches %s", path, spec)
+		}
+		return out, nil
+	}
+	loc, err := f.Resolve(spec)
+	if err != nil {
+		var se *usym.SymbolError
+		if errors.As(err, &se) && se.Hint != "" {
+			return nil, fmt.Errorf("%v; %s", err, se.Hint)
+		}
+		return nil, err
+	}
+	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset}}, nil
 }

@@ -122,6 +122,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Facts:       kernelFacts{},
 		KernelTypes: newLazyBTF(),
 		Symbols:     kallsyms{},
+		UserSymbols: userSymbols{},
 		Args:        opts.args,
 		Unsafe:      opts.unsafe,
 		Pid:         opts.pid,
