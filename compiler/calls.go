@@ -23,17 +23,17 @@ var functions map[string]*function
 
 func init() {
 	functions = map[string]*function{
-		"printf":  {min: 1, max: 64, typ: formatted, gen: genAction(ActPrintf)},
-		"errorf":  {min: 1, max: 64, typ: formatted, gen: genAction(ActErrorf)},
-		"warnf":   {min: 1, max: 64, typ: formatted, gen: genAction(ActWarnf)},
-		"cat":     {min: 1, max: 64, typ: formatted, gen: genAction(ActCat)},
-		"system":  {min: 1, max: 64, unsafe: true, typ: formatted, gen: genAction(ActSystem)},
-		"time":    {min: 0, max: 1, typ: typeTime, gen: genAction(ActTime)},
-		"exit":    {min: 0, max: 1, typ: typeExit, gen: genExit},
-		"print":   {min: 1, max: 3, typ: typePrint, gen: genPrint},
-		"clear":   {min: 1, max: 1, typ: typeMapArg, gen: genMapAction(ActClear)},
-		"zero":    {min: 1, max: 1, typ: typeMapArg, gen: genMapAction(ActZero)},
-		"str":     {min: 1, max: 2, typ: typeStr, gen: genStr},
+		"printf": {min: 1, max: 64, typ: formatted, gen: genAction(ActPrintf)},
+		"errorf": {min: 1, max: 64, typ: formatted, gen: genAction(ActErrorf)},
+		"warnf":  {min: 1, max: 64, typ: formatted, gen: genAction(ActWarnf)},
+		"cat":    {min: 1, max: 64, typ: formatted, gen: genAction(ActCat)},
+		"system": {min: 1, max: 64, unsafe: true, typ: formatted, gen: genAction(ActSystem)},
+		"time":   {min: 0, max: 1, typ: typeTime, gen: genAction(ActTime)},
+		"exit":   {min: 0, max: 1, typ: typeExit, gen: genExit},
+		"print":  {min: 1, max: 3, typ: typePrint, gen: genPrint},
+		"clear":  {min: 1, max: 1, typ: typeMapArg, gen: genMapAction(ActClear)},
+		"zero":   {min: 1, max: 1, typ: typeMapArg, gen: genMapAction(ActZero)},
+		"str":    {min: 1, max: 2, typ: typeStr, gen: genStr},
 		"strftime": {min: 2, max: 2, typ: typeStrftime, gen: func(g *gen, call *ast.Call) value {
 			v := g.expr(call.Args[1])
 			return value{t: g.typeOf(call), reg: v.reg}
@@ -206,6 +206,11 @@ func typePrint(ck *checker, call *ast.Call) *types.Type {
 }
 
 func typeStr(ck *checker, call *ast.Call) *types.Type {
+	if p, ok := call.Args[0].(*ast.Positional); ok && !p.Count {
+		v := ck.c.opts.Positional(p.Index)
+		ck.inst.types[p] = types.StringType(len(v) + 1)
+		return types.StringType(len(v) + 1)
+	}
 	t := ck.expr(call.Args[0])
 	if t == nil {
 		return nil
@@ -349,6 +354,9 @@ func typeKaddr(ck *checker, call *ast.Call) *types.Type {
 
 func genStr(g *gen, call *ast.Call) value {
 	t := g.typeOf(call)
+	if p, ok := call.Args[0].(*ast.Positional); ok && !p.Count {
+		return g.stringLit(g.c.opts.Positional(p.Index), t)
+	}
 	at := g.typeOf(call.Args[0])
 	v := g.expr(call.Args[0])
 	if at.Kind == types.String {

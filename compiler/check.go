@@ -337,7 +337,12 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 		if !keyable(t) {
 			ck.errorf(k, "%s cannot be used as a map key", t)
 		}
-		elems = append(elems, storageType(t))
+		st := storageType(t)
+		if st.Kind == types.String && st.Size%8 != 0 {
+			// Keep whatever follows the key (a hist bucket) aligned.
+			st = types.StringType((st.Size + 7) &^ 7)
+		}
+		elems = append(elems, st)
 	}
 	if len(elems) == 1 {
 		return elems[0]
@@ -368,6 +373,7 @@ func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
 				ck.errorf(a, "%s() parameters must be integer literals", call.Name)
 			}
 		}
+		ck.c.setAggParams(&mapState{agg: aggKinds[call.Name]}, call, ck)
 	}
 	return aggKinds[call.Name], signed
 }

@@ -55,7 +55,6 @@ type compiler struct {
 	actionIDs   map[string]int
 }
 
-
 // Compile checks prog and lowers it to a Spec.
 func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	if opts.Env == nil {

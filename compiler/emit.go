@@ -61,8 +61,59 @@ func (e *emitter) resolve(label string) string {
 	}
 }
 
-// finish resolves label aliases and returns the instructions.
+// finish resolves label aliases, drops unreachable instructions (the
+// verifier rejects them: code after return or exit(), branches folded away)
+// and returns the instructions.
 func (e *emitter) finish() asm.Instructions {
+	e.resolveAliases()
+	return dropUnreachable(e.insns)
+}
+
+func dropUnreachable(insns asm.Instructions) asm.Instructions {
+	at := map[string]int{}
+	for i, in := range insns {
+		if sym := in.Symbol(); sym != "" {
+			at[sym] = i
+		}
+	}
+	reach := make([]bool, len(insns))
+	work := []int{0}
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		for i < len(insns) && !reach[i] {
+			reach[i] = true
+			in := insns[i]
+			op := in.OpCode
+			if op.Class().IsJump() {
+				jop := op.JumpOp()
+				if jop == asm.Exit {
+					break
+				}
+				if jop != asm.Call {
+					if t, ok := at[in.Reference()]; ok {
+						work = append(work, t)
+					}
+					if jop == asm.Ja {
+						break
+					}
+				}
+			}
+			i++
+		}
+	}
+	out := insns[:0:0]
+	for i, in := range insns {
+		if !reach[i] {
+			continue
+		}
+		// A source comment on a dropped instruction moves to the next kept one.
+		out = append(out, in)
+	}
+	return out
+}
+
+func (e *emitter) resolveAliases() {
 	if len(e.alias) > 0 {
 		for i, in := range e.insns {
 			ref := in.Reference()
@@ -81,7 +132,6 @@ func (e *emitter) finish() asm.Instructions {
 			}
 		}
 	}
-	return e.insns
 }
 
 // Registers R6-R9 survive helper calls; expression values live there.

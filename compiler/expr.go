@@ -232,7 +232,7 @@ func (g *gen) condJump(e ast.Expr, label string) {
 			}
 			op := negate[e.Op]
 			jop := jumpOps[op]
-			if xt.Signed || yt.Signed {
+			if compareSigned(e.X, e.Y, xt, yt) {
 				jop = signedJumpOps[op]
 			}
 			x := g.expr(e.X)
@@ -699,4 +699,21 @@ func (g *gen) strFromPtr(ptr value, user bool, size int) value {
 		g.emit(asm.FnProbeReadKernelStr.Call())
 	}
 	return value{t: t, mem: l}
+}
+
+// compareSigned decides a comparison's signedness. A non-negative literal
+// takes the other operand's signedness, so (uint64)-1 > 0 holds.
+func compareSigned(x, y ast.Expr, xt, yt *types.Type) bool {
+	if isNonNegLit(y) {
+		return xt.Signed
+	}
+	if isNonNegLit(x) {
+		return yt.Signed
+	}
+	return xt.Signed || yt.Signed
+}
+
+func isNonNegLit(e ast.Expr) bool {
+	l, ok := e.(*ast.IntLit)
+	return ok && l.Value < 1<<63
 }

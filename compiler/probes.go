@@ -18,7 +18,7 @@ var providerAliases = map[string]string{
 	"kretprobe": ProviderKretprobe, "kr": ProviderKretprobe,
 	"uprobe": ProviderUprobe, "u": ProviderUprobe,
 	"uretprobe": ProviderUretprobe, "ur": ProviderUretprobe,
-	"usdt": ProviderUSDT,
+	"usdt":    ProviderUSDT,
 	"profile": ProviderProfile, "p": ProviderProfile,
 	"interval": ProviderInterval, "i": ProviderInterval,
 	"software": ProviderSoftware, "s": ProviderSoftware,
@@ -275,8 +275,8 @@ func perfEvents(prov string) map[string]perfEvent {
 		sw := func(cfg, period uint64) perfEvent { return perfEvent{perfTypeSoftware, cfg, period} }
 		return map[string]perfEvent{
 			"cpu-clock": sw(0, 1000000), "cpu": sw(0, 1000000),
-			"task-clock":       sw(1, 1),
-			"page-faults":      sw(2, 100), "faults": sw(2, 100),
+			"task-clock":  sw(1, 1),
+			"page-faults": sw(2, 100), "faults": sw(2, 100),
 			"context-switches": sw(3, 1000), "cs": sw(3, 1000),
 			"cpu-migrations":   sw(4, 1),
 			"minor-faults":     sw(5, 100),

@@ -34,10 +34,6 @@ func (r *run) handle(rec []byte) error {
 		}
 		args = output.DecodeArgs(a.Args, payload)
 	}
-	if r.isExiting() && a.Kind != compiler.ActExit && r.exitSeen() {
-		// After exit(), bpftrace stops processing further output.
-		return nil
-	}
 	switch a.Kind {
 	case compiler.ActPrintf:
 		r.buf = r.format(id, a).Append(r.buf[:0], args, r.opts.Env)
@@ -64,7 +60,14 @@ func (r *run) handle(rec []byte) error {
 				code = int(n.Int64())
 			}
 		}
-		r.markExitSeen()
+		// The first exit() decides the code, even when the run was already
+		// ending (a begin-only script that calls exit(3)).
+		r.mu.Lock()
+		if !r.sawExit {
+			r.sawExit = true
+			r.exitCode = code
+		}
+		r.mu.Unlock()
 		r.requestExit(code)
 	case compiler.ActPrintMap:
 		info := r.mapByName(a.Map)
@@ -112,18 +115,6 @@ func (r *run) format(id uint64, a *compiler.Action) *output.Format {
 		r.formats[id] = output.ParseFormat(a.Format)
 	}
 	return r.formats[id]
-}
-
-func (r *run) exitSeen() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.sawExit
-}
-
-func (r *run) markExitSeen() {
-	r.mu.Lock()
-	r.sawExit = true
-	r.mu.Unlock()
 }
 
 // decodeJoin joins the strings of a join() record: a u64 count then a fixed

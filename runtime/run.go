@@ -73,12 +73,15 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 			return res, err
 		}
 	}
-	code, err := r.loop(ctx)
-	res.ExitCode = code
+	_, err = r.loop(ctx)
 	if err != nil {
 		return res, err
 	}
-	return res, r.finish(true)
+	err = r.finish(true)
+	r.mu.Lock()
+	res.ExitCode = r.exitCode
+	r.mu.Unlock()
+	return res, err
 }
 
 type run struct {
