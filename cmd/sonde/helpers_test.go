@@ -9,11 +9,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sonde/runtime"
 )
 
 // The test binary doubles as the workload: with SONDE_WORKLOAD set it does
 // exactly what the variable says and exits, so tests know the exact counts.
 func TestMain(m *testing.M) {
+	runtime.MaybeExecChild()
 	if w := os.Getenv("SONDE_WORKLOAD"); w != "" {
 		os.Exit(workload(w))
 	}

@@ -77,6 +77,7 @@ type options struct {
 }
 
 func main() {
+	runtime.MaybeExecChild()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

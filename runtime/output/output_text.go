@@ -47,7 +47,7 @@ func (t *Text) Printf(s string) { t.writeString(t.out, s) }
 func (t *Text) Time(s string)   { t.writeString(t.out, s) }
 func (t *Text) Cat(s string)    { t.writeString(t.out, s) }
 func (t *Text) Join(s string)   { t.writeString(t.out, s+"\n") }
-func (t *Text) System(s string) { t.writeString(t.out, s+"\n") }
+func (t *Text) System(s string) { t.writeString(t.out, s) }
 
 func (t *Text) Value(v Value) {
 	t.buf = append(AppendText(t.buf[:0], v, t.env), '\n')

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 )
@@ -163,11 +164,10 @@ func (f *Format) Append(dst []byte, args []Value, env *Env) []byte {
 	return append(dst, f.text[len(f.text)-1]...)
 }
 
-// apply formats one value the way bpftrace's FormatSpec::apply does with a
-// C++ stream: setw/left/right, setfill('0') for the 0 flag (even before a
-// minus sign: "%06d" of -42 is "000-42"), showbase for '#', showpos for
-// '+'. Precision only affects floating point, which bpftrace lacks, and
-// ' ' is parsed but ignored.
+// apply formats one value as C's printf does, which is what bpftrace's
+// output shows (checked against bpftrace 0.17): a precision is the minimum
+// number of digits of an integer and the maximum length of a string, the 0
+// flag pads after the sign, and ' ' and '+' prefix non-negative numbers.
 func (s *spec) apply(dst []byte, v Value, env *Env) []byte {
 	start := len(dst)
 	switch s.verb {
@@ -177,16 +177,31 @@ func (s *spec) apply(dst []byte, v Value, env *Env) []byte {
 			return appendConvError(dst, v, env)
 		}
 		x := signedCast(n, s.length)
-		if x >= 0 && s.plus {
-			dst = append(dst, '+')
+		sign := ""
+		switch {
+		case x < 0:
+			sign = "-"
+		case s.plus:
+			sign = "+"
+		case s.space:
+			sign = " "
 		}
-		dst = strconv.AppendInt(dst, x, 10)
+		mag := uint64(x)
+		if x < 0 {
+			mag = uint64(-x)
+		}
+		return s.padNumber(dst, sign, strconv.AppendUint(nil, mag, 10))
 	case "u", "o", "x", "X":
 		n, ok := intArg(v)
 		if !ok {
 			return appendConvError(dst, v, env)
 		}
-		dst = s.appendUnsigned(dst, unsignedCast(n, s.length))
+		digits := s.appendUnsigned(nil, unsignedCast(n, s.length))
+		prefix := ""
+		if s.alt && n != 0 && (s.verb == "x" || s.verb == "X") {
+			prefix, digits = string(digits[:2]), digits[2:]
+		}
+		return s.padNumber(dst, prefix, digits)
 	case "c":
 		n, ok := intArg(v)
 		if !ok {
@@ -208,8 +223,42 @@ func (s *spec) apply(dst []byte, v Value, env *Env) []byte {
 		dst = appendHexBuffer(dst, b, s.verb == "r", s.verb != "rh")
 	default: // s, and the floating point verbs CheckFormat rejects
 		dst = s.appendString(dst, v, env)
+		if s.verb == "s" && s.prec >= 0 && len(dst)-start > s.prec {
+			dst = dst[:start+s.prec]
+		}
 	}
 	return s.pad(dst, start)
+}
+
+// padNumber writes prefix (sign or 0x) and digits, with the precision's
+// leading zeros and the field width; the 0 flag pads between prefix and
+// digits, and is ignored when a precision is given, as in C.
+func (s *spec) padNumber(dst []byte, prefix string, digits []byte) []byte {
+	zeros := 0
+	if s.prec >= 0 && len(digits) < s.prec {
+		zeros = s.prec - len(digits)
+	}
+	if s.prec == 0 && len(digits) == 1 && digits[0] == '0' {
+		digits = digits[:0]
+	}
+	n := len(prefix) + zeros + len(digits)
+	fill := s.width - n
+	if fill > 0 && s.zero && !s.left && s.prec < 0 {
+		zeros += fill
+		fill = 0
+	}
+	if fill > 0 && !s.left {
+		dst = append(dst, bytes.Repeat([]byte{' '}, fill)...)
+	}
+	dst = append(dst, prefix...)
+	for ; zeros > 0; zeros-- {
+		dst = append(dst, '0')
+	}
+	dst = append(dst, digits...)
+	if fill > 0 && s.left {
+		dst = append(dst, bytes.Repeat([]byte{' '}, fill)...)
+	}
+	return dst
 }
 
 func (s *spec) appendString(dst []byte, v Value, env *Env) []byte {
