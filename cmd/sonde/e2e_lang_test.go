@@ -174,7 +174,7 @@ func TestE2EBuiltins(t *testing.T) {
 				}
 			}},
 		{name: "rand",
-			prog: `BEGIN { @a = rand; @b = rand; @c = rand; printf("%d %d\n", rand, rand); }`,
+			prog: `BEGIN { @a = rand; @b = rand; @c = rand; printf("%u %u\n", rand, rand); }`,
 			check: func(t *testing.T, out, _ string) {
 				m := regexp.MustCompile(`^(-?\d+) (-?\d+)\n\n\n@a: (\d+)\n@b: (\d+)\n@c: (\d+)\n$`).FindStringSubmatch(out)
 				if m == nil {
@@ -183,7 +183,7 @@ func TestE2EBuiltins(t *testing.T) {
 				for _, s := range m[1:] {
 					v, err := strconv.ParseInt(s, 10, 64)
 					if err != nil || v < 0 || v > 0xffffffff {
-						t.Errorf("rand %s is not a uint32 (rand is uint32: printf %%d must print it unsigned)", s)
+						t.Errorf("rand %s is not a uint32 (rand is uint32: printf %%u prints it unsigned)", s)
 					}
 				}
 				if m[3] == m[4] && m[4] == m[5] {
