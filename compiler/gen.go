@@ -66,6 +66,11 @@ func (c *compiler) generate(inst *instance) {
 	for _, v := range inst.allVars {
 		v.slot = g.alloc(v.t.Size)
 	}
+	if pid := c.opts.Pid; pid != 0 && needsPidFilter(inst.p.Provider) {
+		// -p PID: probes that are not attached to the process itself get
+		// an implicit pid == PID predicate, as in bpftrace.
+		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
+	}
 	if inst.probe.Pred != nil {
 		g.setSource(sourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
@@ -341,3 +346,13 @@ func (g *gen) callResult(fn asm.BuiltinFunc) *vreg {
 }
 
 func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
+
+func needsPidFilter(provider string) bool {
+	switch provider {
+	case ProviderBegin, ProviderEnd, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
+		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
+		// These attach to the process itself (Probe.Pid).
+		return false
+	}
+	return true
+}

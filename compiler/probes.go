@@ -56,6 +56,9 @@ func (c *compiler) expand(prog *ast.Program) {
 					}
 					inst.fields = fields
 				}
+				if !needsPidFilter(p.Provider) && p.Provider != ProviderBegin && p.Provider != ProviderEnd {
+					inst.p.Pid = c.opts.Pid
+				}
 				inst.p.ID = len(c.plan.Probes)
 				c.plan.Probes = append(c.plan.Probes, inst.p)
 				c.insts = append(c.insts, inst)

@@ -26,7 +26,7 @@ func TestTextOutput(t *testing.T) {
 	o.Map(countMap("@a", types.Int64, map[string]uint64{string(le64(1)): 2}), 0, 0)
 	o.Map(histOf("@b", 0, 1), 0, 0)
 	o.Map(countMap("@c", types.Int64, nil), 0, 0)
-	wantOut := "hello %\n(1, a)\n12:00:00\na b\nfile\nout\n\n" +
+	wantOut := "hello %\n(1, a)\n12:00:00\na b\nfile\nout\n" +
 		"\n\n" +
 		"@a[1]: 2\n" +
 		"@b:\n[1]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"
