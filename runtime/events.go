@@ -160,7 +160,8 @@ func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
 		return err
 	}
 	isArray := m.Type() == ebpf.Array || m.Type() == ebpf.PerCPUArray
-	for _, k := range raw.keys {
+	for i := 0; i < raw.N; i++ {
+		k := raw.Key(i)
 		if zero || isArray {
 			if err := r.zeroKey(m, k); err != nil {
 				return err

@@ -3,10 +3,13 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
+
+	"sonde/runtime/output"
 )
 
 // batchAttr is the BPF_MAP_*_BATCH part of union bpf_attr.
@@ -23,117 +26,103 @@ type batchAttr struct {
 
 const bpfMapLookupBatch = 24
 
-// rawMap is a map's contents as bytes: one key per entry and, per entry,
-// one value per possible CPU (a single value for shared maps).
-type rawMap struct {
-	keys   [][]byte
-	values [][][]byte
-}
-
-// readMap reads every entry of m with batched lookups, which keeps printing a
-// 100k-key map to a handful of system calls.
-func readMap(m *ebpf.Map, ncpu int) (*rawMap, error) {
+// readMap reads every entry of m with batched lookups straight into flat,
+// growing key and value buffers: printing a 100k-key map takes a handful
+// of system calls and no allocation per entry.
+func readMap(m *ebpf.Map, ncpu int) (*output.RawMap, error) {
 	keySize := int(m.KeySize())
 	valSize := int(m.ValueSize())
 	perCPU := m.Type() == ebpf.PerCPUHash || m.Type() == ebpf.PerCPUArray || m.Type() == ebpf.LRUCPUHash
-	stride := valSize
-	cpus := 1
+	raw := &output.RawMap{KeySize: keySize, ValueSize: valSize, Stride: valSize, CPUs: 1}
 	if perCPU {
-		stride = (valSize + 7) &^ 7
-		cpus = ncpu
+		raw.Stride = (valSize + 7) &^ 7
+		raw.CPUs = ncpu
 	}
-	chunk := int(m.MaxEntries())
-	if chunk > 16384 {
-		chunk = 16384
-	}
-	if chunk < 1 {
-		chunk = 1
-	}
-	keys := make([]byte, chunk*keySize)
-	vals := make([]byte, chunk*stride*cpus)
+	entrySize := raw.Stride * raw.CPUs
+	maxEntries := max(int(m.MaxEntries()), 1)
+	chunk := min(maxEntries, 16384)
+	// Room for a full map, up to a limit: fresh memory costs nothing until
+	// the kernel writes to it, while growing would copy it all.
+	capEntries := max(chunk, min(maxEntries, (32<<20)/max(keySize+entrySize, 1)))
+	raw.Keys = make([]byte, 0, capEntries*keySize)
+	raw.Values = make([]byte, 0, capEntries*entrySize)
 	tokSize := max(keySize, 8)
-	in := make([]byte, tokSize)
-	out := make([]byte, tokSize)
-	res := &rawMap{}
+	tok := make([]byte, 2*tokSize)
+	in, out := tok[:tokSize], tok[tokSize:]
 	first := true
 	for {
+		n := raw.N
+		raw.Keys = slices.Grow(raw.Keys, chunk*keySize)[:(n+chunk)*keySize]
+		raw.Values = slices.Grow(raw.Values, chunk*entrySize)[:(n+chunk)*entrySize]
 		attr := batchAttr{
-			keys:   uint64(uintptr(unsafe.Pointer(&keys[0]))),
-			values: uint64(uintptr(unsafe.Pointer(&vals[0]))),
-			count:  uint32(chunk),
-			mapFD:  uint32(m.FD()),
+			keys:     uint64(uintptr(unsafe.Pointer(unsafe.SliceData(raw.Keys[n*keySize:])))),
+			values:   uint64(uintptr(unsafe.Pointer(unsafe.SliceData(raw.Values[n*entrySize:])))),
+			count:    uint32(chunk),
+			mapFD:    uint32(m.FD()),
+			outBatch: uint64(uintptr(unsafe.Pointer(&out[0]))),
 		}
 		if !first {
 			attr.inBatch = uint64(uintptr(unsafe.Pointer(&in[0])))
 		}
-		attr.outBatch = uint64(uintptr(unsafe.Pointer(&out[0])))
 		_, _, errno := unix.Syscall(unix.SYS_BPF, bpfMapLookupBatch, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
-		n := int(attr.count)
+		got := int(attr.count)
 		if errno != 0 && errno != unix.ENOENT {
-			if errno == unix.ENOSPC && chunk < int(m.MaxEntries())*2 {
+			got = 0
+		}
+		raw.N += got
+		raw.Keys = raw.Keys[:raw.N*keySize]
+		raw.Values = raw.Values[:raw.N*entrySize]
+		if errno != 0 && errno != unix.ENOENT {
+			if errno == unix.ENOSPC && chunk < maxEntries*2 {
 				// A hash bucket holds more keys than the batch: grow it.
 				chunk *= 2
-				keys = make([]byte, chunk*keySize)
-				vals = make([]byte, chunk*stride*cpus)
 				continue
 			}
 			if first && (errno == unix.EINVAL || errno == unix.EOPNOTSUPP) {
-				return readMapIter(m, ncpu, perCPU, stride)
+				return readMapIter(m, raw)
 			}
 			return nil, fmt.Errorf("read map %s: %w", m.String(), errno)
 		}
-		// One backing array for all entries keeps allocation cheap.
-		kcopy := make([]byte, n*keySize)
-		copy(kcopy, keys[:n*keySize])
-		vcopy := make([]byte, n*stride*cpus)
-		copy(vcopy, vals[:n*stride*cpus])
-		for i := 0; i < n; i++ {
-			res.keys = append(res.keys, kcopy[i*keySize:(i+1)*keySize:(i+1)*keySize])
-			per := make([][]byte, cpus)
-			for c := 0; c < cpus; c++ {
-				off := (i*cpus + c) * stride
-				per[c] = vcopy[off : off+valSize : off+valSize]
-			}
-			res.values = append(res.values, per)
-		}
 		if errno == unix.ENOENT {
-			return res, nil
+			return raw, nil
 		}
 		first = false
 		copy(in, out)
 	}
 }
 
-// readMapIter is the slow path for kernels without batch lookups.
-func readMapIter(m *ebpf.Map, ncpu int, perCPU bool, stride int) (*rawMap, error) {
-	res := &rawMap{}
-	key := make([]byte, m.KeySize())
-	var next []byte
+// readMapIter is the slow path for kernels without batch lookups. raw
+// comes from readMap, with its layout set and no entries.
+func readMapIter(m *ebpf.Map, raw *output.RawMap) (*output.RawMap, error) {
+	key := make([]byte, raw.KeySize)
+	next := make([]byte, raw.KeySize)
+	val := make([]byte, raw.Stride*raw.CPUs)
 	var cur any
 	for {
-		next = make([]byte, m.KeySize())
 		err := m.NextKey(cur, next)
 		if errors.Is(err, ebpf.ErrKeyNotExist) {
-			return res, nil
+			return raw, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		if perCPU {
-			vals := make([][]byte, 0, ncpu)
-			err = m.Lookup(next, &vals)
-			if err != nil {
+		if raw.CPUs > 1 || m.Type() == ebpf.PerCPUHash || m.Type() == ebpf.PerCPUArray || m.Type() == ebpf.LRUCPUHash {
+			var per [][]byte
+			if err := m.Lookup(next, &per); err != nil {
 				return nil, err
 			}
-			res.values = append(res.values, vals)
-		} else {
-			v := make([]byte, m.ValueSize())
-			if err := m.Lookup(next, v); err != nil {
-				return nil, err
+			clear(val)
+			for c, v := range per {
+				if c < raw.CPUs {
+					copy(val[c*raw.Stride:], v)
+				}
 			}
-			res.values = append(res.values, [][]byte{v})
+		} else if err := m.Lookup(next, val); err != nil {
+			return nil, err
 		}
-		res.keys = append(res.keys, next)
+		raw.Keys = append(raw.Keys, next...)
+		raw.Values = append(raw.Values, val...)
+		raw.N++
 		copy(key, next)
 		cur = key
 	}

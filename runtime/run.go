@@ -366,14 +366,14 @@ func (r *run) counters() []uint64 {
 	if err != nil {
 		return nil
 	}
-	out := make([]uint64, len(raw.keys))
-	for i, k := range raw.keys {
-		idx := binary.LittleEndian.Uint32(k)
+	out := make([]uint64, raw.N)
+	for i := 0; i < raw.N; i++ {
+		idx := binary.LittleEndian.Uint32(raw.Key(i))
 		if int(idx) >= len(out) {
 			continue
 		}
-		for _, v := range raw.values[i] {
-			out[idx] += binary.LittleEndian.Uint64(v)
+		for c := 0; c < raw.CPUs; c++ {
+			out[idx] += binary.LittleEndian.Uint64(raw.Value(i, c))
 		}
 	}
 	return out
@@ -414,7 +414,7 @@ func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return output.MergeMap(info, raw.keys, raw.values), nil
+	return output.MergeRaw(info, raw), nil
 }
 
 // explainLoadError turns a verifier rejection into the script position of

@@ -76,3 +76,37 @@ func BenchmarkFormat100k(b *testing.B) {
 		out.Map(m, 0, 0)
 	}
 }
+
+// countMapRaw is countMapInput as the runtime reads it: flat buffers.
+func countMapRaw(n int) (*compiler.MapInfo, *RawMap) {
+	info, keys, vals := countMapInput(n)
+	raw := &RawMap{N: n, KeySize: 8, ValueSize: 8, Stride: 8, CPUs: 2}
+	for i := range keys {
+		raw.Keys = append(raw.Keys, keys[i]...)
+		raw.Values = append(raw.Values, vals[i][0]...)
+		raw.Values = append(raw.Values, vals[i][1]...)
+	}
+	return info, raw
+}
+
+// BenchmarkPrintRaw100k is the runtime's exit-time path for a 100k-key
+// count map: merge, sort and format through a buffered writer.
+func BenchmarkPrintRaw100k(b *testing.B) {
+	info, raw := countMapRaw(100000)
+	w := bufio.NewWriterSize(io.Discard, 64<<10)
+	out := NewText(w, io.Discard, nil)
+	for b.Loop() {
+		out.Map(MergeRaw(info, raw), 0, 0)
+		w.Flush()
+	}
+}
+
+func BenchmarkPrintRaw100kJSON(b *testing.B) {
+	info, raw := countMapRaw(100000)
+	w := bufio.NewWriterSize(io.Discard, 64<<10)
+	out := NewJSON(w, nil)
+	for b.Loop() {
+		out.Map(MergeRaw(info, raw), 0, 0)
+		w.Flush()
+	}
+}

@@ -8,14 +8,19 @@ import (
 	"sonde/types"
 )
 
-// visible returns the entries print(@m, top) shows: the last top of them.
-func (m *MapData) visible(top int) []*Entry {
-	es := m.Entries
-	if top > 0 && len(es) > top {
-		es = es[len(es)-top:]
+// visible returns the range of entries print(@m, top) shows: the last top
+// of them.
+func (m *MapData) visible(top int) (from, to int) {
+	to = m.Len()
+	if top > 0 && to > top {
+		from = to - top
 	}
-	return es
+	return from, to
 }
+
+// flushAt is the buffered size past which a long map is handed to the
+// writer, so printing a large map needs no buffer of its size.
+const flushAt = 32 << 10
 
 func (m *MapData) isHist() bool {
 	return m.Info.Agg == compiler.AggHist || m.Info.Agg == compiler.AggLhist
@@ -32,14 +37,22 @@ func (m *MapData) hist(e *Entry, div uint64) histogram {
 
 // appendMapText renders a map as bpftrace's text output: "@m: v" for a
 // keyless map, "@m[k]: v" per key, and "@m[k]:" followed by the rows and a
-// blank line for histograms.
-func appendMapText(dst []byte, m *MapData, top, div int, env *Env) []byte {
+// blank line for histograms. When flush is not nil, it receives the text
+// whenever more than flushAt bytes are pending, and dst restarts empty.
+func appendMapText(dst []byte, m *MapData, top, div int, env *Env, flush func([]byte)) []byte {
 	d := divisor(div)
 	name := m.Info.Name
 	keyed := m.Info.Key != nil && !m.Info.Array
-	es := m.visible(top)
-	dst = slices.Grow(dst, len(es)*(len(name)+24))
-	for _, e := range es {
+	from, to := m.visible(top)
+	dst = slices.Grow(dst, min(to-from, 1024)*(len(name)+24))
+	var ent Entry
+	e := &ent
+	for i := from; i < to; i++ {
+		if flush != nil && len(dst) > flushAt {
+			flush(dst)
+			dst = dst[:0]
+		}
+		m.entry(i, e)
 		dst = append(dst, name...)
 		if keyed {
 			dst = append(dst, '[')
@@ -180,10 +193,11 @@ func divideValue(v Value, div uint64) Value {
 }
 
 // appendMapJSON renders a map as one NDJSON record, or nothing when it is
-// empty: {"type": "map"|"hist"|"stats", "data": {"@m": ...}}.
-func appendMapJSON(dst []byte, m *MapData, top, div int, env *Env) []byte {
-	es := m.visible(top)
-	if len(es) == 0 {
+// empty: {"type": "map"|"hist"|"stats", "data": {"@m": ...}}. flush is as
+// for appendMapText.
+func appendMapJSON(dst []byte, m *MapData, top, div int, env *Env, flush func([]byte)) []byte {
+	from, to := m.visible(top)
+	if from == to {
 		return dst
 	}
 	d := divisor(div)
@@ -203,9 +217,16 @@ func appendMapJSON(dst []byte, m *MapData, top, div int, env *Env) []byte {
 	if keyed {
 		dst = append(dst, '{')
 	}
-	for i, e := range es {
+	var ent Entry
+	e := &ent
+	for i := from; i < to; i++ {
+		if flush != nil && len(dst) > flushAt {
+			flush(dst)
+			dst = dst[:0]
+		}
+		m.entry(i, e)
 		if keyed {
-			if i > 0 {
+			if i > from {
 				dst = append(dst, ", "...)
 			}
 			dst = appendKeyJSON(dst, m.Info.Key, e.Key, env)

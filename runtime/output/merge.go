@@ -7,11 +7,15 @@ import (
 	"sonde/types"
 )
 
-// MapData is a user map read from the kernel: per-CPU values merged, one
-// Entry per user key, sorted in bpftrace's print order (largest last).
+// MapData is a user map read from the kernel, ready to print: per-CPU
+// values are merged lazily, entry by entry, in bpftrace's print order
+// (largest last). Printing a large map thus allocates no Entry per key.
 type MapData struct {
-	Info    *compiler.MapInfo
-	Entries []*Entry
+	Info *compiler.MapInfo
+
+	raw   *RawMap  // plain maps: the entries as read
+	order []uint32 // print order: indexes into raw, or into hists
+	hists []Entry  // hist/lhist maps: one merged Entry per user key
 }
 
 // Entry is one user key and its merged value.
@@ -25,68 +29,144 @@ type Entry struct {
 	Value   []byte   // AggNone: the value's bytes
 }
 
+// RawMap is a BPF map's contents in flat buffers, as batched lookups
+// return them: N entries, the key of entry i at Keys[i*KeySize:], and its
+// value on CPU c (c < CPUs; CPUs is 1 for maps that are not per-CPU) at
+// Values[(i*CPUs+c)*Stride:], ValueSize bytes long.
+type RawMap struct {
+	N         int
+	KeySize   int
+	Keys      []byte
+	ValueSize int
+	Stride    int
+	CPUs      int
+	Values    []byte
+}
+
+// Key returns entry i's key.
+func (r *RawMap) Key(i int) []byte {
+	off := i * r.KeySize
+	return r.Keys[off : off+r.KeySize : off+r.KeySize]
+}
+
+// Value returns entry i's value on CPU c.
+func (r *RawMap) Value(i, c int) []byte {
+	off := (i*r.CPUs + c) * r.Stride
+	return r.Values[off : off+r.ValueSize : off+r.ValueSize]
+}
+
+// Len is the number of entries printed.
+func (m *MapData) Len() int { return len(m.order) }
+
+// entry merges the i-th entry in print order into e.
+func (m *MapData) entry(i int, e *Entry) {
+	if m.hists != nil {
+		*e = m.hists[m.order[i]]
+		return
+	}
+	idx := int(m.order[i])
+	*e = Entry{}
+	if !m.Info.Array {
+		e.Key = m.raw.Key(idx)
+	}
+	mergeValue(m.Info, e, m.raw, idx)
+}
+
 // MergeMap merges what the runtime read from a BPF map: keys[i] is the raw
 // BPF key, values[i] its value per CPU (a single element for maps that are
-// not per-CPU). Layouts follow compiler.MapInfo: hist/lhist keys carry a
-// u64 bucket suffix, or are the u32 bucket index of a keyless (Array) map.
+// not per-CPU). It copies them into a RawMap for MergeRaw.
+func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
+	raw := &RawMap{N: len(keys), CPUs: 1}
+	for i, k := range keys {
+		raw.KeySize = max(raw.KeySize, len(k))
+		raw.CPUs = max(raw.CPUs, len(values[i]))
+		for _, v := range values[i] {
+			raw.ValueSize = max(raw.ValueSize, len(v))
+		}
+	}
+	raw.Stride = raw.ValueSize
+	raw.Keys = make([]byte, raw.N*raw.KeySize)
+	raw.Values = make([]byte, raw.N*raw.CPUs*raw.Stride)
+	for i, k := range keys {
+		copy(raw.Keys[i*raw.KeySize:], k)
+		for c, v := range values[i] {
+			copy(raw.Values[(i*raw.CPUs+c)*raw.Stride:], v)
+		}
+	}
+	return MergeRaw(info, raw)
+}
+
+// MergeRaw sorts a map read from the kernel into print order. Layouts
+// follow compiler.MapInfo: hist/lhist keys carry a u64 bucket suffix, or
+// are the u32 bucket index of a keyless (Array) map.
 //
 // Array maps cannot tell a zero from an absent value, so an all-zero
-// element counts as absent (like a cleared bpftrace map). The entries keep
-// references to keys and values: don't reuse those buffers before printing.
-func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
+// element counts as absent (like a cleared bpftrace map). The MapData
+// keeps referring to raw: don't reuse its buffers before printing.
+func MergeRaw(info *compiler.MapInfo, raw *RawMap) *MapData {
+	m := &MapData{Info: info, raw: raw}
 	var items []sortItem
+	var keyOf func(i uint32) []byte
 	switch info.Agg {
 	case compiler.AggHist, compiler.AggLhist:
-		items = mergeHist(info, keys, values)
+		m.hists, items = mergeHist(info, raw)
+		keyOf = func(i uint32) []byte { return m.hists[i].Key }
 	default:
-		items = make([]sortItem, 0, len(keys))
-		backing := make([]Entry, len(keys))
-		for i, k := range keys {
-			e := &backing[i]
-			if !info.Array {
-				e.Key = k
-			}
-			order := mergeValue(info, e, values[i])
+		items = make([]sortItem, 0, raw.N)
+		var e Entry
+		for i := 0; i < raw.N; i++ {
+			e = Entry{}
+			order := mergeValue(info, &e, raw, i)
 			if info.Array && e.zero() {
 				continue
 			}
-			items = append(items, sortItem{v: order, e: e})
+			items = append(items, sortItem{v: order, i: uint32(i)})
 		}
+		keyOf = func(i uint32) []byte { return raw.Key(int(i)) }
 	}
-	sortItems(info, items)
-	m := &MapData{Info: info, Entries: make([]*Entry, len(items))}
+	sortItems(info, items, keyOf)
+	m.order = make([]uint32, len(items))
 	for i := range items {
-		m.Entries[i] = items[i].e
+		m.order[i] = items[i].i
 	}
 	return m
 }
 
-// mergeValue reduces the per-CPU values into e and returns what e sorts
-// by (see sortItems).
-func mergeValue(info *compiler.MapInfo, e *Entry, cpus [][]byte) (order uint64) {
+// mergeValue reduces entry i's per-CPU values into e and returns what e
+// sorts by (see sortItems).
+func mergeValue(info *compiler.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
 	switch info.Agg {
 	case compiler.AggCount, compiler.AggSum:
-		for _, v := range cpus {
-			e.Num += u64(v, 0)
+		if raw.ValueSize >= 8 {
+			// The common case, without bounds checks per CPU.
+			vals := raw.Values[i*raw.CPUs*raw.Stride:][:raw.CPUs*raw.Stride]
+			for off := 0; off+8 <= len(vals); off += raw.Stride {
+				e.Num += binary.LittleEndian.Uint64(vals[off:])
+			}
+			return e.Num
+		}
+		for c := 0; c < raw.CPUs; c++ {
+			e.Num += u64(raw.Value(i, c), 0)
 		}
 		return e.Num
 	case compiler.AggMin, compiler.AggMax:
-		return mergeMinMax(info, e, cpus)
+		return mergeMinMax(info, e, raw, i)
 	case compiler.AggAvg, compiler.AggStats:
-		for _, v := range cpus {
+		for c := 0; c < raw.CPUs; c++ {
+			v := raw.Value(i, c)
 			e.Count += u64(v, 0)
 			e.Total += u64(v, 8)
 		}
 		return average(e, info.Signed)
 	default:
-		if len(cpus) > 0 {
-			e.Value = cpus[0]
+		if raw.CPUs > 0 {
+			e.Value = raw.Value(i, 0)
 		}
 		// Per-CPU plain integers are summed, as bpftrace reduces them.
-		if info.Value != nil && info.Value.IsInt() && len(cpus) > 1 {
+		if info.Value != nil && info.Value.IsInt() && raw.CPUs > 1 {
 			var sum uint64
-			for _, v := range cpus {
-				sum += readInt(v, info.Value.Size, info.Value.Signed)
+			for c := 0; c < raw.CPUs; c++ {
+				sum += readInt(raw.Value(i, c), info.Value.Size, info.Value.Signed)
 			}
 			e.Value = binary.LittleEndian.AppendUint64(nil, sum)
 		}
@@ -106,10 +186,11 @@ func sortsByValue(t *types.Type) bool {
 // mergeMinMax keeps the min or max over the CPUs whose set flag is on,
 // compared by info.Signed for printing. bpftrace sorts these maps by the
 // same reduction done with unsigned comparisons, so that is kept apart.
-func mergeMinMax(info *compiler.MapInfo, e *Entry, cpus [][]byte) (order uint64) {
+func mergeMinMax(info *compiler.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
 	isMax := info.Agg == compiler.AggMax
 	set := false
-	for _, v := range cpus {
+	for c := 0; c < raw.CPUs; c++ {
+		v := raw.Value(i, c)
 		if u64(v, 8) == 0 {
 			continue
 		}
@@ -142,14 +223,15 @@ func better(x, cur uint64, isMax, signed bool) bool {
 }
 
 // mergeHist groups bucket counts by user key; entries sort by their total.
-func mergeHist(info *compiler.MapInfo, keys [][]byte, values [][][]byte) []sortItem {
+func mergeHist(info *compiler.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
 	n := info.NumBuckets
 	if n <= 0 {
 		n = numBuckets(info)
 	}
-	var entries []*Entry
-	byKey := make(map[string]*Entry)
-	for i, k := range keys {
+	entries := []Entry{}
+	byKey := make(map[string]int)
+	for i := 0; i < raw.N; i++ {
+		k := raw.Key(i)
 		var uk []byte
 		var bucket int
 		if info.Array {
@@ -162,32 +244,33 @@ func mergeHist(info *compiler.MapInfo, keys [][]byte, values [][][]byte) []sortI
 			bucket = int(binary.LittleEndian.Uint64(k[len(k)-8:]))
 		}
 		var c uint64
-		for _, v := range values[i] {
-			c += u64(v, 0)
+		for cpu := 0; cpu < raw.CPUs; cpu++ {
+			c += u64(raw.Value(i, cpu), 0)
 		}
-		e := byKey[string(uk)]
-		if e == nil {
+		j, ok := byKey[string(uk)]
+		if !ok {
 			if info.Array && c == 0 {
 				continue
 			}
-			e = &Entry{Key: uk, Buckets: make([]uint64, n)}
-			byKey[string(uk)] = e
-			entries = append(entries, e)
+			j = len(entries)
+			entries = append(entries, Entry{Key: uk, Buckets: make([]uint64, n)})
+			byKey[string(uk)] = j
 		}
+		e := &entries[j]
 		if bucket >= len(e.Buckets) {
 			e.Buckets = append(e.Buckets, make([]uint64, bucket+1-len(e.Buckets))...)
 		}
 		e.Buckets[bucket] += c
 	}
 	items := make([]sortItem, len(entries))
-	for i, e := range entries {
+	for i := range entries {
 		var sum uint64
-		for _, c := range e.Buckets {
+		for _, c := range entries[i].Buckets {
 			sum += c
 		}
-		items[i] = sortItem{v: sum, e: e}
+		items[i] = sortItem{v: sum, i: uint32(i)}
 	}
-	return items
+	return entries, items
 }
 
 func numBuckets(info *compiler.MapInfo) int {

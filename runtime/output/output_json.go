@@ -65,7 +65,11 @@ func (j *JSON) Value(v Value) {
 }
 
 func (j *JSON) Map(m *MapData, top, div int) {
-	j.buf = appendMapJSON(j.buf[:0], m, top, div, j.env)
+	j.buf = appendMapJSON(j.buf[:0], m, top, div, j.env, func(b []byte) {
+		if _, err := j.out.Write(b); err != nil && j.err == nil {
+			j.err = err
+		}
+	})
 	if len(j.buf) > 0 {
 		j.flush()
 	}

@@ -55,7 +55,7 @@ func (t *Text) Value(v Value) {
 }
 
 func (t *Text) Map(m *MapData, top, div int) {
-	t.buf = appendMapText(t.buf[:0], m, top, div, t.env)
+	t.buf = appendMapText(t.buf[:0], m, top, div, t.env, func(b []byte) { t.write(t.out, b) })
 	if len(t.buf) > 0 {
 		t.write(t.out, t.buf)
 	}

@@ -15,7 +15,7 @@ import (
 // hist/lhist by total count; maps of other values sort by key only. Ties,
 // which bpftrace leaves in hash order, are broken by key so output is
 // deterministic.
-func sortItems(info *compiler.MapInfo, items []sortItem) {
+func sortItems(info *compiler.MapInfo, items []sortItem, keyOf func(i uint32) []byte) {
 	if len(items) < 2 {
 		return
 	}
@@ -36,7 +36,7 @@ func sortItems(info *compiler.MapInfo, items []sortItem) {
 		it.v ^= flip
 		if intKey {
 			// bpftrace compares integer keys as signed, whatever their type.
-			it.k = readInt(it.e.Key, info.Key.Size, true) ^ 1<<63
+			it.k = readInt(keyOf(it.i), info.Key.Size, true) ^ 1<<63
 		}
 	}
 	if intKey || info.Key == nil {
@@ -48,13 +48,15 @@ func sortItems(info *compiler.MapInfo, items []sortItem) {
 		if c := cmp.Compare(a.v, b.v); c != 0 {
 			return c
 		}
-		return keyCmp(a.e.Key, b.e.Key)
+		return keyCmp(keyOf(a.i), keyOf(b.i))
 	})
 }
 
+// sortItem is an entry's sort keys and its index; it holds no pointers,
+// so sorting a large map gives the garbage collector nothing to scan.
 type sortItem struct {
 	v, k uint64 // primary and secondary sort keys
-	e    *Entry
+	i    uint32 // index of the entry
 }
 
 // radixSort orders items by (v, k): a stable LSD radix sort over 16-bit

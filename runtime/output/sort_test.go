@@ -13,7 +13,7 @@ func TestRadixSort(t *testing.T) {
 		for _, spread := range []uint64{3, 1 << 20, 1<<64 - 1} {
 			items := make([]sortItem, n)
 			for i := range items {
-				items[i] = sortItem{v: r.Uint64() % spread, k: r.Uint64()%spread ^ 1<<63, e: &Entry{}}
+				items[i] = sortItem{v: r.Uint64() % spread, k: r.Uint64()%spread ^ 1<<63, i: uint32(i)}
 			}
 			want := slices.Clone(items)
 			slices.SortStableFunc(want, func(a, b sortItem) int {
