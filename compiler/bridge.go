@@ -127,6 +127,8 @@ func (g *gen) Global(which int) {
 		g.global(globalStartTime)
 	case stdlib.GlobalCpid:
 		g.global(globalCpid)
+	case stdlib.GlobalTAIOffset:
+		g.global(globalTAIOffset)
 	default:
 		panic("compiler: unknown global")
 	}

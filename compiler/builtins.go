@@ -16,7 +16,8 @@ import (
 const (
 	globalStartTime = 0
 	globalCpid      = 8
-	globalsSize     = 16
+	globalTAIOffset = 16
+	globalsSize     = 24
 )
 
 // global loads a u64 from the runtime-filled globals map into R0.
@@ -71,6 +72,13 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	if bv, ok := stdlib.LookupVar(name); ok {
 		return bv.Type(ck, id)
 	}
+	if fn, ok := stdlib.LookupFunc(name); ok && fn.Bare {
+		call := &ast.Call{At: id.At, Name: name}
+		ck.inst.data[id] = call
+		t := ck.call(call, false)
+		ck.inst.types[call] = t
+		return t
+	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
 			switch ck.inst.p.Provider {
@@ -120,6 +128,9 @@ func (g *gen) ident(id *ast.Ident) value {
 	t := g.typeOf(id)
 	if bv, ok := stdlib.LookupVar(id.Name); ok {
 		return asValue(bv.Gen(g, t))
+	}
+	if call, ok := g.inst.data[id].(*ast.Call); ok {
+		return g.call(call)
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])

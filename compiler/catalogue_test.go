@@ -36,7 +36,9 @@ func (fakeKernel) EnumValue(string) (int64, *types.Type, bool) { return 0, nil, 
 
 type fakeSymbols struct{}
 
-func (fakeSymbols) KernelAddr(name string) (uint64, bool) { return 0xffffffff81000000, name == "vfs_read" }
+func (fakeSymbols) KernelAddr(name string) (uint64, bool) {
+	return 0xffffffff81000000, name == "vfs_read"
+}
 func (fakeSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
 	return []compiler.UprobeTarget{{Binary: binary, Symbol: spec, FileOffset: 0x1000}}, nil
 }

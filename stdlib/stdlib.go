@@ -36,6 +36,7 @@ type Func struct {
 	Example  string // a whole script using it; the tests compile every one
 	Min, Max int    // argument count bounds
 	Unsafe   bool   // needs --unsafe
+	Bare     bool   // may be written without parentheses, like a variable (nsecs)
 	// Type checks the arguments and returns the result type (types.VoidT
 	// for statement-only functions), or nil after reporting an error.
 	Type func(c Checker, call *ast.Call) *types.Type
@@ -212,8 +213,9 @@ type Gen interface {
 
 // Globals the runtime fills before BEGIN.
 const (
-	GlobalStartTime = iota
-	GlobalCpid
+	GlobalStartTime = iota // CLOCK_BOOTTIME at start, ns
+	GlobalCpid             // pid of the -c child
+	GlobalTAIOffset        // CLOCK_TAI - CLOCK_BOOTTIME, ns, for nsecs(sw_tai)
 )
 
 // Canonical provider names, as Checker.Provider returns them.

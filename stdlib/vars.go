@@ -43,8 +43,6 @@ func init() {
 			Type: fixed(types.Uint64), Gen: helperValue(asm.FnGetCurrentUidGid, asm.Mov.Reg32(0, 0))},
 		&Var{Name: "gid", Example: `BEGIN { @ = gid; }`, Doc: "group id of the current task",
 			Type: fixed(types.Uint64), Gen: helperValue(asm.FnGetCurrentUidGid, asm.RSh.Imm(0, 32))},
-		&Var{Name: "nsecs", Example: `BEGIN { @ = nsecs; }`, Doc: "nanoseconds since boot (boot clock)",
-			Type: fixed(types.Uint64), Gen: helperValue(asm.FnKtimeGetBootNs)},
 		&Var{Name: "cpu", Example: `BEGIN { @[cpu] = count(); }`, Doc: "the CPU the probe runs on",
 			Type: fixed(types.Uint32), Gen: helperValue(asm.FnGetSmpProcessorId)},
 		&Var{Name: "cgroup", Example: `BEGIN { @ = cgroup; }`, Doc: "cgroup v2 id of the current task",
