@@ -114,6 +114,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
+	if opts.pid > 0 {
+		// Before anything is compiled or attached: a one-line error.
+		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
+			fmt.Fprintf(stderr, "sonde: -p %d: no such process\n", opts.pid)
+			return 1
+		}
+	}
 	if os.Geteuid() == 0 {
 		if _, err := tracefs.Mount(); err != nil {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
@@ -184,7 +191,7 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
-		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Filename: name,
+		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
 	if err != nil {
