@@ -60,6 +60,7 @@ type options struct {
 	hasProg  bool
 	file     string
 	args     []string
+	params   map[string]string // --name[=value] after the script, for getopt
 	list     bool
 	listArg  string
 	verbose  bool
@@ -132,6 +133,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Symbols:     kallsyms{},
 		UserSymbols: userSymbols{},
 		Args:        opts.args,
+		Params:      opts.params,
 		Unsafe:      opts.unsafe,
 		Pid:         opts.pid,
 		HasChild:    opts.cmd != "",
@@ -286,8 +288,14 @@ func parseArgs(argv []string) (*options, error) {
 	o := &options{format: "text"}
 	for i := 0; i < len(argv); i++ {
 		a := argv[i]
+		if a == "--" {
+			// Everything after -- belongs to the script: positional
+			// arguments and named parameters (--name=value, for getopt).
+			o.addScriptArgs(argv[i+1:])
+			break
+		}
 		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
-			o.args = append(o.args, a)
+			o.addScriptArgs([]string{a})
 			continue
 		}
 		next := func() (string, error) {
@@ -360,6 +368,23 @@ func parseArgs(argv []string) (*options, error) {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
 	return o, nil
+}
+
+// addScriptArgs sorts the script's arguments into positional ones ($1...)
+// and named parameters (--name or --name=value).
+func (o *options) addScriptArgs(args []string) {
+	for _, a := range args {
+		name, ok := strings.CutPrefix(a, "--")
+		if !ok || name == "" {
+			o.args = append(o.args, a)
+			continue
+		}
+		if o.params == nil {
+			o.params = map[string]string{}
+		}
+		name, value, _ := strings.Cut(name, "=")
+		o.params[name] = value
+	}
 }
 
 // kallsyms resolves kaddr() at compile time.
