@@ -35,6 +35,7 @@ type Options struct {
 	DryRun   bool
 	Unsafe   bool
 	Child    *Child // -c: started stopped, resumed after attach
+	Pid      int    // -p: the run ends when this process exits
 	Filename string
 }
 
@@ -147,7 +148,8 @@ func (r *run) load() error {
 }
 
 // setGlobals fills the values the programs read at run time: the start time
-// for `elapsed` and the child pid for `cpid`.
+// for `elapsed`, the child pid for `cpid` and the TAI offset for
+// nsecs(sw_tai). The layout is the compiler's globals map.
 func (r *run) setGlobals() error {
 	if r.plan.StartTimeMap == "" {
 		return nil
@@ -156,11 +158,16 @@ func (r *run) setGlobals() error {
 	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
 		return err
 	}
-	buf := make([]byte, 16)
+	var tai unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_TAI, &tai); err != nil {
+		return err
+	}
+	buf := make([]byte, 24)
 	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
 	if r.opts.Child != nil {
 		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
 	}
+	binary.LittleEndian.PutUint64(buf[16:], uint64(tai.Nano()-ts.Nano()))
 	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
 }
 
@@ -237,9 +244,17 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.onlySpecial() || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
-	var childDone <-chan struct{}
+	var childDone, pidDone <-chan struct{}
 	if r.opts.Child != nil {
 		childDone = r.opts.Child.Done()
+	}
+	if r.opts.Pid > 0 {
+		done, stop, err := watchPid(r.opts.Pid)
+		if err != nil {
+			return 0, err
+		}
+		defer stop()
+		pidDone = done
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
@@ -249,6 +264,7 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	case <-r.done:
 	case <-ctx.Done():
 	case <-childDone:
+	case <-pidDone:
 	case err := <-readerErr:
 		if err != nil {
 			return 0, err
