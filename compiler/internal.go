@@ -4,11 +4,20 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+// Event ring sizes. Creating a ring costs time in proportion to its size
+// (about 0.3 ms per MB here), so only scripts whose probes may fire often
+// and send output get the large one.
+const (
+	eventRingSize = 4 << 20 // printf and co. from probes that fire at will
+	quietRingSize = 1 << 20 // events only from BEGIN/END, or only exit()
+)
+
 // addInternalMaps adds the maps the generated code shares: the event ring
-// buffer, the per-CPU scratch buffer, failure counters and globals.
+// buffer, the per-CPU scratch buffer, failure counters and globals. Maps no
+// program refers to are left out: each costs a system call or more at load.
 func (c *compiler) addInternalMaps() {
 	if c.usesRingbuf {
-		size := uint32(4 << 20)
+		size := uint32(c.ringSize())
 		if c.cfg.PerfRingPages > 0 {
 			size = uint32(c.cfg.PerfRingPages) * 4096
 		}
@@ -18,12 +27,35 @@ func (c *compiler) addInternalMaps() {
 	if c.scratchSize > 0 {
 		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(c.scratchSize), MaxEntries: 1})
 	}
-	// Always present, so the runtime can report map-full and lost counts
-	// uniformly: one counter per user map, then one for lost events.
-	c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: errorsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(len(c.plan.Maps) + 1)})
-	c.plan.ErrorCounts = errorsMap
+	// One counter per user map, then one for lost events.
+	if c.usesErrors {
+		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: errorsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(len(c.plan.Maps) + 1)})
+		c.plan.ErrorCounts = errorsMap
+	}
 	if c.usesStart {
 		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: startMap, Type: ebpf.Array, KeySize: 4, ValueSize: globalsSize, MaxEntries: 1})
 		c.plan.StartTimeMap = startMap
 	}
+}
+
+// ringSize picks the event ring's size: the small one when every event is
+// an exit() (the first one ends the run) or comes from BEGIN/END probes
+// (a bounded number of records).
+func (c *compiler) ringSize() int {
+	exitOnly := true
+	for _, a := range c.plan.Actions {
+		if a.Kind != ActExit {
+			exitOnly = false
+		}
+	}
+	special := true
+	for _, p := range c.spec.Programs {
+		if p.Probe.Provider != ProviderBegin && p.Probe.Provider != ProviderEnd {
+			special = false
+		}
+	}
+	if exitOnly || special {
+		return quietRingSize
+	}
+	return eventRingSize
 }

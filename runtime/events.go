@@ -27,17 +27,24 @@ func (r *run) handle(rec []byte) error {
 	}
 	a := r.plan.Actions[id]
 	payload := rec[8:]
+	if a.Args != nil && a.Kind != compiler.ActJoin && len(payload) < a.Args.Size {
+		return fmt.Errorf("short payload for %s", a.Source)
+	}
+	if a.Kind == compiler.ActPrintf {
+		// The hot path: format straight from the record, allocation-free.
+		r.buf = r.format(id, a).AppendRaw(r.buf[:0], a.Args, payload, r.opts.Env)
+		if r.printBytes != nil {
+			r.printBytes(r.buf)
+		} else {
+			r.out.Printf(string(r.buf))
+		}
+		return nil
+	}
 	var args []output.Value
 	if a.Args != nil && a.Kind != compiler.ActJoin {
-		if len(payload) < a.Args.Size {
-			return fmt.Errorf("short payload for %s", a.Source)
-		}
 		args = output.DecodeArgs(a.Args, payload)
 	}
 	switch a.Kind {
-	case compiler.ActPrintf:
-		r.buf = r.format(id, a).Append(r.buf[:0], args, r.opts.Env)
-		r.out.Printf(string(r.buf))
 	case compiler.ActErrorf, compiler.ActWarnf:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {

@@ -49,6 +49,12 @@ type Result struct {
 // finishes. Maps are printed and everything is detached before it returns.
 func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, err error) {
 	r := &run{spec: spec, plan: spec.Plan, opts: opts, out: opts.Out}
+	if p, ok := opts.Out.(interface{ PrintfBytes([]byte) }); ok {
+		r.printBytes = p.PrintfBytes
+	}
+	if f, ok := opts.Out.(interface{ Flush() }); ok {
+		r.flushOut = f.Flush
+	}
 	defer r.close()
 	if err := r.load(); err != nil {
 		return res, err
@@ -98,6 +104,11 @@ type run struct {
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
+
+	// The output's optional fast paths: printf of bytes it does not keep,
+	// and flushing buffered output once the ring is drained.
+	printBytes func([]byte)
+	flushOut   func()
 
 	mu       sync.Mutex
 	exitCode int
@@ -287,7 +298,10 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	return code, nil
 }
 
-// readEvents processes ring-buffer records until the run ends.
+// readEvents processes ring-buffer records until the run ends. It reads
+// every record a wakeup finds into one reused buffer, and flushes the
+// output when the ring is empty: a burst of events costs one write per
+// buffer, while a lone event still shows at once.
 func (r *run) readEvents() error {
 	var rec ringbuf.Record
 	for {
@@ -303,6 +317,9 @@ func (r *run) readEvents() error {
 		}
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
+		}
+		if rec.Remaining == 0 && r.flushOut != nil {
+			r.flushOut()
 		}
 	}
 }

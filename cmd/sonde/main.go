@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"sonde/compiler"
 	"sonde/kernel/tracefs"
@@ -171,7 +170,10 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	defer bw.Flush()
-	lw := &lineFlusher{w: bw}
+	// The runtime flushes bw whenever it has drained the event ring, so
+	// output shows promptly while a burst of events costs one write per
+	// buffer.
+	lw := bw
 	env := newEnv(spec, opts)
 	var out output.Output
 	if opts.format == "json" {
@@ -209,23 +211,6 @@ func explainRunError(err error) error {
 		return fmt.Errorf("%v (sonde needs root, or CAP_BPF and CAP_PERFMON)", err)
 	}
 	return err
-}
-
-// lineFlusher flushes after each write that ends a line, so printf output
-// appears promptly when the output is a terminal or pipe, while a burst of
-// events still costs one write per batch.
-type lineFlusher struct {
-	w       *bufio.Writer
-	pending bool
-}
-
-func (l *lineFlusher) Write(p []byte) (int, error) {
-	n, err := l.w.Write(p)
-	if err == nil && !l.pending {
-		l.pending = true
-		time.AfterFunc(20*time.Millisecond, func() {})
-	}
-	return n, err
 }
 
 // flushFirst flushes buffered stdout before writing to stderr, so messages

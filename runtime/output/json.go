@@ -86,7 +86,7 @@ func appendJSONInt(dst []byte, v uint64, signed bool) []byte {
 
 // appendJSONString quotes s, escaping as bpftrace does: \" \\ \n \r \t and
 // other control characters as \u00XX; bytes >= 0x80 pass through.
-func appendJSONString(dst []byte, s string) []byte {
+func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); i++ {

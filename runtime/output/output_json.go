@@ -25,7 +25,9 @@ func (j *JSON) flush() {
 }
 
 // data writes {"type": "typ", "data": <s as a JSON string>}.
-func (j *JSON) data(typ, s string) {
+func (j *JSON) data(typ, s string) { writeData(j, typ, s) }
+
+func writeData[S string | []byte](j *JSON, typ string, s S) {
 	b := append(j.buf[:0], `{"type": "`...)
 	b = append(b, typ...)
 	b = append(b, `", "data": `...)
@@ -52,6 +54,18 @@ func (j *JSON) AttachedProbes(n int) { j.counted("attached_probes", "probes", ui
 func (j *JSON) LostEvents(n uint64)  { j.counted("lost_events", "events", n) }
 
 func (j *JSON) Printf(s string) { j.data("printf", s) }
+
+// PrintfBytes is Printf of formatted bytes, which it does not keep.
+func (j *JSON) PrintfBytes(b []byte) { writeData(j, "printf", b) }
+
+// Flush flushes the output when its writer buffers it.
+func (j *JSON) Flush() {
+	if f, ok := j.out.(interface{ Flush() error }); ok {
+		if err := f.Flush(); err != nil && j.err == nil {
+			j.err = err
+		}
+	}
+}
 func (j *JSON) Time(s string)   { j.data("time", s) }
 func (j *JSON) Cat(s string)    { j.data("cat", s) }
 func (j *JSON) Join(s string)   { j.data("join", s) }

@@ -44,6 +44,20 @@ func (t *Text) AttachedProbes(n int) {
 }
 
 func (t *Text) Printf(s string) { t.writeString(t.out, s) }
+
+// PrintfBytes is Printf of formatted bytes, which it does not keep.
+func (t *Text) PrintfBytes(b []byte) { t.write(t.out, b) }
+
+// Flush flushes the program output when its writer buffers it.
+func (t *Text) Flush() { t.flush(t.out) }
+
+func (t *Text) flush(w io.Writer) {
+	if f, ok := w.(interface{ Flush() error }); ok {
+		if err := f.Flush(); err != nil && t.err == nil {
+			t.err = err
+		}
+	}
+}
 func (t *Text) Time(s string)   { t.writeString(t.out, s) }
 func (t *Text) Cat(s string)    { t.writeString(t.out, s) }
 func (t *Text) Join(s string)   { t.writeString(t.out, s+"\n") }

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 )
@@ -176,32 +175,13 @@ func (s *spec) apply(dst []byte, v Value, env *Env) []byte {
 		if !ok {
 			return appendConvError(dst, v, env)
 		}
-		x := signedCast(n, s.length)
-		sign := ""
-		switch {
-		case x < 0:
-			sign = "-"
-		case s.plus:
-			sign = "+"
-		case s.space:
-			sign = " "
-		}
-		mag := uint64(x)
-		if x < 0 {
-			mag = uint64(-x)
-		}
-		return s.padNumber(dst, sign, strconv.AppendUint(nil, mag, 10))
+		return s.appendSigned(dst, n)
 	case "u", "o", "x", "X":
 		n, ok := intArg(v)
 		if !ok {
 			return appendConvError(dst, v, env)
 		}
-		digits := s.appendUnsigned(nil, unsignedCast(n, s.length))
-		prefix := ""
-		if s.alt && n != 0 && (s.verb == "x" || s.verb == "X") {
-			prefix, digits = string(digits[:2]), digits[2:]
-		}
-		return s.padNumber(dst, prefix, digits)
+		return s.appendUnsignedVerb(dst, n)
 	case "c":
 		n, ok := intArg(v)
 		if !ok {
@@ -248,7 +228,7 @@ func (s *spec) padNumber(dst []byte, prefix string, digits []byte) []byte {
 		fill = 0
 	}
 	if fill > 0 && !s.left {
-		dst = append(dst, bytes.Repeat([]byte{' '}, fill)...)
+		dst = appendSpaces(dst, fill)
 	}
 	dst = append(dst, prefix...)
 	for ; zeros > 0; zeros-- {
@@ -256,7 +236,7 @@ func (s *spec) padNumber(dst []byte, prefix string, digits []byte) []byte {
 	}
 	dst = append(dst, digits...)
 	if fill > 0 && s.left {
-		dst = append(dst, bytes.Repeat([]byte{' '}, fill)...)
+		dst = appendSpaces(dst, fill)
 	}
 	return dst
 }
