@@ -421,7 +421,7 @@ func (p *xparser) paren() (ast.Expr, error) {
 // blockExpr parses `{ stmts; value }` used as a value. Statements are
 // participle's, so this hands the lexer back to it.
 func (p *xparser) blockExpr() (ast.Expr, error) {
-	g, err := blockParser.ParseFromLexer(p.lex, participle.AllowTrailing(true))
+	g, err := blockParser().ParseFromLexer(p.lex, participle.AllowTrailing(true))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -126,12 +128,14 @@ func build[G any]() *participle.Parser[G] {
 	return participle.MustBuild[G](participle.Lexer(tokenDef{}), participle.UseLookahead(0))
 }
 
+// The parsers are built on first use: building one costs up to half a
+// millisecond, and most scripts need only the probe parser.
 var (
-	probeParser   = build[gProbe]()
-	configParser  = build[gConfig]()
-	importParser  = build[gImport]()
-	macroParser   = build[gMacro]()
-	mapDeclParser = build[gMapDecl]()
-	exprParser    = build[exprRoot]()
-	blockParser   = build[gBlock]()
+	probeParser   = sync.OnceValue(build[gProbe])
+	configParser  = sync.OnceValue(build[gConfig])
+	importParser  = sync.OnceValue(build[gImport])
+	macroParser   = sync.OnceValue(build[gMacro])
+	mapDeclParser = sync.OnceValue(build[gMapDecl])
+	exprParser    = sync.OnceValue(build[exprRoot])
+	blockParser   = sync.OnceValue(build[gBlock])
 )

@@ -64,7 +64,7 @@ func ParseExpr(src string) (ast.Expr, error) {
 	}
 	p := &parser{s: s, l: &lowerer{errs: &s.errs}}
 	p.lex, _ = lexer.Upgrade(&sliceLexer{toks: s.toks, eof: lexer.EOFToken(s.pos(len(s.src)))})
-	g, err := exprParser.ParseFromLexer(p.lex)
+	g, err := exprParser().ParseFromLexer(p.lex)
 	if err != nil {
 		p.syntaxError(err, item{end: len(s.toks)})
 		return nil, s.errs.Clean()
@@ -162,7 +162,7 @@ func (p *parser) item(prog *ast.Program, it item) {
 	switch {
 	case first.Type == tAttach:
 		var g *gProbe
-		if g, err = parseItem(p, probeParser, it); err == nil {
+		if g, err = parseItem(p, probeParser(), it); err == nil {
 			prog.Probes = append(prog.Probes, p.l.probe(g))
 			if g.Decl != nil {
 				last := toks[len(toks)-1]
@@ -171,22 +171,22 @@ func (p *parser) item(prog *ast.Program, it item) {
 		}
 	case first.Value == "config":
 		var g *gConfig
-		if g, err = parseItem(p, configParser, it); err == nil {
+		if g, err = parseItem(p, configParser(), it); err == nil {
 			prog.Config = append(prog.Config, p.l.config(g)...)
 		}
 	case first.Value == "import":
 		var g *gImport
-		if g, err = parseItem(p, importParser, it); err == nil {
+		if g, err = parseItem(p, importParser(), it); err == nil {
 			prog.Imports = append(prog.Imports, p.l.importDecl(g))
 		}
 	case first.Value == "macro":
 		var g *gMacro
-		if g, err = parseItem(p, macroParser, it); err == nil {
+		if g, err = parseItem(p, macroParser(), it); err == nil {
 			prog.Macros = append(prog.Macros, p.l.macro(g))
 		}
 	case first.Value == "let":
 		var g *gMapDecl
-		if g, err = parseItem(p, mapDeclParser, it); err == nil {
+		if g, err = parseItem(p, mapDeclParser(), it); err == nil {
 			prog.MapDecls = append(prog.MapDecls, p.l.mapDecl(g))
 		}
 	case first.Type == tCDecl:

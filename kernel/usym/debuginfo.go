@@ -5,7 +5,7 @@ import (
 	"debug/elf"
 	"encoding/hex"
 	"path/filepath"
-	"regexp"
+	"strings"
 )
 
 // debugRoot is where distributions install separate debug files.
@@ -13,7 +13,22 @@ const debugRoot = "/usr/lib/debug"
 
 const ntGNUBuildID = 3
 
-var procRootPrefix = regexp.MustCompile(`^/proc/[0-9]+/root`)
+// procRootPrefix returns the /proc/PID/root prefix of path, or "". (A regexp
+// here would be compiled at every start of the program.)
+func procRootPrefix(path string) string {
+	rest, ok := strings.CutPrefix(path, "/proc/")
+	if !ok {
+		return ""
+	}
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	if n == 0 || !strings.HasPrefix(rest[n:], "/root") {
+		return ""
+	}
+	return path[:len("/proc/")+n+len("/root")]
+}
 
 // debugSymbols reads the .symtab of a stripped file's separate debug
 // file, found the way gdb finds it: by build ID under
@@ -21,7 +36,7 @@ var procRootPrefix = regexp.MustCompile(`^/proc/[0-9]+/root`)
 // its .debug directory and under /usr/lib/debug. Debug files keep the
 // original's addresses, so the symbols apply unchanged.
 func debugSymbols(ef *elf.File, path string) []elf.Symbol {
-	root := procRootPrefix.FindString(path) // a container's own debug files
+	root := procRootPrefix(path) // a container's own debug files
 	var candidates []string
 	if id := buildID(ef); len(id) > 1 {
 		h := hex.EncodeToString(id)
