@@ -298,23 +298,46 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	return code, nil
 }
 
+// Poll intervals of the event reader. Printing records do not wake it
+// (see the compiler's wakeFlags), so it looks at the ring on a timer: soon
+// after a burst, backing off while the ring stays empty.
+const (
+	minPoll = 1 * time.Millisecond
+	maxPoll = 32 * time.Millisecond
+)
+
 // readEvents processes ring-buffer records until the run ends. It reads
-// every record a wakeup finds into one reused buffer, and flushes the
-// output when the ring is empty: a burst of events costs one write per
-// buffer, while a lone event still shows at once.
+// every record a wakeup or poll finds into one reused buffer, and flushes
+// the output when the ring is empty: a burst of events costs one write per
+// buffer, while a lone event still shows within maxPoll.
 func (r *run) readEvents() error {
 	var rec ringbuf.Record
+	poll := minPoll
+	got := false // records since the last poll
+	r.rb.SetDeadline(time.Now().Add(poll))
 	for {
 		if r.isExiting() {
 			return nil
 		}
 		err := r.rb.ReadInto(&rec)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The ring is empty: poll again, later if it stayed empty.
+			if got {
+				poll = minPoll
+			} else {
+				poll = min(2*poll, maxPoll)
+			}
+			got = false
+			r.rb.SetDeadline(time.Now().Add(poll))
+			continue
+		}
 		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, ringbuf.ErrClosed) || errors.Is(err, ringbuf.ErrFlushed) {
+			if errors.Is(err, ringbuf.ErrClosed) || errors.Is(err, ringbuf.ErrFlushed) {
 				return nil
 			}
 			return err
 		}
+		got = true
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
