@@ -392,10 +392,14 @@ func (r *run) detach() {
 		return
 	}
 	r.detached = true
-	if err := attach.CloseAll(r.links); err != nil {
+	events, err := attach.Detach(r.links)
+	if err != nil {
 		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)
 	}
 	r.links = nil
+	if err := releaseEvents(events); err != nil {
+		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)
+	}
 }
 
 func (r *run) close() {

@@ -393,3 +393,34 @@ func TestParseCPUList(t *testing.T) {
 		}
 	}
 }
+
+// Detach stops the program at once and hands back the tracepoint's perf
+// event, still open, for the slow part of the teardown.
+func TestDetachTracepoint(t *testing.T) {
+	requireProvider(t, compiler.ProviderTracepoint)
+	onThread(func(self uint64) {
+		c := newCounter(t)
+		prog := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, self)})
+		l, err := Attach(compiler.Probe{Provider: compiler.ProviderTracepoint, Group: "syscalls", Event: "sys_enter_getpid"}, prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unix.Getpid()
+		events, err := Detach([]Link{l, nil})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 {
+			t.Fatalf("Detach returned %d perf events, want 1", len(events))
+		}
+		for range getpidCalls {
+			unix.Getpid()
+		}
+		if n := c.total(t); n != 1 {
+			t.Errorf("count = %d after Detach, want 1", n)
+		}
+		if err := CloseFiles(events); err != nil {
+			t.Error(err)
+		}
+	})
+}

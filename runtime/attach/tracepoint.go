@@ -22,5 +22,34 @@ func attachTracepoint(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no tracepoint %s:%s in this kernel", p.Group, p.Event)
 	}
-	return l, err
+	if err != nil {
+		return nil, err
+	}
+	return &tracepointLink{Link: l}, nil
+}
+
+// tracepointLink is a tracepoint attached through a perf event. Closing
+// it does two things at different costs: detaching the program (a few
+// milliseconds, all links together) and destroying the perf event, which
+// the kernel does one tracepoint at a time under a global mutex, each
+// waiting for RCU grace periods (30-40 ms here). detachProgram does the
+// first and leaves the second to whoever closes the returned file.
+type tracepointLink struct {
+	link.Link
+}
+
+func (l *tracepointLink) detachProgram() (*os.File, error) {
+	pe, ok := l.Link.(link.PerfEvent)
+	if !ok {
+		return nil, l.Close()
+	}
+	f, err := pe.PerfEvent() // a duplicate: it keeps the event alive
+	if err != nil {
+		return nil, l.Close()
+	}
+	if err := l.Close(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
