@@ -154,9 +154,33 @@ func (ck *checker) exprStmt(s *ast.ExprStmt) {
 		ck.call(x, true)
 	case *ast.IncDec:
 		ck.expr(x)
+	case *ast.BlockExpr:
+		ck.blockExpr(x, true)
 	default:
 		ck.expr(s.X)
 	}
+}
+
+// blockExpr types a block used as an expression (an expanded macro): its
+// statements in a scope of their own, then its value, if any. stmt is true
+// when the value is discarded.
+func (ck *checker) blockExpr(b *ast.BlockExpr, stmt bool) *types.Type {
+	ck.push()
+	defer ck.pop()
+	for _, s := range b.Block.Stmts {
+		ck.stmt(s)
+	}
+	switch {
+	case b.Block.Value == nil && stmt:
+		return types.VoidT
+	case b.Block.Value == nil:
+		ck.errorf(b, "this has no value: the block (or macro) does not end with an expression")
+		return nil
+	case stmt:
+		ck.exprStmt(&ast.ExprStmt{At: b.At, X: b.Block.Value})
+		return types.VoidT
+	}
+	return ck.expr(b.Block.Value)
 }
 
 func (ck *checker) cond(e ast.Expr) {
@@ -406,6 +430,8 @@ func (ck *checker) expr(e ast.Expr) *types.Type {
 
 func (ck *checker) expr1(e ast.Expr) *types.Type {
 	switch e := e.(type) {
+	case *ast.BlockExpr:
+		return ck.blockExpr(e, false)
 	case *ast.IntLit:
 		if e.Value > 1<<63-1 {
 			return types.Uint64

@@ -13,6 +13,26 @@ import (
 func (g *gen) expr(e ast.Expr) value {
 	t := g.typeOf(e)
 	switch e := e.(type) {
+	case *ast.BlockExpr:
+		kept := g.kept
+		g.kept = map[*vreg]bool{}
+		for v := range kept {
+			g.kept[v] = true
+		}
+		for _, v := range g.rf.live {
+			g.kept[v] = true
+		}
+		for _, s := range e.Block.Stmts {
+			g.stmt(s)
+		}
+		g.kept = kept
+		if e.Block.Value == nil || t == nil || t.Kind == types.Void {
+			if e.Block.Value != nil {
+				g.stmt(&ast.ExprStmt{At: e.At, X: e.Block.Value})
+			}
+			return value{t: types.VoidT}
+		}
+		return g.expr(e.Block.Value)
 	case *ast.IntLit:
 		return value{t: t, reg: g.imm(int64(e.Value))}
 	case *ast.BoolLit:

@@ -40,6 +40,9 @@ type gen struct {
 	rf     regFile
 	locked map[*vreg]bool
 	frame  frame
+	// kept vregs belong to an expression around a block expression: the
+	// block's statements must not free them.
+	kept map[*vreg]bool
 
 	scratchTop, scratchMax int
 	exitLabel              string
@@ -158,7 +161,9 @@ func (g *gen) release(m mark) { g.frame.top, g.scratchTop = m.stack, m.scratch }
 // endStmt frees every temporary vreg at a statement boundary.
 func (g *gen) endStmt() {
 	for _, v := range append([]*vreg(nil), g.rf.live...) {
-		g.free(v)
+		if !g.kept[v] {
+			g.free(v)
+		}
 	}
 }
 

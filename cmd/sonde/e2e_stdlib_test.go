@@ -63,6 +63,13 @@ func TestE2EStdlibFunctions(t *testing.T) {
 			re:   `(?m)^@\[1, 1\]: [2-9]`},
 		{name: "reg_needs_registers",
 			prog: `BEGIN { @ = reg("ip"); }`, code: 1, errRe: `1:13: error: reg\(\) needs a probe whose context is the registers`},
+		{name: "macros",
+			prog: `macro add_one(x) { x + 1 } macro bump($v, n) { $v = $v + n; $tmp = 5; } macro store(@m, k, v) { @m[k] = v; } macro twice(x) { add_one(x) + add_one(x) } macro errname() { "E" }
+BEGIN { $tmp = 1; $a = 10; bump($a, 5); store(@m, "k", add_one($a)); @t = twice(3); @s = 1 + add_one(2) * 3; printf("%d %d %s\n", $a, $tmp, errname); }`,
+			want: "15 1 E\n\n\n@m[k]: 16\n@s: 10\n@t: 8\n"},
+		{name: "macro_with_map_parameter_in_a_probe", work: "getpid:4",
+			prog: `macro top(@m, n) { print(@m, n); clear(@m); } tracepoint:syscalls:sys_enter_getpid /pid == cpid/ { @c[comm] = count(); } END { top(@c, 1); }`,
+			re:   `(?m)^@c\[[^\]]+\]: 4$`},
 		{name: "strcontains",
 			prog: `BEGIN { $s = "hello world"; @a = strcontains($s, "lo w"); @b = strcontains($s, "low"); @c = strcontains($s, ""); @d = strcontains($s, "hello world!"); @e = strcontains($s, "d"); @f = strcontains("", "x"); }`,
 			want: "\n\n@a: true\n@b: false\n@c: true\n@d: false\n@e: true\n@f: false\n"},
