@@ -120,13 +120,22 @@ func (c *compiler) setAggParams(ms *mapState, call *ast.Call, ck *checker) {
 	}
 }
 
+// aggParams are an aggregation's literal parameters after its value (none
+// when the call has the wrong arity, already reported).
+func aggParams(call *ast.Call) []ast.Expr {
+	if len(call.Args) < 2 {
+		return nil
+	}
+	return call.Args[1:]
+}
+
 func (c *compiler) checkSameHist(ms *mapState, call *ast.Call, ck *checker) {
 	var a, b []int64
-	for _, x := range ms.aggCall.Args[1:] {
+	for _, x := range aggParams(ms.aggCall) {
 		v, _ := constInt(x)
 		a = append(a, v)
 	}
-	for _, x := range call.Args[1:] {
+	for _, x := range aggParams(call) {
 		v, _ := constInt(x)
 		b = append(b, v)
 	}

@@ -15,8 +15,12 @@ import (
 	"sonde/lang/diag"
 )
 
-// maxDepth bounds nested expansion; deeper means recursion.
-const maxDepth = 32
+// maxDepth bounds nested expansion; deeper means recursion. maxExpansions
+// bounds the total, which nesting could otherwise make exponential.
+const (
+	maxDepth      = 32
+	maxExpansions = 10000
+)
 
 // Expand replaces every macro call in prog's probes with the macro's body.
 // It reports unknown argument kinds, wrong counts and recursion.
@@ -69,6 +73,13 @@ func expand[T ast.Node](x *expander, n T, depth int) T {
 func (x *expander) call(m *ast.Macro, site ast.Node, args []ast.Expr, depth int) ast.Node {
 	if depth >= maxDepth {
 		x.errs.Add(diag.Errorf(site.Span(), "macro %s expands itself without end (recursion)", m.Name))
+		return &ast.IntLit{At: ast.AtSpan(site.Span())}
+	}
+	if x.n >= maxExpansions {
+		if x.n == maxExpansions {
+			x.errs.Add(diag.Errorf(site.Span(), "macros expand to more than %d copies; simplify the nesting", maxExpansions))
+			x.n++
+		}
 		return &ast.IntLit{At: ast.AtSpan(site.Span())}
 	}
 	if len(args) != len(m.Params) {

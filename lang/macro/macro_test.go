@@ -53,6 +53,9 @@ func TestExpandErrors(t *testing.T) {
 		{`macro f($v) { $v = 1; } BEGIN { f(3); }`, "parameter $v needs a variable"},
 		{`macro f(@m) { @m = 1; } BEGIN { f(@x[1]); }`, "parameter @m needs a map"},
 		{`macro f() { 1 } macro f() { 2 } BEGIN { @ = f(); }`, "defined twice"},
+		{`macro a() { 1 } macro b() { a + a } macro c() { b + b } macro d() { c + c } macro e() { d + d } macro f() { e + e }
+		  macro g() { f + f } macro h() { g + g } macro i() { h + h } macro j() { i + i } macro k() { j + j } macro l() { k + k }
+		  macro m() { l + l } macro n() { m + m } macro o() { n + n } BEGIN { @ = o; }`, "more than 10000 copies"},
 	} {
 		prog, err := lang.Parse("t.sd", []byte(c.src))
 		if err != nil {
