@@ -197,21 +197,23 @@ func (c *compiler) buildMaps() {
 		}
 		spec.ValueSize = uint32(valSize)
 		if ms.key == nil {
-			info.Array = true
 			spec.KeySize = 4
 			spec.MaxEntries = 1
-			if info.NumBuckets > 0 {
+			switch {
+			case info.NumBuckets > 0:
+				// Keyless hist/lhist: one array element per bucket; a
+				// zeroed histogram prints nothing, as in bpftrace.
+				info.Array = true
 				spec.MaxEntries = uint32(info.NumBuckets)
-			}
-			if info.PerCPU {
 				spec.Type = ebpf.PerCPUArray
-			} else {
+			case info.PerCPU:
+				// Other keyless aggregations: a per-CPU hash with the one
+				// key 0, so `@ = sum(0)` and zero(@c) still print `@: 0`
+				// while an aggregation never hit prints nothing.
+				spec.Type = ebpf.PerCPUHash
+			default:
 				// A hash with one key, so an unset map prints nothing.
 				spec.Type = ebpf.Hash
-			}
-			if !info.PerCPU {
-				info.Array = false
-				info.Key = nil
 			}
 		} else {
 			spec.KeySize = uint32(ms.key.Size)
