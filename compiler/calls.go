@@ -41,6 +41,7 @@ func init() {
 		"join":    {min: 1, max: 2, typ: typeJoin, gen: genJoin},
 		"delete":  {min: 1, max: 2, typ: typeDelete, gen: genDelete},
 		"has_key": {min: 2, max: 2, typ: typeHasKey, gen: genHasKey},
+		"len":     {min: 1, max: 1, typ: typeLen, gen: genLen},
 		"signal":  {min: 1, max: 1, unsafe: true, typ: typeSignal, gen: genSignal},
 		"ksym": {min: 1, max: 1, typ: func(ck *checker, call *ast.Call) *types.Type {
 			ck.intArg(call, 0)

@@ -101,7 +101,7 @@ func TestE2EAggregations(t *testing.T) {
 			want: "\n\n@d[2, b]: 2\n"},
 		{name: "has_key", prog: `BEGIN { @k[1] = 1; if (has_key(@k, 1)) { @y = 1; } if (!has_key(@k, 2)) { @n = 1; } }`,
 			want: "\n\n@k[1]: 1\n@n: 1\n@y: 1\n"},
-		{name: "len", skip: "NOT YET: len(@map) needs bpf_for_each_map_elem", prog: `BEGIN { @k[1] = 1; @k[2] = 1; @k[5] = 1; @l = len(@k); clear(@k); }`,
+		{name: "len", prog: `BEGIN { @k[1] = 1; @k[2] = 1; @k[5] = 1; @l = len(@k); clear(@k); }`,
 			want: "\n\n@l: 3\n"},
 		{name: "map_read_back", prog: `BEGIN { @a = 5; @b = @a * 2; @c[1] = 3; @d = @c[1] + @c[2]; }`,
 			want: "\n\n@a: 5\n@b: 10\n@c[1]: 3\n@d: 3\n"},
