@@ -177,10 +177,11 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 		ms := ck.c.maps[mapName(s.Map.Name)]
 		if ms == nil {
 			ck.errorf(s.Map, "unknown map %s", mapName(s.Map.Name))
+			ck.c.pending = true
 			return
 		}
-		if ms.agg != AggNone && ms.agg != AggCount && ms.agg != AggSum && ms.agg != AggMin && ms.agg != AggMax {
-			ck.errorf(s.Map, "cannot iterate over %s map %s", ms.agg, ms.name)
+		if !iterable(ms.agg) {
+			ck.errorHint(s.Map, "only maps of plain values and count, sum, min, max and avg maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
 		}
 		key := ms.key
 		if key == nil {

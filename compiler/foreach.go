@@ -246,6 +246,17 @@ func genLen(g *gen, call *ast.Call) value {
 	return value{t: types.Int64, reg: g.callResult(asm.FnForEachMapElem)}
 }
 
+// iterable reports whether `for` may walk a map of this kind (bpftrace's
+// IsMapIterableTy): plain values and the aggregations that read as one
+// integer.
+func iterable(a AggKind) bool {
+	switch a {
+	case AggNone, AggCount, AggSum, AggMin, AggMax, AggAvg:
+		return true
+	}
+	return false
+}
+
 func typeLen(ck *checker, call *ast.Call) *types.Type {
 	m, ok := call.Args[0].(*ast.MapRef)
 	if !ok || m.Keys != nil {
