@@ -188,7 +188,13 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 			ck.errorf(s.Map, "cannot iterate over map %s, which has no keys", ms.name)
 			return
 		}
-		ck.declare(s.Var, types.TupleOf(key, ms.valueType()))
+		vt := ms.valueType()
+		if vt == nil {
+			// Not iterable (reported above), or not typed yet.
+			vt = types.Int64
+			ck.c.pending = ck.c.pending || iterable(ms.agg)
+		}
+		ck.declare(s.Var, types.TupleOf(key, vt))
 	} else {
 		a, b := ck.expr(s.Start), ck.expr(s.End)
 		if a != nil && !a.IsInt() {
