@@ -5,6 +5,7 @@ import (
 	"github.com/cilium/ebpf/btf"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -189,7 +190,7 @@ func (g *gen) forMap(s *ast.ForStmt) {
 	for _, cv := range vars {
 		cv.vi.slot = cv.outer
 	}
-	g.addSubprog(sym, sourceText(s), body)
+	g.addSubprog(sym, stdlib.SourceText(s), body)
 	g.adopt(cg)
 
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, sym))
@@ -233,13 +234,16 @@ func (g *gen) copyFromPtr(l loc, src asm.Register, n int) {
 	}
 }
 
-// genLen lowers len(@m): bpf_for_each_map_elem returns the number of
+// MapLen lowers len(@m): bpf_for_each_map_elem returns the number of
 // elements it visited; the callback only goes on to the next one.
-func genLen(g *gen, call *ast.Call) value {
-	info := g.mapInfo(call.Args[0].(*ast.MapRef))
+func (g *gen) MapLen(m *ast.MapRef) stdlib.Value {
+	info := g.mapInfo(m)
+	if info.Array {
+		g.c.errorAt(m.Span(), "", "len() of %s map %s, which has no keys, is not supported", info.Agg, info.Name)
+	}
 	if g.root.lenSym == "" {
 		g.root.lenSym = progSymbol(g.inst) + "_len"
-		g.addSubprog(g.root.lenSym, sourceText(call), asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
+		g.addSubprog(g.root.lenSym, stdlib.SourceText(m), asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
 	}
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, g.root.lenSym))
 	g.emit(asm.Mov.Imm(asm.R3, 0), asm.Mov.Imm(asm.R4, 0))
@@ -255,22 +259,4 @@ func iterable(a AggKind) bool {
 		return true
 	}
 	return false
-}
-
-func typeLen(ck *checker, call *ast.Call) *types.Type {
-	m, ok := call.Args[0].(*ast.MapRef)
-	if !ok || m.Keys != nil {
-		ck.errorf(call.Args[0], "len() takes a map, as in len(@name); len of stacks is not supported")
-		return nil
-	}
-	ms := ck.c.maps[mapName(m.Name)]
-	if ms == nil {
-		ck.errorf(m, "unknown map %s", mapName(m.Name))
-		ck.c.pending = true
-		return types.Int64
-	}
-	if ms.key == nil && (ms.agg == AggHist || ms.agg == AggLhist) {
-		ck.errorf(m, "len() of %s map %s, which has no keys, is not supported", ms.agg, ms.name)
-	}
-	return types.Int64
 }
