@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"errors"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -156,3 +158,20 @@ func (g *gen) LoadMap(dst asm.Register, m *ast.MapRef) {
 	g.emit(asm.LoadMapPtr(dst, 0).WithReference(g.mapInfo(m).MapName))
 }
 func (g *gen) Lookup(m *ast.MapRef, key stdlib.Slot) { g.lookup(g.mapInfo(m), key.(loc)) }
+
+func (ck *checker) Param(name string) (string, bool) {
+	if ck.c.usedParams == nil {
+		ck.c.usedParams = map[string]bool{}
+	}
+	ck.c.usedParams[name] = true
+	v, ok := ck.c.opts.Params[name]
+	return v, ok
+}
+
+func (ck *checker) CgroupID(path string) (uint64, error) {
+	r, ok := ck.c.opts.Facts.(CgroupResolver)
+	if !ok {
+		return 0, errors.New("cgroup ids are not available")
+	}
+	return r.CgroupID(path)
+}

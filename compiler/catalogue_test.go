@@ -54,6 +54,10 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 		f, _ := stdlib.LookupFunc(n)
 		examples = append(examples, struct{ name, src string }{n, f.Example})
 	}
+	for _, n := range stdlib.AggregationNames() {
+		a, _ := stdlib.LookupAggregation(n)
+		examples = append(examples, struct{ name, src string }{n, a.Example})
+	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
 			prog, err := lang.Parse("example.sd", []byte(ex.src))
@@ -73,3 +77,6 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 		})
 	}
 }
+
+// fakeFacts resolves every cgroup path to one id.
+func (fakeFacts) CgroupID(path string) (uint64, error) { return 4242, nil }

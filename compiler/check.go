@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -358,12 +359,9 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 }
 
 func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
-	want := map[string][2]int{
-		"count": {0, 0}, "sum": {1, 1}, "avg": {1, 1}, "min": {1, 1}, "max": {1, 1},
-		"stats": {1, 1}, "hist": {1, 2}, "lhist": {4, 4},
-	}[call.Name]
-	if len(call.Args) < want[0] || len(call.Args) > want[1] {
-		ck.errorf(call, "%s() takes %s", call.Name, argCount(want[0], want[1]))
+	a, _ := stdlib.LookupAggregation(call.Name)
+	if len(call.Args) < a.Min || len(call.Args) > a.Max {
+		ck.errorf(call, "%s() takes %s", call.Name, argCount(a.Min, a.Max))
 		return aggKinds[call.Name], false
 	}
 	signed := false

@@ -4,6 +4,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -19,10 +20,11 @@ import (
 // Options are the inputs of a compilation besides the script.
 type Options struct {
 	Facts       Facts
-	KernelTypes KernelTypes // nil: no BTF
-	Symbols     Symbols     // nil: kaddr unavailable
-	UserSymbols UserSymbols // nil: uprobes unavailable
-	Args        []string    // positional parameters $1..$N
+	KernelTypes KernelTypes       // nil: no BTF
+	Symbols     Symbols           // nil: kaddr unavailable
+	UserSymbols UserSymbols       // nil: uprobes unavailable
+	Args        []string          // positional parameters $1..$N
+	Params      map[string]string // named program parameters --name[=value], read by getopt
 	Env         func(string) string
 	Unsafe      bool
 	Pid         int // -p: restrict probes to this process
@@ -38,14 +40,15 @@ func (o *Options) Positional(n int) string {
 }
 
 type compiler struct {
-	opts    Options
-	cfg     Config
-	errs    diag.List
-	maps    map[string]*mapState
-	insts   []*instance
-	spec    *Spec
-	plan    *Plan
-	pending bool
+	opts       Options
+	usedParams map[string]bool // getopt names read
+	cfg        Config
+	errs       diag.List
+	maps       map[string]*mapState
+	insts      []*instance
+	spec       *Spec
+	plan       *Plan
+	pending    bool
 
 	scratchSize int
 	usesRingbuf bool
@@ -96,6 +99,9 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	}
 	for _, inst := range c.insts {
 		c.check(inst, true)
+	}
+	if err := c.unusedParams(); err != nil {
+		return nil, err
 	}
 	for name, ms := range c.maps {
 		if ms.agg == AggNone && ms.val == nil && ms.decl == nil {
@@ -228,4 +234,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// unusedParams rejects named parameters the script never reads, as
+// bpftrace does: a misspelt --flag must not be silently ignored.
+func (c *compiler) unusedParams() error {
+	var unused []string
+	for name := range c.opts.Params {
+		if !c.usedParams[name] {
+			unused = append(unused, "--"+name)
+		}
+	}
+	if len(unused) == 0 || c.errs.HasErrors() {
+		return nil
+	}
+	sort.Strings(unused)
+	return fmt.Errorf("program parameters not read by the script (getopt): %s", strings.Join(unused, ", "))
 }

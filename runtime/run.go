@@ -35,6 +35,7 @@ type Options struct {
 	DryRun   bool
 	Unsafe   bool
 	Child    *Child // -c: started stopped, resumed after attach
+	Pid      int    // -p: the run ends when this process exits
 	Filename string
 }
 
@@ -243,9 +244,17 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.onlySpecial() || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
-	var childDone <-chan struct{}
+	var childDone, pidDone <-chan struct{}
 	if r.opts.Child != nil {
 		childDone = r.opts.Child.Done()
+	}
+	if r.opts.Pid > 0 {
+		done, stop, err := watchPid(r.opts.Pid)
+		if err != nil {
+			return 0, err
+		}
+		defer stop()
+		pidDone = done
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
@@ -255,6 +264,7 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	case <-r.done:
 	case <-ctx.Done():
 	case <-childDone:
+	case <-pidDone:
 	case err := <-readerErr:
 		if err != nil {
 			return 0, err

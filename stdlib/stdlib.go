@@ -140,6 +140,11 @@ type Checker interface {
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
 	KernelAddr(name string) (addr uint64, found, available bool)
+	// CgroupID resolves a cgroup v2 path to its id.
+	CgroupID(path string) (uint64, error)
+	// Param returns the named program parameter --name[=value] and marks
+	// it used.
+	Param(name string) (value string, given bool)
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
