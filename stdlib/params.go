@@ -112,4 +112,3 @@ func typeCgroupid(c Checker, call *ast.Call) *types.Type {
 	c.SetData(call, constant{n: int64(id)})
 	return types.Uint64
 }
-
