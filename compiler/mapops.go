@@ -296,6 +296,9 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	insert, done, found := g.newLabel("agginsert"), g.newLabel("aggdone"), g.newLabel("aggfound")
 	g.emit(asm.JEq.Imm(asm.R0, 0, insert))
 	g.bind(found)
+	if info.SetAt > 0 {
+		g.emit(storeImm(asm.R0, int16(info.SetAt), 1, asm.DWord))
+	}
 	// Existing entry: update this CPU's copy in place.
 	switch agg {
 	case AggCount, AggHist, AggLhist:

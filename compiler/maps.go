@@ -207,10 +207,14 @@ func (c *compiler) buildMaps() {
 				spec.MaxEntries = uint32(info.NumBuckets)
 				spec.Type = ebpf.PerCPUArray
 			case info.PerCPU:
-				// Other keyless aggregations: a per-CPU hash with the one
-				// key 0, so `@ = sum(0)` and zero(@c) still print `@: 0`
-				// while an aggregation never hit prints nothing.
-				spec.Type = ebpf.PerCPUHash
+				// Other keyless aggregations: a per-CPU array (the cheapest
+				// update) whose values end with a "set" word, so `@ = sum(0)`
+				// and zero(@c) still print `@: 0` while an aggregation never
+				// hit prints nothing.
+				info.Array = true
+				info.SetAt = valSize
+				spec.ValueSize = uint32(valSize + 8)
+				spec.Type = ebpf.PerCPUArray
 			default:
 				// A hash with one key, so an unset map prints nothing.
 				spec.Type = ebpf.Hash

@@ -128,9 +128,7 @@ func genDelete(g Gen, call *ast.Call) Value {
 	} else {
 		key = g.MapKey(m)
 	}
-	g.LoadMap(asm.R1, m)
-	g.Addr(asm.R2, key)
-	g.Emit(asm.FnMapDeleteElem.Call())
+	g.Delete(m, key)
 	// delete returns true when the key existed (R0 == 0).
 	return boolFromR0(g, 0, "deleted")
 }
