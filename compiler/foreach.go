@@ -26,9 +26,11 @@ import (
 // copied back on every return to the next element, so writes are seen by
 // the next iteration and after the loop (bpftrace passes them by
 // reference). Variables in the scratch buffer are shared as they are.
-// break and continue return 1 and 0 from the callback; return and exit()
-// set a flag in the parent's frame, stop the iteration, and the parent
-// then ends the probe too.
+// continue and the end of the body return 0 from the callback (next
+// element), break returns 1 (stop); return, and the failure paths that end
+// a probe early, set a flag in the parent's frame and return 1, and the
+// parent then ends the probe too. (exit() is not allowed in loops, as in
+// bpftrace.)
 const cbCtxSlot = -24
 
 // subprog is a finished callback function.
