@@ -21,6 +21,7 @@ func (fakeFacts) TracepointFields(group, event string) ([]compiler.TracepointFie
 		{Name: "filename", Offset: 16, Size: 8, Type: types.PointerTo(types.Int8, true)},
 		{Name: "ret", Offset: 16, Size: 8, Type: types.Int64},
 		{Name: "count", Offset: 24, Size: 8, Type: types.Uint64},
+		{Name: "buf", Offset: 32, Size: 8, Type: types.PointerTo(types.Int8, true)},
 	}, nil
 }
 func (fakeFacts) Tracepoints(pattern string) ([]string, error) {
