@@ -202,17 +202,24 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 		ms := ck.c.maps[mapName(s.Map.Name)]
 		if ms == nil {
 			ck.errorf(s.Map, "unknown map %s", mapName(s.Map.Name))
+			ck.c.pending = true
 			return
 		}
-		if ms.agg != AggNone && ms.agg != AggCount && ms.agg != AggSum && ms.agg != AggMin && ms.agg != AggMax {
-			ck.errorf(s.Map, "cannot iterate over %s map %s", ms.agg, ms.name)
+		if !iterable(ms.agg) {
+			ck.errorHint(s.Map, "only maps of plain values and count, sum, min, max and avg maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
 		}
 		key := ms.key
 		if key == nil {
 			ck.errorf(s.Map, "cannot iterate over map %s, which has no keys", ms.name)
 			return
 		}
-		ck.declare(s.Var, types.TupleOf(key, ms.valueType()))
+		vt := ms.valueType()
+		if vt == nil {
+			// Not iterable (reported above), or not typed yet.
+			vt = types.Int64
+			ck.c.pending = ck.c.pending || iterable(ms.agg)
+		}
+		ck.declare(s.Var, types.TupleOf(key, vt))
 	} else {
 		a, b := ck.expr(s.Start), ck.expr(s.End)
 		if a != nil && !a.IsInt() {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"sonde/lang/ast"
 	"sonde/stdlib"
@@ -48,6 +49,14 @@ type gen struct {
 	exitLabel              string
 	loops                  []loopLabels
 	probeStr               string
+
+	// Subprograms (map iteration callbacks, see foreach.go). root is the
+	// probe's gen; a callback's gen has its own frame and registers.
+	root        *gen
+	subprogs    []subprog // on root: callbacks to append after the probe
+	lenSym      string    // on root: the len() callback, once made
+	callDepth   int       // stack of the deepest callback chain below
+	scratchBase int       // scratch top when a callback's gen started
 }
 
 const (
@@ -61,6 +70,7 @@ const (
 
 func (c *compiler) generate(inst *instance) {
 	g := &gen{c: c, inst: inst, locked: map[*vreg]bool{}}
+	g.root = g
 	g.frame.limit = stackLimit
 	g.frame.top = 16 // ctx and scratch base slots
 	g.frame.max = 16
@@ -102,8 +112,17 @@ func (c *compiler) generate(inst *instance) {
 		}
 	}
 	insns := append(pro, body...)
+	if len(g.subprogs) > 0 {
+		// Callbacks need BTF func info for every function.
+		insns[0] = btf.WithFuncMetadata(insns[0], probeFunc(progSymbol(inst)))
+		for _, sp := range g.subprogs {
+			insns = append(insns, sp.insns...)
+		}
+	}
 	if g.frame.max > stackLimit {
 		c.errorAt(inst.probe.Span(), "", "probe needs %d bytes of stack; the BPF limit is 512", g.frame.max)
+	} else if d := frameDepth(g.frame.max) + g.callDepth; g.callDepth > 0 && d > stackLimit {
+		c.errorAt(inst.probe.Span(), "", "probe and its map loops need %d bytes of stack together; the BPF limit is 512", d)
 	}
 	typ, attach, to := programType(inst.p)
 	spec := &ebpf.ProgramSpec{

@@ -91,7 +91,7 @@ func (g *gen) ifStmt(s *ast.IfStmt) {
 
 func (g *gen) forStmt(s *ast.ForStmt) {
 	if s.Map != nil {
-		g.c.errorAt(s.Span(), "", "for loops over maps are not supported yet")
+		g.forMap(s)
 		return
 	}
 	vi := g.inst.vars[s.Var]

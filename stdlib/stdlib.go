@@ -214,6 +214,10 @@ type Gen interface {
 	LoadMap(dst asm.Register, m *ast.MapRef)
 	// Lookup looks key up in m; R0 holds the value pointer or NULL.
 	Lookup(m *ast.MapRef, key Slot)
+	// Delete removes key from m; R0 is 0 when the key was there.
+	Delete(m *ast.MapRef, key Slot)
+	// MapLen counts the entries of m in the kernel (bpf_for_each_map_elem).
+	MapLen(m *ast.MapRef) Value
 }
 
 // Globals the runtime fills before BEGIN.

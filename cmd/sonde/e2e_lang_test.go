@@ -43,7 +43,7 @@ func TestE2EValues(t *testing.T) {
 		{name: "for_range",
 			prog: `BEGIN { $s = 0; for ($i : 0..5) { $s += $i; } printf("%d\n", $s); for ($j : 2..4) { printf("j=%d\n", $j); } }`,
 			want: "10\nj=2\nj=3\n\n\n"},
-		{name: "for_over_map", skip: "NOT YET: for over maps needs bpf_for_each_map_elem callbacks",
+		{name: "for_over_map",
 			prog: `BEGIN { @m[1] = 10; @m[2] = 20; for ($kv : @m) { @s = sum($kv.1); @k = sum($kv.0); } }`,
 			want: "\n\n@k: 3\n@m[1]: 10\n@m[2]: 20\n@s: 30\n"},
 		{name: "while_break_continue",
