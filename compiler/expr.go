@@ -185,10 +185,8 @@ func (g *gen) binary(e *ast.Binary) value {
 			op = asm.ArSh
 		}
 	}
-	if e.Op == "/" || e.Op == "%" {
-		// Division by zero yields 0 in BPF; bpftrace behaves the same.
-	}
-	g.emit(op.Reg(rx, ry))
+	// Division by zero yields 0 in BPF; bpftrace behaves the same.
+	g.alu(op, rx, ry)
 	g.free(y.reg)
 	return value{t: t, reg: x.reg}
 }

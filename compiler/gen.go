@@ -44,6 +44,8 @@ type gen struct {
 	// kept vregs belong to an expression around a block expression: the
 	// block's statements must not free them.
 	kept map[*vreg]bool
+	// loopSpans are the loops with run-time bounds, for load errors.
+	loopSpans []ast.Span
 
 	scratchTop, scratchMax int
 	exitLabel              string
@@ -133,7 +135,7 @@ func (c *compiler) generate(inst *instance) {
 		License:      "GPL",
 		Instructions: insns,
 	}
-	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec})
+	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec, Loops: g.loopSpans})
 }
 
 func progSymbol(inst *instance) string { return fmt.Sprintf("probe%d", inst.p.ID) }

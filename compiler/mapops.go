@@ -161,7 +161,7 @@ func (g *gen) percpuReadKey(info *MapInfo, key loc, t *types.Type) value {
 		done := g.newLabel("avg0")
 		g.emit(asm.JEq.Imm(rc, 0, done))
 		if info.Signed {
-			g.emit(asm.SDiv.Reg(ra, rc))
+			g.alu(asm.SDiv, ra, rc)
 		} else {
 			g.emit(asm.Div.Reg(ra, rc))
 		}

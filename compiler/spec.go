@@ -3,6 +3,7 @@ package compiler
 import (
 	"github.com/cilium/ebpf"
 
+	"sonde/lang/ast"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -19,6 +20,9 @@ type Spec struct {
 type Program struct {
 	Probe Probe
 	Spec  *ebpf.ProgramSpec
+	// Loops are the loops whose bound is only known at run time: when the
+	// verifier gives up on the program, they are the likely reason.
+	Loops []ast.Span
 }
 
 // Provider names, canonical (lower case, full) forms; defined with the
