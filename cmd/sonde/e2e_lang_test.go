@@ -122,6 +122,9 @@ func TestE2EBuiltins(t *testing.T) {
 		{name: "uid_gid",
 			prog: `BEGIN { @u = uid; @g = gid; }`,
 			want: fmt.Sprintf("\n\n@g: %d\n@u: %d\n", os.Getgid(), os.Getuid())},
+		{name: "pcomm_in_begin",
+			prog: `BEGIN { @p = pcomm; }`,
+			want: fmt.Sprintf("\n\n@p: %s\n", parentComm(t))},
 		{name: "ppid_in_begin",
 			prog: `BEGIN { @p = ppid; }`,
 			want: fmt.Sprintf("\n\n@p: %d\n", os.Getppid())},
@@ -310,4 +313,13 @@ func cgroupID(t *testing.T) uint64 {
 		t.Skip(err)
 	}
 	return st.Ino
+}
+
+// parentComm is the name of this test process's parent.
+func parentComm(t *testing.T) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", os.Getppid()))
+	if err != nil {
+		t.Skip(err)
+	}
+	return strings.TrimSpace(string(b))
 }
