@@ -245,12 +245,16 @@ func (g *gen) copyMem(dst, src loc, n int) {
 	}
 	sb, soff := g.base(src, asm.R4)
 	db, doff := g.base(dst, asm.R5)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.DWord), asm.StoreMem(db, doff+int16(i), asm.R0, asm.DWord))
-	}
-	for ; i < n; i++ {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.Byte), asm.StoreMem(db, doff+int16(i), asm.R0, asm.Byte))
+	// The widest access that keeps both sides aligned: the verifier
+	// rejects misaligned stack access (strings in records are packed).
+	for i := 0; i < n; {
+		w := 8
+		for w > 1 && (i+w > n || (int(soff)+i)%w != 0 || (int(doff)+i)%w != 0) {
+			w /= 2
+		}
+		size := sizeOf(w)
+		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), size), asm.StoreMem(db, doff+int16(i), asm.R0, size))
+		i += w
 	}
 }
 
