@@ -232,15 +232,6 @@ func (c *compiler) configure(prog *ast.Program) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // unusedParams rejects named parameters the script never reads, as
 // bpftrace does: a misspelt --flag must not be silently ignored.
 func (c *compiler) unusedParams() error {

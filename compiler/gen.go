@@ -210,17 +210,8 @@ func (g *gen) addr(dst asm.Register, l loc) {
 	}
 }
 
-func sizeOf(n int) asm.Size {
-	switch n {
-	case 1:
-		return asm.Byte
-	case 2:
-		return asm.Half
-	case 4:
-		return asm.Word
-	}
-	return asm.DWord
-}
+// sizeOf is the load/store size for an n-byte integer.
+var sizeOf = stdlib.AccessSize
 
 // zero clears size bytes at l.
 func (g *gen) zero(l loc, size int) {

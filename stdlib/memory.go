@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"github.com/cilium/ebpf/asm"
+	"maps"
+	"slices"
 
 	"sonde/lang/ast"
 	"sonde/types"
@@ -222,7 +224,7 @@ func typeReg(c Checker, call *ast.Call) *types.Type {
 	}
 	off, ok := ptRegsOffsets[lit.Value]
 	if !ok {
-		names := sortedKeys(ptRegsOffsets)
+		names := slices.Sorted(maps.Keys(ptRegsOffsets))
 		c.Errorf(lit, "unknown register %q; x86_64 has %v", lit.Value, names)
 		return nil
 	}
