@@ -28,6 +28,8 @@ func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
 		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
 	case "tgid":
 		return types.Field{Name: name, Offset: 16, Type: types.Int32}, nil
+	case "comm":
+		return types.Field{Name: name, Offset: 24, Type: types.ArrayOf(types.Int8, 16)}, nil
 	}
 	return types.Field{}, errors.New("no field " + name)
 }

@@ -14,6 +14,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/lang/macro"
 	"sonde/types"
 )
 
@@ -58,10 +59,14 @@ type compiler struct {
 	actionIDs   map[string]int
 }
 
-// Compile checks prog and lowers it to a Spec.
+// Compile checks prog and lowers it to a Spec. Macro calls in prog's
+// probes are expanded in place first.
 func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
+	}
+	if err := macro.Expand(prog); err != nil {
+		return nil, err
 	}
 	c := &compiler{
 		opts:      opts,
@@ -225,15 +230,6 @@ func (c *compiler) configure(prog *ast.Program) {
 	if c.cfg.MaxStrlen > 4096 {
 		c.errorAt(ast.Span{}, "", "max_strlen %d is too large; the limit is 4096", c.cfg.MaxStrlen)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // unusedParams rejects named parameters the script never reads, as

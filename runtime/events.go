@@ -167,6 +167,11 @@ func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
 		return err
 	}
 	isArray := m.Type() == ebpf.Array || m.Type() == ebpf.PerCPUArray
+	if info.SetAt > 0 && zero {
+		// A zeroed keyless aggregation still prints (`@c: 0`): keep the
+		// CPUs' set words.
+		return r.zeroKeepSet(m, info.SetAt, raw)
+	}
 	for i := 0; i < raw.N; i++ {
 		k := raw.Key(i)
 		if zero || isArray {
@@ -176,6 +181,26 @@ func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
 			continue
 		}
 		_ = m.Delete(k)
+	}
+	return nil
+}
+
+// zeroKeepSet zeroes the values of a keyless aggregation's array but
+// keeps each CPU's set word at setAt.
+func (r *run) zeroKeepSet(m *ebpf.Map, setAt int, raw *output.RawMap) error {
+	for i := 0; i < raw.N; i++ {
+		vals := make([][]byte, r.ncpu)
+		for cpu := range vals {
+			vals[cpu] = make([]byte, m.ValueSize())
+			if cpu < raw.CPUs {
+				if v := raw.Value(i, cpu); len(v) > setAt {
+					copy(vals[cpu][setAt:], v[setAt:])
+				}
+			}
+		}
+		if err := m.Put(raw.Key(i), vals); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sonde/compiler"
+	"sonde/lang/ast"
+	"sonde/lang/diag"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
 )
@@ -482,6 +484,13 @@ func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
 func explainLoadError(err error, spec *compiler.Spec, file string) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
+		// The verifier gives up on a loop it cannot bound with E2BIG (too
+		// many instructions) or, on some kernels, EFAULT.
+		if errors.Is(err, unix.E2BIG) || errors.Is(err, unix.EFAULT) {
+			if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+				return unboundedLoop(p.Loops[0], "")
+			}
+		}
 		return err
 	}
 	// The reason is the last line that is not a state dump or statistics.
@@ -510,10 +519,41 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 			break
 		}
 	}
+	if strings.Contains(reason, "infinite loop") || strings.Contains(reason, "too large") || strings.Contains(reason, "too complex") {
+		if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+			return unboundedLoop(p.Loops[0], reason)
+		}
+	}
 	if pos != "" {
 		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
 	}
 	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// failedProgram finds the program a load error names ("program progN: ...",
+// as load names them).
+func failedProgram(err error, spec *compiler.Spec) *compiler.Program {
+	msg := err.Error()
+	i := strings.Index(msg, "program prog")
+	if i < 0 {
+		return nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(msg[i+len("program prog"):], "%d", &n); err != nil || n < 0 || n >= len(spec.Programs) {
+		return nil
+	}
+	return spec.Programs[n]
+}
+
+// unboundedLoop words a verifier failure caused by a loop with a run-time
+// bound, pointing at the loop.
+func unboundedLoop(loop ast.Span, reason string) error {
+	msg := "the kernel's verifier could not prove that this loop ends"
+	if reason != "" {
+		msg += " (" + reason + ")"
+	}
+	return diag.Errorf(loop, "%s", msg).
+		WithHint("give it a constant bound as well, as in while ($i < $n && $i < 1000), or use unroll(N)")
 }
 
 // Child is a command started stopped, for -c.

@@ -10,7 +10,8 @@
 package stdlib
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -80,19 +81,10 @@ func LookupFunc(name string) (*Func, bool) {
 }
 
 // VarNames lists the builtin variables, sorted.
-func VarNames() []string { return sortedKeys(vars) }
+func VarNames() []string { return slices.Sorted(maps.Keys(vars)) }
 
 // FuncNames lists the builtin functions, sorted.
-func FuncNames() []string { return sortedKeys(funcs) }
-
-func sortedKeys[T any](m map[string]T) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func FuncNames() []string { return slices.Sorted(maps.Keys(funcs)) }
 
 // Value is an evaluated expression, made and consumed by Gen: a scalar in
 // a register or bytes in a Slot.
@@ -214,6 +206,10 @@ type Gen interface {
 	LoadMap(dst asm.Register, m *ast.MapRef)
 	// Lookup looks key up in m; R0 holds the value pointer or NULL.
 	Lookup(m *ast.MapRef, key Slot)
+	// Delete removes key from m; R0 is 0 when the key was there.
+	Delete(m *ast.MapRef, key Slot)
+	// MapLen counts the entries of m in the kernel (bpf_for_each_map_elem).
+	MapLen(m *ast.MapRef) Value
 }
 
 // Globals the runtime fills before BEGIN.

@@ -103,6 +103,17 @@ func init() {
 				g.Emit(asm.LoadMem(r, asm.R1, PtRegsAX, asm.DWord))
 				return v
 			}},
+		&Var{Name: "pcomm", Example: `tracepoint:syscalls:sys_enter_execve { @[pcomm, comm] = count(); }`, Doc: "name of the current task's parent",
+			Type: func(c Checker, id *ast.Ident) *types.Type {
+				if !c.HasBTF() {
+					c.Errorf(id, "pcomm needs kernel BTF")
+					return nil
+				}
+				return types.StringType(16)
+			},
+			Gen: func(g Gen, t *types.Type) Value {
+				return g.TaskPath(t, "real_parent", "comm")
+			}},
 		&Var{Name: "ppid", Example: `BEGIN { @ = ppid; }`, Doc: "process id of the current task's parent",
 			Type: func(c Checker, id *ast.Ident) *types.Type {
 				if !c.HasBTF() {

@@ -154,10 +154,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	return execute(opts, spec, name, stdout, stderr)
+	return execute(opts, spec, name, src, stdout, stderr)
 }
 
-func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.Writer) int {
+func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout, stderr io.Writer) int {
 	var w io.Writer = stdout
 	if opts.outFile != "" {
 		f, err := os.Create(opts.outFile)
@@ -199,6 +199,12 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 	})
 	bw.Flush()
 	if err != nil {
+		var d *diag.Diagnostic
+		if errors.As(err, &d) {
+			// A failure the runtime traced back to the script.
+			renderError(stderr, err, name, src)
+			return 1
+		}
 		fmt.Fprintf(stderr, "sonde: %v\n", explainRunError(err))
 		return 1
 	}

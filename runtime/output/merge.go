@@ -100,9 +100,11 @@ func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData
 // follow compiler.MapInfo: hist/lhist keys carry a u64 bucket suffix, or
 // are the u32 bucket index of a keyless (Array) map.
 //
-// Array maps cannot tell a zero from an absent value, so an all-zero
-// element counts as absent (like a cleared bpftrace map). The MapData
-// keeps referring to raw: don't reuse its buffers before printing.
+// A keyless aggregation's array element is there when some CPU set its
+// "set" word (Info.SetAt); other array maps cannot tell a zero from an
+// absent value, so an all-zero element counts as absent (like a cleared
+// bpftrace map). The MapData keeps referring to raw: don't reuse its
+// buffers before printing.
 func MergeRaw(info *compiler.MapInfo, raw *RawMap) *MapData {
 	m := &MapData{Info: info, raw: raw}
 	var items []sortItem
@@ -117,7 +119,11 @@ func MergeRaw(info *compiler.MapInfo, raw *RawMap) *MapData {
 		for i := 0; i < raw.N; i++ {
 			e = Entry{}
 			order := mergeValue(info, &e, raw, i)
-			if info.Array && e.zero() {
+			if info.SetAt > 0 {
+				if !anySet(raw, i, info.SetAt) {
+					continue
+				}
+			} else if info.Array && e.zero() {
 				continue
 			}
 			items = append(items, sortItem{v: order, i: uint32(i)})
@@ -301,4 +307,15 @@ func u64(b []byte, off int) uint64 {
 		return binary.LittleEndian.Uint64(b[off:])
 	}
 	return readUint(slice(b, off, 8), 8)
+}
+
+// anySet reports whether some CPU's value of entry i has its set word at
+// off.
+func anySet(raw *RawMap, i, off int) bool {
+	for c := 0; c < raw.CPUs; c++ {
+		if v := raw.Value(i, c); len(v) >= off+8 && u64(v, off) != 0 {
+			return true
+		}
+	}
+	return false
 }
