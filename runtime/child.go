@@ -67,11 +67,9 @@ func StartChild(cmdline string) (*Child, error) {
 }
 
 // MaybeExecChild is called first thing in main: in the holder process it
-// waits for the go-ahead on fd 3, then becomes the command; in a process
-// holding released perf events (releaseEvents), it exits. It returns only
+// waits for the go-ahead on fd 3, then becomes the command. It returns only
 // in a normal sonde process.
 func MaybeExecChild() {
-	maybeRelease()
 	if os.Getenv(childWaitEnv) == "" {
 		return
 	}
