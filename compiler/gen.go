@@ -87,6 +87,7 @@ func (c *compiler) generate(inst *instance) {
 		// an implicit pid == PID predicate, as in bpftrace.
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
+	g.iterPrologue()
 	if inst.probe.Pred != nil {
 		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)

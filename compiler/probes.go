@@ -212,6 +212,8 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 		}
 		p.Name = prov + ":" + strings.Join(parts, ":")
 		return []Probe{p}, nil
+	case ProviderIter:
+		return c.expandIter(parts, ap)
 	}
 	return nil, fmt.Errorf("%s probes are not supported yet", prov)
 }

@@ -95,8 +95,10 @@ type run struct {
 	coll  *ebpf.Collection
 	progs map[*compiler.Program]*ebpf.Program
 	links []attach.Link
-	rb    *ringbuf.Reader
-	ncpu  int
+	// iterLinks are the iter probes' links, read once by runIterators.
+	iterLinks []attach.Link
+	rb        *ringbuf.Reader
+	ncpu      int
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
@@ -203,6 +205,9 @@ func (r *run) attachAll() error {
 			continue
 		}
 		r.links = append(r.links, l)
+		if isIter(p) {
+			r.iterLinks = append(r.iterLinks, l)
+		}
 	}
 	return nil
 }
@@ -261,6 +266,9 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
 		go func() { readerErr <- r.readEvents() }()
+	}
+	if len(r.iterLinks) > 0 {
+		go r.runIterators()
 	}
 	select {
 	case <-r.done:

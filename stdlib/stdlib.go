@@ -128,6 +128,8 @@ type Checker interface {
 
 	// TaskType is the type of curtask: struct task_struct * with BTF.
 	TaskType() *types.Type
+	// CtxType is the type of the probe's context pointer, ctx.
+	CtxType() (*types.Type, error)
 	HasBTF() bool
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
