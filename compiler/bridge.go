@@ -67,7 +67,7 @@ func (ck *checker) CtxType() (*types.Type, error) {
 	}
 	return types.Uint64, nil
 }
-func (ck *checker) HasBTF() bool          { return ck.c.opts.KernelTypes != nil }
+func (ck *checker) HasBTF() bool { return ck.c.opts.KernelTypes != nil }
 
 func (ck *checker) Map(m *ast.MapRef) (key *types.Type, keyless, ok bool) {
 	ms := ck.c.maps[mapName(m.Name)]
