@@ -367,7 +367,7 @@ func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
 func needsPidFilter(provider string) bool {
 	switch provider {
-	case ProviderBegin, ProviderEnd, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
+	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
 		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
 		// These attach to the process itself (Probe.Pid).
 		return false

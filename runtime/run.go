@@ -65,6 +65,9 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 	if err := r.attachAll(); err != nil {
 		return res, err
 	}
+	// Before the banner: a SIGUSR1 sent once attached must find the handler.
+	stopSelf := r.watchSelfSignals()
+	defer stopSelf()
 	if !opts.Quiet {
 		r.out.AttachedProbes(len(spec.Programs))
 	}
@@ -191,8 +194,9 @@ func (r *run) runSpecial(provider string) error {
 
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider == compiler.ProviderBegin || p.Probe.Provider == compiler.ProviderEnd {
-			continue
+		switch p.Probe.Provider {
+		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
+			continue // run by sonde, not attached
 		}
 		l, err := attach.Attach(p.Probe, r.progs[p])
 		if err != nil {
@@ -270,6 +274,7 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if len(r.iterLinks) > 0 {
 		go r.runIterators()
 	}
+
 	select {
 	case <-r.done:
 	case <-ctx.Done():

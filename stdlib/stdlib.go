@@ -239,4 +239,5 @@ const (
 	ProviderFentry        = "fentry"
 	ProviderFexit         = "fexit"
 	ProviderIter          = "iter"
+	ProviderSelf          = "self"
 )
