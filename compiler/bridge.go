@@ -48,7 +48,26 @@ func (ck *checker) KeyFits(key, t *types.Type) bool {
 	return unify(key, storageType(t)) != nil
 }
 func (ck *checker) TaskType() *types.Type { return ck.taskType() }
-func (ck *checker) HasBTF() bool          { return ck.c.opts.KernelTypes != nil }
+
+func (ck *checker) CtxType() (*types.Type, error) {
+	kt := ck.c.opts.KernelTypes
+	switch ck.inst.p.Provider {
+	case ProviderIter:
+		t, err := iterCtxType(kt, ck.inst.p.Event)
+		if err != nil {
+			return nil, err
+		}
+		return types.PointerTo(t, false), nil
+	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile:
+		if kt != nil {
+			if t, err := kt.Type("struct pt_regs"); err == nil {
+				return types.PointerTo(t, false), nil
+			}
+		}
+	}
+	return types.Uint64, nil
+}
+func (ck *checker) HasBTF() bool { return ck.c.opts.KernelTypes != nil }
 
 func (ck *checker) Map(m *ast.MapRef) (key *types.Type, keyless, ok bool) {
 	ms := ck.c.maps[mapName(m.Name)]
@@ -77,6 +96,7 @@ func (g *gen) Bind(label string)                    { g.bind(label) }
 func (g *gen) ExitLabel() string                    { return g.exitLabel }
 func (g *gen) Expr(e ast.Expr) stdlib.Value         { return g.expr(e) }
 func (g *gen) TypeOf(e ast.Expr) *types.Type        { return g.typeOf(e) }
+func (g *gen) SetTypeOf(e ast.Expr, t *types.Type)  { g.inst.types[e] = t }
 func (g *gen) Data(n ast.Node) any                  { return g.inst.data[n] }
 func (g *gen) Reg(v stdlib.Value) asm.Register      { return g.r(asValue(v).reg) }
 func (g *gen) Free(v stdlib.Value)                  { g.freeVal(asValue(v)) }

@@ -88,6 +88,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		c.maps[ms.name] = ms
 	}
 	c.expand(prog)
+	c.checkIterAlone(prog)
 	if c.errs.HasErrors() {
 		return nil, c.result()
 	}

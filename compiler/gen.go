@@ -87,6 +87,7 @@ func (c *compiler) generate(inst *instance) {
 		// an implicit pid == PID predicate, as in bpftrace.
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
+	g.iterPrologue()
 	if inst.probe.Pred != nil {
 		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
@@ -366,7 +367,7 @@ func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
 func needsPidFilter(provider string) bool {
 	switch provider {
-	case ProviderBegin, ProviderEnd, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
+	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
 		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
 		// These attach to the process itself (Probe.Pid).
 		return false

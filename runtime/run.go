@@ -71,6 +71,9 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 	if err := r.attachAll(); err != nil {
 		return res, err
 	}
+	// Before the banner: a SIGUSR1 sent once attached must find the handler.
+	stopSelf := r.watchSelfSignals()
+	defer stopSelf()
 	if !opts.Quiet {
 		r.out.AttachedProbes(len(spec.Programs))
 	}
@@ -101,8 +104,10 @@ type run struct {
 	coll  *ebpf.Collection
 	progs map[*compiler.Program]*ebpf.Program
 	links []attach.Link
-	rb    *ringbuf.Reader
-	ncpu  int
+	// iterLinks are the iter probes' links, read once by runIterators.
+	iterLinks []attach.Link
+	rb        *ringbuf.Reader
+	ncpu      int
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
@@ -200,8 +205,9 @@ func (r *run) runSpecial(provider string) error {
 
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider == compiler.ProviderBegin || p.Probe.Provider == compiler.ProviderEnd {
-			continue
+		switch p.Probe.Provider {
+		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
+			continue // run by sonde, not attached
 		}
 		l, err := attach.Attach(p.Probe, r.progs[p])
 		if err != nil {
@@ -214,6 +220,9 @@ func (r *run) attachAll() error {
 			continue
 		}
 		r.links = append(r.links, l)
+		if isIter(p) {
+			r.iterLinks = append(r.iterLinks, l)
+		}
 	}
 	return nil
 }
@@ -273,6 +282,10 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.rb != nil {
 		go func() { readerErr <- r.readEvents() }()
 	}
+	if len(r.iterLinks) > 0 {
+		go r.runIterators()
+	}
+
 	select {
 	case <-r.done:
 	case <-ctx.Done():

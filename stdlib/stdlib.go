@@ -128,6 +128,8 @@ type Checker interface {
 
 	// TaskType is the type of curtask: struct task_struct * with BTF.
 	TaskType() *types.Type
+	// CtxType is the type of the probe's context pointer, ctx.
+	CtxType() (*types.Type, error)
 	HasBTF() bool
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
@@ -151,6 +153,8 @@ type Gen interface {
 
 	Expr(e ast.Expr) Value
 	TypeOf(e ast.Expr) *types.Type
+	// SetTypeOf types an expression the generator makes up itself.
+	SetTypeOf(e ast.Expr, t *types.Type)
 	Data(n ast.Node) any
 
 	// Reg is the physical register holding a register value.
@@ -237,4 +241,5 @@ const (
 	ProviderFentry        = "fentry"
 	ProviderFexit         = "fexit"
 	ProviderIter          = "iter"
+	ProviderSelf          = "self"
 )
