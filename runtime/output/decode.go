@@ -105,12 +105,19 @@ func decodeField(f types.Field, b []byte) Value {
 	return Int{Bits: v, Signed: f.Type.Signed}
 }
 
-// decodeString follows bpftrace: a string that fills its whole capacity
-// (no NUL inside it) was truncated.
 // truncMark is stdlib.TruncMark: the last byte of a string str() cut.
 const truncMark = 0xff
 
+// decodeString follows bpftrace: a string that fills its whole capacity
+// (no NUL inside it) was truncated.
 func decodeString(b []byte, size int) String {
+	s, trunc := stringBytes(b, size)
+	return String{S: string(s), Truncated: trunc}
+}
+
+// stringBytes is decodeString without the copy: the string's bytes in b
+// and whether it was truncated.
+func stringBytes(b []byte, size int) ([]byte, bool) {
 	b = slice(b, 0, size)
 	end := bytes.IndexByte(b, 0)
 	switch {
@@ -120,12 +127,12 @@ func decodeString(b []byte, size int) String {
 		if end < 0 {
 			end = len(b)
 		}
-		return String{S: string(b[:end-1]), Truncated: true}
+		return b[:end-1], true
 	case end < 0:
 		// A char array filled to the end: all of it, marked truncated.
-		return String{S: string(b), Truncated: len(b) > 0}
+		return b, len(b) > 0
 	}
-	return String{S: string(b[:end])}
+	return b[:end], false
 }
 
 func sizeOr8(t *types.Type) int {

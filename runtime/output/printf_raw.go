@@ -64,17 +64,11 @@ func (s *spec) applyInt(dst []byte, n uint64, signed bool, env *Env) []byte {
 	return s.pad(dst, start)
 }
 
-// applyString is apply for a String value of capacity size held in b (up
-// to its NUL), without copying it into a Go string.
+// applyString is apply for a String value of capacity size held in b,
+// without copying it into a Go string.
 func (s *spec) applyString(dst []byte, b []byte, size int, env *Env) []byte {
 	start := len(dst)
-	truncated := size > 0
-	for i, c := range b {
-		if c == 0 {
-			b, truncated = b[:i], false
-			break
-		}
-	}
+	b, truncated := stringBytes(b, size)
 	dst = append(dst, b...)
 	if truncated {
 		dst = append(dst, env.TruncTrailer...)
