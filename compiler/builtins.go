@@ -170,6 +170,9 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
+			if ck.inst.p.Provider == ProviderUSDT {
+				return ck.usdtArg(id, n)
+			}
 			switch ck.inst.p.Provider {
 			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
 				if n >= len(ptRegsArgs) {
@@ -225,6 +228,9 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
+		if g.inst.usdt != nil {
+			return g.usdtArg(n, t)
+		}
 		v := g.newReg()
 		r := g.r(v)
 		g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, ptRegsArgs[n], asm.DWord))

@@ -31,6 +31,7 @@ type instance struct {
 	enumVals map[*ast.Ident]int64
 	kaddrs   map[*ast.Call]uint64
 	usesArgs bool
+	usdt     *USDTTarget // usdt: the probe site, for its argument specs
 }
 
 // checker types one instance. Map types are global (in compiler.maps).

@@ -41,13 +41,16 @@ func CanonicalProvider(name string) (string, bool) {
 func (c *compiler) expand(prog *ast.Program) {
 	for _, pr := range prog.Probes {
 		for _, ap := range pr.Attach {
-			probes, err := c.expandAttach(ap)
+			probes, sites, err := c.expandAttach(ap)
 			if err != nil {
 				c.errorAt(ap.Span(), "", "%v", err)
 				continue
 			}
-			for _, p := range probes {
+			for i, p := range probes {
 				inst := &instance{probe: pr, p: p}
+				if sites != nil {
+					inst.usdt = sites[i]
+				}
 				if p.Provider == ProviderTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
 					if err != nil {
@@ -91,15 +94,25 @@ func (c *compiler) substParams(s string) string {
 	return b.String()
 }
 
-func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
+// expandAttach expands one attach point. For usdt probes it also returns
+// each probe's site (argument specs), index for index.
+func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, []*USDTTarget, error) {
 	prov, ok := CanonicalProvider(ap.Provider)
 	if !ok {
-		return nil, fmt.Errorf("unknown probe type %s", ap.Provider)
+		return nil, nil, fmt.Errorf("unknown probe type %s", ap.Provider)
 	}
 	parts := make([]string, len(ap.Parts))
 	for i, p := range ap.Parts {
 		parts[i] = c.substParams(p)
 	}
+	if prov == ProviderUSDT {
+		return c.expandUSDT(parts)
+	}
+	probes, err := c.expandProvider(prov, ap, parts)
+	return probes, nil, err
+}
+
+func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []string) ([]Probe, error) {
 	want := func(lo, hi int, form string) error {
 		if len(parts) < lo || len(parts) > hi {
 			return fmt.Errorf("%s probes are written %s", prov, form)
@@ -173,7 +186,7 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 				name = prov + ":" + t.Binary + ":" + fn
 			}
 			out = append(out, Probe{Provider: prov, Name: name, Binary: t.Binary, Symbol: t.Symbol,
-				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol})
+				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})
 		}
 		return out, nil
 	case ProviderProfile, ProviderInterval:

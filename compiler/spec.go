@@ -60,6 +60,7 @@ type Probe struct {
 	Binary string
 	Symbol string
 	Pid    int
+	Addr   uint64 // link-time virtual address of the probe point (uaddr in PIE files)
 
 	// USDT: the semaphore's file offset (0 if none).
 	RefCtrOffset uint64
