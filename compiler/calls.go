@@ -49,6 +49,8 @@ func init() {
 			v := g.expr(call.Args[0])
 			return value{t: types.KSymT, reg: v.reg}
 		}},
+		"usym":  {min: 1, max: 1, typ: typeUsym, gen: genUsym},
+		"uaddr": {min: 1, max: 1, typ: typeUaddr, gen: genUaddr},
 		"kaddr": {min: 1, max: 1, typ: typeKaddr, gen: func(g *gen, call *ast.Call) value {
 			return value{t: types.Uint64, reg: g.imm(int64(g.inst.kaddrs[call]))}
 		}},

@@ -32,6 +32,7 @@ type instance struct {
 	kaddrs   map[*ast.Call]uint64
 	usesArgs bool
 	usdt     *USDTTarget // usdt: the probe site, for its argument specs
+	uaddrs   map[*ast.Call]UserAddr
 }
 
 // checker types one instance. Map types are global (in compiler.maps).

@@ -47,10 +47,36 @@ type symbolizer struct {
 
 func (s *symbolizer) KernelSym(addr uint64) (string, uint64, bool) { return ksym.Lookup(addr) }
 
-func (s *symbolizer) UserSym(pid uint32, addr uint64) (string, uint64, bool) {
+func (s *symbolizer) users() *usym.Symbolizer {
 	s.once.Do(func() { s.user = usym.NewSymbolizer() })
-	name, off, _, ok := s.user.Symbolize(int(pid), addr)
+	return s.user
+}
+
+func (s *symbolizer) UserSym(pid uint32, addr uint64) (string, uint64, bool) {
+	name, off, _, ok := s.users().Symbolize(int(pid), addr)
 	return name, off, ok
+}
+
+// watchInterval is how often a watched process's mappings are re-read.
+const watchInterval = 5 * time.Millisecond
+
+// watch keeps the mappings of the traced process (-c or -p) fresh while it
+// runs, so its addresses still resolve after it exits: user stacks and
+// symbols of a short-lived command are often printed after it is gone.
+// It stops when the process is gone or stop is closed.
+func (s *symbolizer) watch(pid int, stop <-chan struct{}) {
+	u := s.users()
+	go func() {
+		t := time.NewTicker(watchInterval)
+		defer t.Stop()
+		for u.Refresh(pid) {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }
 
 func newEnv(spec *compiler.Spec, opts *options) *output.Env {
@@ -81,4 +107,36 @@ func bootTime() time.Time {
 		return time.Time{}
 	}
 	return time.Now().Add(-time.Duration(ts.Nano()))
+}
+
+// usesUserSymbols reports whether anything the script prints may need
+// user symbols: a usym or ustack value in an event or a map.
+func usesUserSymbols(spec *compiler.Spec) bool {
+	var has func(t *types.Type) bool
+	has = func(t *types.Type) bool {
+		if t == nil {
+			return false
+		}
+		switch t.Kind {
+		case types.USym, types.UStack:
+			return true
+		}
+		for _, f := range t.Fields {
+			if has(f.Type) {
+				return true
+			}
+		}
+		return has(t.Elem)
+	}
+	for _, m := range spec.Plan.Maps {
+		if has(m.Key) || has(m.Value) {
+			return true
+		}
+	}
+	for _, a := range spec.Plan.Actions {
+		if has(a.Args) {
+			return true
+		}
+	}
+	return false
 }

@@ -180,6 +180,15 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 		child = c
 		defer c.Kill()
 	}
+	if sym, ok := env.Sym.(*symbolizer); ok && (child != nil || opts.pid > 0) && usesUserSymbols(spec) {
+		stop := make(chan struct{})
+		defer close(stop)
+		pid := opts.pid
+		if child != nil {
+			pid = child.Pid()
+		}
+		sym.watch(pid, stop)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
