@@ -29,10 +29,9 @@ type instance struct {
 	allVars  []*varInfo
 	mapAggs  map[*ast.AssignStmt]AggKind
 	enumVals map[*ast.Ident]int64
-	kaddrs   map[*ast.Call]uint64
+	data     map[ast.Node]any // per-node facts the catalogue computed while checking
 	usesArgs bool
 	usdt     *USDTTarget // usdt: the probe site, for its argument specs
-	uaddrs   map[*ast.Call]UserAddr
 }
 
 // checker types one instance. Map types are global (in compiler.maps).
@@ -50,7 +49,7 @@ func (c *compiler) check(inst *instance, final bool) {
 	inst.allVars = nil
 	inst.mapAggs = map[*ast.AssignStmt]AggKind{}
 	inst.enumVals = map[*ast.Ident]int64{}
-	inst.kaddrs = map[*ast.Call]uint64{}
+	inst.data = map[ast.Node]any{}
 	ck := &checker{c: c, inst: inst, final: final}
 	ck.push()
 	if inst.probe.Pred != nil {
@@ -842,46 +841,9 @@ func (ck *checker) resolveType(te *ast.Type) *types.Type {
 }
 
 // constInt evaluates a constant integer expression.
-func constInt(e ast.Expr) (int64, bool) {
-	switch e := e.(type) {
-	case *ast.IntLit:
-		return int64(e.Value), true
-	case *ast.Unary:
-		if e.Op == "-" {
-			v, ok := constInt(e.X)
-			return -v, ok
-		}
-	case *ast.Binary:
-		a, ok1 := constInt(e.X)
-		b, ok2 := constInt(e.Y)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch e.Op {
-		case "+":
-			return a + b, true
-		case "-":
-			return a - b, true
-		case "*":
-			return a * b, true
-		case "/":
-			if b != 0 {
-				return a / b, true
-			}
-		case "<<":
-			return a << uint(b), true
-		}
-	}
-	return 0, false
-}
+func constInt(e ast.Expr) (int64, bool) { return ast.ConstInt(e) }
 
-func scalar(t *types.Type) bool {
-	switch t.Kind {
-	case types.Int, types.Bool, types.Pointer, types.Enum, types.KSym, types.Timestamp, types.Cgroup, types.Probe:
-		return true
-	}
-	return false
-}
+func scalar(t *types.Type) bool { return t.IsScalar() }
 
 func keyable(t *types.Type) bool {
 	switch t.Kind {

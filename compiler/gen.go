@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -72,7 +73,7 @@ func (c *compiler) generate(inst *instance) {
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
 	if inst.probe.Pred != nil {
-		g.setSource(sourceText(inst.probe.Pred))
+		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
 		g.endStmt()
 	}
@@ -82,7 +83,7 @@ func (c *compiler) generate(inst *instance) {
 	body := g.finish()
 
 	var pro asm.Instructions
-	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(sourceText(inst.probe))))
+	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(stdlib.SourceText(inst.probe))))
 	if g.scratchMax > 0 {
 		pro = append(pro,
 			storeImm(asm.RFP, scratchSlot, 0, asm.Word),
@@ -132,11 +133,6 @@ func progName(inst *instance) string {
 		name = name[:15]
 	}
 	return name
-}
-
-func sourceText(n ast.Node) string {
-	s := n.Span().Start
-	return fmt.Sprintf("%d:%d", s.Line, s.Col)
 }
 
 // alloc reserves size bytes for a value: on the stack while it fits

@@ -3,7 +3,7 @@ package compiler
 import (
 	"github.com/cilium/ebpf"
 
-	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -21,24 +21,25 @@ type Program struct {
 	Spec  *ebpf.ProgramSpec
 }
 
-// Provider names, canonical (lower case, full) forms.
+// Provider names, canonical (lower case, full) forms; defined with the
+// catalogue that types builtins per provider.
 const (
-	ProviderBegin         = "begin"
-	ProviderEnd           = "end"
-	ProviderTracepoint    = "tracepoint"
-	ProviderRawTracepoint = "rawtracepoint"
-	ProviderKprobe        = "kprobe"
-	ProviderKretprobe     = "kretprobe"
-	ProviderUprobe        = "uprobe"
-	ProviderUretprobe     = "uretprobe"
-	ProviderUSDT          = "usdt"
-	ProviderProfile       = "profile"
-	ProviderInterval      = "interval"
-	ProviderSoftware      = "software"
-	ProviderHardware      = "hardware"
-	ProviderFentry        = "fentry"
-	ProviderFexit         = "fexit"
-	ProviderIter          = "iter"
+	ProviderBegin         = stdlib.ProviderBegin
+	ProviderEnd           = stdlib.ProviderEnd
+	ProviderTracepoint    = stdlib.ProviderTracepoint
+	ProviderRawTracepoint = stdlib.ProviderRawTracepoint
+	ProviderKprobe        = stdlib.ProviderKprobe
+	ProviderKretprobe     = stdlib.ProviderKretprobe
+	ProviderUprobe        = stdlib.ProviderUprobe
+	ProviderUretprobe     = stdlib.ProviderUretprobe
+	ProviderUSDT          = stdlib.ProviderUSDT
+	ProviderProfile       = stdlib.ProviderProfile
+	ProviderInterval      = stdlib.ProviderInterval
+	ProviderSoftware      = stdlib.ProviderSoftware
+	ProviderHardware      = stdlib.ProviderHardware
+	ProviderFentry        = stdlib.ProviderFentry
+	ProviderFexit         = stdlib.ProviderFexit
+	ProviderIter          = stdlib.ProviderIter
 )
 
 // Probe is one attachment, after wildcard expansion.
@@ -153,36 +154,24 @@ type MapInfo struct {
 	NumBuckets         int // hist/lhist: buckets in total
 }
 
-// ActionKind is what an event record asks the runtime to do.
-type ActionKind int
-
-const (
-	ActPrintf     ActionKind = iota // Format with Args
-	ActPrintMap                     // print(@m [, Top [, Div]])
-	ActPrintValue                   // print(value): Args has one field
-	ActTime                         // time(Format)
-	ActExit                         // exit([code]): Args has the code (int64) when given
-	ActClear                        // clear(@m)
-	ActZero                         // zero(@m)
-	ActCat                          // cat(Format, args)
-	ActSystem                       // system(Format, args)
-	ActJoin                         // join(arr, Sep): Args holds the strings
-	ActErrorf                       // errorf(Format, args)
-	ActWarnf                        // warnf(Format, args)
-	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
+// Actions are declared with the catalogue whose functions send them.
+type (
+	ActionKind = stdlib.ActionKind
+	Action     = stdlib.Action
 )
 
-// Action describes one call site that sends events. Every record in the ring
-// buffer starts with the 8-byte action id (the index into Plan.Actions),
-// followed by a payload laid out as Args.
-type Action struct {
-	Kind   ActionKind
-	Format string      // printf/cat/system/errorf/warnf format, time() format
-	Args   *types.Type // a Tuple describing the payload after the id; nil if none
-	Map    string      // print/clear/zero: the user map name ("@x")
-	Top    int         // print(@m, top)
-	Div    int         // print(@m, top, div)
-	Sep    string      // join separator
-	Pos    ast.Pos     // the call's source position, for errorf/warnf
-	Source string      // the call as written, for diagnostics
-}
+const (
+	ActPrintf     = stdlib.ActPrintf
+	ActPrintMap   = stdlib.ActPrintMap
+	ActPrintValue = stdlib.ActPrintValue
+	ActTime       = stdlib.ActTime
+	ActExit       = stdlib.ActExit
+	ActClear      = stdlib.ActClear
+	ActZero       = stdlib.ActZero
+	ActCat        = stdlib.ActCat
+	ActSystem     = stdlib.ActSystem
+	ActJoin       = stdlib.ActJoin
+	ActErrorf     = stdlib.ActErrorf
+	ActWarnf      = stdlib.ActWarnf
+	ActMapFull    = stdlib.ActMapFull
+)

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -18,7 +19,7 @@ func (g *gen) block(b *ast.Block) {
 
 func (g *gen) stmt(s ast.Stmt) {
 	m := g.mark()
-	g.setSource(sourceText(s))
+	g.setSource(stdlib.SourceText(s))
 	switch s := s.(type) {
 	case *ast.Block:
 		g.block(s)

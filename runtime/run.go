@@ -147,7 +147,8 @@ func (r *run) load() error {
 }
 
 // setGlobals fills the values the programs read at run time: the start time
-// for `elapsed` and the child pid for `cpid`.
+// for `elapsed`, the child pid for `cpid` and the TAI offset for
+// nsecs(sw_tai). The layout is the compiler's globals map.
 func (r *run) setGlobals() error {
 	if r.plan.StartTimeMap == "" {
 		return nil
@@ -156,11 +157,16 @@ func (r *run) setGlobals() error {
 	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
 		return err
 	}
-	buf := make([]byte, 16)
+	var tai unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_TAI, &tai); err != nil {
+		return err
+	}
+	buf := make([]byte, 24)
 	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
 	if r.opts.Child != nil {
 		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
 	}
+	binary.LittleEndian.PutUint64(buf[16:], uint64(tai.Nano()-ts.Nano()))
 	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
 }
 

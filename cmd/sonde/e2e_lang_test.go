@@ -162,6 +162,31 @@ func TestE2EBuiltins(t *testing.T) {
 					t.Errorf("nsecs not ordered within the boot clock: %d <= %d <= %d <= %d <= %d", before, a, b, c, after.Nano())
 				}
 			}},
+		{name: "nsecs_clock_forms",
+			prog: `BEGIN { @m = nsecs(monotonic); @b = nsecs(boot); @t = nsecs(tai); @s = nsecs(sw_tai); }`,
+			check: func(t *testing.T, out, _ string) {
+				m := regexp.MustCompile(`^\n\n@b: (\d+)\n@m: (\d+)\n@s: (\d+)\n@t: (\d+)\n$`).FindStringSubmatch(out)
+				if m == nil {
+					t.Fatalf("output %q", out)
+				}
+				// Each kernel clock must lie between user-space readings of the
+				// same clock taken before and after the run.
+				now := func(clock int32) int64 {
+					var ts unix.Timespec
+					unix.ClockGettime(clock, &ts)
+					return ts.Nano()
+				}
+				b, mono, sw, tai := atoiT(t, m[1]), atoiT(t, m[2]), atoiT(t, m[3]), atoiT(t, m[4])
+				for _, c := range []struct {
+					name  string
+					clock int32
+					v     int64
+				}{{"boot", unix.CLOCK_BOOTTIME, b}, {"monotonic", unix.CLOCK_MONOTONIC, mono}, {"tai", unix.CLOCK_TAI, tai}, {"sw_tai", unix.CLOCK_TAI, sw}} {
+					if hi := now(c.clock); c.v <= 0 || c.v > hi || hi-c.v > 10e9 {
+						t.Errorf("nsecs(%s) = %d, clock now %d", c.name, c.v, hi)
+					}
+				}
+			}},
 		{name: "cpu_ncpus",
 			prog: `BEGIN { @ok = cpu < ncpus; @n = ncpus; }`,
 			check: func(t *testing.T, out, _ string) {

@@ -1,0 +1,82 @@
+package compiler_test
+
+import (
+	"errors"
+	"testing"
+
+	"sonde/compiler"
+	"sonde/lang"
+	"sonde/stdlib"
+	"sonde/types"
+)
+
+// fakeKernel has just enough BTF for curtask and ppid.
+type fakeKernel struct{}
+
+var fakeTask = &types.Type{Kind: types.Struct, Name: "task_struct", Size: 64}
+
+func (fakeKernel) Type(name string) (*types.Type, error) {
+	if name == "struct task_struct" {
+		return fakeTask, nil
+	}
+	return nil, errors.New("no type " + name)
+}
+
+func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
+	switch name {
+	case "real_parent":
+		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
+	case "tgid":
+		return types.Field{Name: name, Offset: 16, Type: types.Int32}, nil
+	}
+	return types.Field{}, errors.New("no field " + name)
+}
+
+func (fakeKernel) EnumValue(string) (int64, *types.Type, bool) { return 0, nil, false }
+
+type fakeSymbols struct{}
+
+func (fakeSymbols) KernelAddr(name string) (uint64, bool) {
+	return 0xffffffff81000000, name == "vfs_read"
+}
+func (fakeSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	return []compiler.UprobeTarget{{Binary: binary, Symbol: spec, FileOffset: 0x1000, Addr: 0x1000}}, nil
+}
+func (fakeSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+	return []compiler.USDTTarget{{Binary: binary, Provider: "p", Name: spec, FileOffset: 0x1100, PC: 0x1100,
+		Args: []compiler.USDTArg{{Kind: compiler.USDTReg, Size: 4, Signed: true, Reg: 112, Index: -1}}}}, nil
+}
+func (fakeSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error) {
+	return compiler.UserAddr{Addr: 0x4000, Size: 8, PIE: true}, nil
+}
+
+// Every builtin's example script type-checks and lowers.
+func TestCatalogueExamplesCompile(t *testing.T) {
+	var examples []struct{ name, src string }
+	for _, n := range stdlib.VarNames() {
+		v, _ := stdlib.LookupVar(n)
+		examples = append(examples, struct{ name, src string }{n, v.Example})
+	}
+	for _, n := range stdlib.FuncNames() {
+		f, _ := stdlib.LookupFunc(n)
+		examples = append(examples, struct{ name, src string }{n, f.Example})
+	}
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			prog, err := lang.Parse("example.sd", []byte(ex.src))
+			if err != nil {
+				t.Fatalf("%s: %v", ex.src, err)
+			}
+			spec, err := compiler.Compile(prog, compiler.Options{
+				Facts: fakeFacts{}, KernelTypes: fakeKernel{}, Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{},
+				Unsafe: true, Env: func(string) string { return "" },
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", ex.src, err)
+			}
+			if len(spec.Programs) == 0 || len(spec.Programs[0].Spec.Instructions) == 0 {
+				t.Fatalf("%s: no code", ex.src)
+			}
+		})
+	}
+}
