@@ -144,6 +144,9 @@ type Checker interface {
 	// binary (uprobe, uretprobe, usdt). When pie, the file moves at load
 	// time and addr is the symbol's distance from the probe point.
 	UserSymbol(name string) (addr, size uint64, pie bool, err error)
+	// StackType types kstack/ustack with their optional mode and frame
+	// limit arguments (args; nil when written bare).
+	StackType(n ast.Node, user bool, args []ast.Expr) *types.Type
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
@@ -182,6 +185,10 @@ type Gen interface {
 	Store(dst Slot, t *types.Type, v Value)
 	StoreImm(s Slot, v int64)
 	StringLit(s string, t *types.Type) Value
+
+	// Stack takes the current kernel or user stack as a value of type t
+	// (from StackType).
+	Stack(t *types.Type) Value
 
 	// UserSpace tells whether an address of type t points into user memory.
 	UserSpace(t *types.Type) bool

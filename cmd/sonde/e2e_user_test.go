@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -94,11 +95,11 @@ func TestE2EUSDT(t *testing.T) {
 	})
 }
 
-// startWaiting starts the C target waiting on its stdin; writing a line
-// starts its rounds. The process is killed at the end of the test.
-func startWaiting(t *testing.T, exe string, rounds int) (*exec.Cmd, func()) {
+// startWaiting starts the C target waiting on its stdin: start() lets it
+// run its rounds, after which it waits for the end of the test.
+func startWaiting(t *testing.T, exe string, rounds int) (cmd *exec.Cmd, start func()) {
 	t.Helper()
-	cmd := exec.Command(exe, fmt.Sprint(rounds), "wait")
+	cmd = exec.Command(exe, fmt.Sprint(rounds), "wait")
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -107,19 +108,28 @@ func startWaiting(t *testing.T, exe string, rounds int) (*exec.Cmd, func()) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		in.Close()
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	return cmd, func() { in.Write([]byte("go\n")); in.Close() }
+	// Wait for the dynamic linker to have mapped the library.
+	for i := 0; ; i++ {
+		maps, _ := os.ReadFile(fmt.Sprintf("/proc/%d/maps", cmd.Process.Pid))
+		if strings.Contains(string(maps), "libutarget.so") {
+			break
+		}
+		if i == 200 {
+			t.Fatal("the target did not map libutarget.so within 2s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return cmd, func() { in.Write([]byte("go\n")) }
 }
 
 // sondeAttached runs sonde in-process and calls then() once it has
 // attached its probes; it returns what sonde printed and its exit code.
 func sondeAttached(t *testing.T, then func(), args ...string) (string, string, int) {
 	t.Helper()
-	type result struct {
-		code int
-	}
 	var out, errOut lockedBuffer
 	ch := make(chan int, 1)
 	go func() { ch <- run(args, strings.NewReader(""), &out, &errOut) }()
@@ -152,4 +162,124 @@ func TestE2EUSDTPid(t *testing.T) {
 	if want := fmt.Sprintf("%d 1\n%d 2\n%d 3\n\n\n", p, p, p); stdout != want {
 		t.Errorf("stdout:\n%s", diffText(want, stdout))
 	}
+}
+
+func TestE2EUprobe(t *testing.T) {
+	u := buildUserTargets(t)
+	exe, lib := u.Exe, u.Lib
+	run3 := exe + " 3"
+	runE2E(t, []e2eCase{
+		{name: "count", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
+		{name: "alias-and-relative-path", cmd: run3, prog: fmt.Sprintf(`u:%s:add { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
+		{name: "args", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add { printf("%%d %%d\n", arg0, arg1); }`, exe),
+			want: "1 10\n2 10\n3 10\n\n\n"},
+		{name: "retval", cmd: run3, prog: fmt.Sprintf(`uretprobe:%s:add { printf("%%d\n", retval); }`, exe),
+			want: "11\n12\n13\n\n\n"},
+		{name: "str-reads-user-memory", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:str_len { printf("%%s\n", str(arg0)); }`, exe),
+			want: "alpha\nbe\ngamma\n\n\n"},
+		{name: "str-len", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:str_len { printf("%%s|\n", str(arg0, 2)); }`, exe),
+			want: "al|\nbe|\nga|\n\n\n"},
+		{name: "retval-map", cmd: run3,
+			prog: fmt.Sprintf(`uretprobe:%s:str_len { @[retval] = count(); }`, exe),
+			want: "\n\n@[2]: 1\n@[5]: 2\n"},
+		{name: "shared-library", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%[1]s:lib_mul { printf("%%d*%%d", arg0, arg1); } uretprobe:%[1]s:lib_mul { printf("=%%d\n", retval); }`, lib),
+			want: "1*3=3\n2*3=6\n3*3=9\n\n\n"},
+		{name: "wildcard", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:level* { @[probe] = count(); }`, exe),
+			want: fmt.Sprintf("\n\n@[uprobe:%[1]s:level1]: 3\n@[uprobe:%[1]s:level2]: 3\n@[uprobe:%[1]s:level3]: 3\n", exe)},
+		{name: "offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add+0 { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
+		// -c holds the command before its first instruction: main's
+		// entry is seen.
+		{name: "c-from-first-instruction", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:main { @ = count(); } uprobe:%s:add /pid == cpid/ { @a = count(); }`, exe, exe),
+			want: "\n\n@: 1\n@a: 3\n"},
+		{name: "ustack", cmd: exe + " 3 linger",
+			prog: fmt.Sprintf(`uprobe:%s:level3 { @[ustack(3)] = count(); }`, exe),
+			re:   `^\n\n@\[\n        level3\+0\n        level1\+\d+\n        main\+\d+\n\]: 3\n$`},
+		{name: "ustack-perf", cmd: exe + " 1 linger",
+			prog: fmt.Sprintf(`uprobe:%s:level3 { @[ustack(perf, 2)] = count(); }`, exe),
+			re:   fmt.Sprintf(`^\n\n@\[\n\t[0-9a-f]+ level3\+0 \(%[1]s\)\n\t[0-9a-f]+ level1\+\d+ \(%[1]s\)\n\]: 1\n$`, regexpQuote(exe))},
+		{name: "ustack-raw", cmd: exe + " 1",
+			prog: fmt.Sprintf(`uprobe:%s:level3 { @[ustack(raw, 2)] = count(); }`, exe),
+			re:   `^\n\n@\[\n[0-9a-f]{6,}\n[0-9a-f]{6,}\n\]: 1\n$`},
+		{name: "ustack-printf", cmd: exe + " 1 linger",
+			prog: fmt.Sprintf(`uprobe:%s:level3 { printf("%%s", ustack(2)); }`, exe),
+			re:   `^\n        level3\+0\n        level1\+\d+\n\n\n$`},
+		{name: "usym-uaddr", cmd: exe + " 3 linger",
+			prog: fmt.Sprintf(`uprobe:%s:add { printf("%%s %%s %%d\n", usym(uaddr("add")), usym(uaddr("level1") + 3), *uaddr("counter")); }`, exe),
+			want: "add level1 100\nadd level1 101\nadd level1 102\n\n\n"},
+		{name: "uaddr-uretprobe", cmd: exe + " 2",
+			prog: fmt.Sprintf(`uretprobe:%s:add { printf("%%d\n", *uaddr("counter")); }`, exe),
+			want: "100\n101\n\n\n"},
+		{name: "usym-json", cmd: exe + " 1 linger", flags: []string{"-f", "json"},
+			prog: fmt.Sprintf(`uprobe:%s:add { @[usym(uaddr("add"))] = count(); }`, exe),
+			re:   `(?m)^\{"type": "map", "data": \{"@": \{"add": 1\}\}\}$`},
+		{name: "ustack-json", cmd: exe + " 1 linger", flags: []string{"-f", "json"},
+			prog: fmt.Sprintf(`uprobe:%s:level3 { @[ustack(2)] = count(); }`, exe),
+			re:   `(?m)^\{"type": "map", "data": \{"@": \{"\\nlevel3\+0\\nlevel1\+\d+\\n": 1\}\}\}$`},
+	})
+}
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+// -p attaches to the process's own mappings: its library is found by
+// name, and its symbols resolve while it lives.
+func TestE2EUprobePid(t *testing.T) {
+	u := buildUserTargets(t)
+	cmd, start := startWaiting(t, u.Exe, 3)
+	p := cmd.Process.Pid
+	prog := fmt.Sprintf(`uprobe:libutarget:lib_mul { printf("%%d %%d\n", pid, arg0); }
+uprobe:%s:level3 { @[ustack(2)] = count(); if (arg0 == 3) { exit(); } }`, u.Exe)
+	stdout, stderr, code := sondeAttached(t, start, "-p", fmt.Sprint(p), "-e", prog)
+	if code != 0 {
+		t.Fatalf("exit code %d\n%s", code, stderr)
+	}
+	want := regexp.MustCompile(fmt.Sprintf(`^%[1]d 1\n%[1]d 2\n%[1]d 3\n\n\n@\[\n        level3\+0\n        level1\+\d+\n\]: 3\n$`, p))
+	if !want.MatchString(stdout) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+}
+
+// A Go program: functions come from its symbol table (or pclntab).
+func TestE2EUprobeGo(t *testing.T) {
+	needRoot(t)
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "gotarget")
+	goTool := filepath.Join(goRoot(t), "bin", "go")
+	cmd := exec.Command(goTool, "build", "-o", exe, "testdata/user/gotarget.go")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	runE2E(t, []e2eCase{
+		{name: "count", cmd: exe + " 5", prog: fmt.Sprintf(`uprobe:%s:main.double { @ = count(); }`, exe),
+			want: "\n\n@: 5\n"},
+		{name: "wildcard", cmd: exe + " 2", prog: fmt.Sprintf(`uprobe:%s:main.d* { @[probe] = count(); }`, exe),
+			want: fmt.Sprintf("\n\n@[uprobe:%s:main.double]: 2\n", exe)},
+	})
+}
+
+func goRoot(t *testing.T) string {
+	t.Helper()
+	if r := runtimeGOROOT(); r != "" {
+		return r
+	}
+	t.Skip("no Go toolchain")
+	return ""
+}
+
+func runtimeGOROOT() string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	if _, err := os.Stat("/usr/local/go/bin/go"); err == nil {
+		return "/usr/local/go"
+	}
+	return ""
 }

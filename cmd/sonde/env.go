@@ -57,6 +57,34 @@ func (s *symbolizer) UserSym(pid uint32, addr uint64) (string, uint64, bool) {
 	return name, off, ok
 }
 
+// frames symbolizes a user stack in one go (kernel stacks fall back to
+// Sym): "name+off", or 0xADDR where no symbol is known.
+func (s *symbolizer) frames(kernel bool, pid uint32, addrs []uint64) []string {
+	if kernel {
+		return nil
+	}
+	u := s.users()
+	out := make([]string, len(addrs))
+	for i, a := range addrs {
+		name, off, _, ok := u.Symbolize(int(pid), a)
+		if ok {
+			out[i] = name + "+" + strconv.FormatUint(off, 10)
+		} else {
+			out[i] = "0x" + strconv.FormatUint(a, 16)
+		}
+	}
+	return out
+}
+
+// module names the file mapped at a user address, as perf-mode stacks
+// print it.
+func (s *symbolizer) module(pid uint32, addr uint64) string {
+	if _, _, mod, _ := s.users().Symbolize(int(pid), addr); mod != "" {
+		return mod
+	}
+	return "[unknown]"
+}
+
 // watchInterval is how often a watched process's mappings are re-read.
 const watchInterval = 5 * time.Millisecond
 
@@ -81,7 +109,10 @@ func (s *symbolizer) watch(pid int, stop <-chan struct{}) {
 
 func newEnv(spec *compiler.Spec, opts *options) *output.Env {
 	env := output.DefaultEnv()
-	env.Sym = &symbolizer{}
+	sym := &symbolizer{}
+	env.Sym = sym
+	env.Frames = sym.frames
+	env.UserModule = sym.module
 	env.BootTime = bootTime()
 	env.TruncTrailer = spec.Plan.Config.StrTruncTrailer
 	probes := spec.Plan.Probes

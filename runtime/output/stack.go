@@ -58,6 +58,12 @@ func appendFrames(dst []byte, frames []uint64, s Stack, env *Env) []byte {
 			dst = strconv.AppendUint(dst, addr, 16)
 			dst = append(dst, ' ')
 			dst = sym(dst, i)
+			if s.User && env.UserModule != nil {
+				// bpftrace names the mapped file of a user frame.
+				dst = append(dst, " ("...)
+				dst = append(dst, env.UserModule(s.PID, addr)...)
+				dst = append(dst, ')')
+			}
 		default:
 			dst = append(dst, stackIndent...)
 			dst = sym(dst, i)

@@ -1,15 +1,18 @@
 // utarget: the C target of the user-probe tests (e2e_user_test.go).
 //
-//	utarget N [wait]
+//	utarget N [wait|linger]
 //
 // runs N rounds of calls with known arguments and results, then exits.
-// With "wait" it first reads a line from stdin, so a test can attach to
-// the running process (-p) before the rounds start.
+// With "wait" it reads a line from stdin before the rounds, so a test can
+// attach to the running process (-p) first, and reads stdin to its end
+// after them, so the process is still there while the test's sonde prints
+// its symbols. With "linger" it sleeps 300 ms after the rounds.
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int lib_mul(int a, int b);
 
@@ -43,9 +46,13 @@ __attribute__((noinline)) void fire(int a, long b, const char *s) {
 int main(int argc, char **argv) {
 	int n = argc > 1 ? atoi(argv[1]) : 1;
 	char line[64];
-	if (argc > 2 && strcmp(argv[2], "wait") == 0 && fgets(line, sizeof line, stdin) == NULL)
+	int wait = argc > 2 && strcmp(argv[2], "wait") == 0;
+	if (wait && fgets(line, sizeof line, stdin) == NULL)
 		return 2;
 	const char *words[] = {"alpha", "be", "gamma"};
+	// Fault the strings' page in: a probe reads memory without faulting.
+	for (int k = 0; k < 3; k++)
+		sink += *(volatile const char *)words[k];
 	for (int i = 1; i <= n; i++) {
 		const char *w = words[(i - 1) % 3];
 		sink += add(i, 10);
@@ -55,5 +62,10 @@ int main(int argc, char **argv) {
 		level1(i);
 		counter++;
 	}
+	if (wait)
+		while (fgets(line, sizeof line, stdin) != NULL)
+			;
+	if (argc > 2 && strcmp(argv[2], "linger") == 0)
+		usleep(300000);
 	return 0;
 }
