@@ -6,13 +6,17 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // userTargets are the compiled test targets.
@@ -282,4 +286,72 @@ func runtimeGOROOT() string {
 		return "/usr/local/go"
 	}
 	return ""
+}
+
+// bashreadline: the lines an interactive bash reads, from readline's
+// return value, with bash driven on a pseudo-terminal.
+func TestE2EBashReadline(t *testing.T) {
+	needRoot(t)
+	const bash = "/bin/bash"
+	if out, _, _ := sonde(t, "-l", "uprobe:"+bash+":readline"); !strings.Contains(out, ":readline") {
+		t.Skip(bash + " has no readline symbol (built without readline, or stripped)")
+	}
+	master, slave, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer master.Close()
+	cmd := exec.Command(bash, "--norc", "--noprofile", "-i")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.Env = []string{"TERM=dumb", "HOME=/", "PS1=$ ", "HISTFILE=/dev/null"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	go io.Copy(io.Discard, master) // the terminal's output
+	prog := `uretprobe:/bin/bash:readline { printf("%s\n", str(retval)); if (str(retval) == "exit") { exit(); } }`
+	// bash is inside readline when the probe is attached, and a
+	// uretprobe only sees returns of calls entered after it, so the first
+	// line goes unseen.
+	stdout, stderr, code := sondeAttached(t, func() {
+		for _, l := range []string{"unseen", "echo hello from sonde", "true", "exit"} {
+			master.Write([]byte(l + "\n"))
+			time.Sleep(50 * time.Millisecond)
+		}
+	}, "-p", fmt.Sprint(cmd.Process.Pid), "-e", prog)
+	if code != 0 {
+		t.Fatalf("exit code %d\n%s", code, stderr)
+	}
+	if want := "echo hello from sonde\ntrue\nexit\n\n\n"; stdout != want {
+		t.Errorf("stdout:\n%s", diffText(want, stdout))
+	}
+}
+
+// openPTY opens a pseudo-terminal pair.
+func openPTY() (master, slave *os.File, err error) {
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fd := int(m.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return m, s, nil
 }
