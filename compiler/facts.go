@@ -105,3 +105,16 @@ type USDTArg struct {
 	Offset int64
 	Const  int64
 }
+
+// HintError is a Facts error that comes with a suggestion, such as "did
+// you mean add?", which the compiler shows as the diagnostic's hint.
+type HintError struct {
+	Msg  string
+	Hint string
+}
+
+func (e *HintError) Error() string { return e.Msg }
+
+// Hinted returns e's hint; callers find it with errors.As on an
+// interface{ Hinted() string }.
+func (e *HintError) Hinted() string { return e.Hint }

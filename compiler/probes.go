@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,7 +44,12 @@ func (c *compiler) expand(prog *ast.Program) {
 		for _, ap := range pr.Attach {
 			probes, sites, err := c.expandAttach(ap)
 			if err != nil {
-				c.errorAt(ap.Span(), "", "%v", err)
+				hint := ""
+				var h interface{ Hinted() string }
+				if errors.As(err, &h) {
+					hint = h.Hinted()
+				}
+				c.errorAt(ap.Span(), hint, "%v", err)
 				continue
 			}
 			for i, p := range probes {

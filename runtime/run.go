@@ -35,6 +35,7 @@ type Options struct {
 	DryRun   bool
 	Unsafe   bool
 	Child    *Child // -c: started stopped, resumed after attach
+	Pid      int    // -p: the run ends when this process exits
 	Filename string
 }
 
@@ -250,6 +251,12 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.opts.Child != nil {
 		childDone = r.opts.Child.Done()
 	}
+	var pidDone <-chan struct{}
+	if r.opts.Pid > 0 {
+		stop := make(chan struct{})
+		defer close(stop)
+		pidDone = watchExit(r.opts.Pid, stop)
+	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
 		go func() { readerErr <- r.readEvents() }()
@@ -258,6 +265,7 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	case <-r.done:
 	case <-ctx.Done():
 	case <-childDone:
+	case <-pidDone:
 	case err := <-readerErr:
 		if err != nil {
 			return 0, err

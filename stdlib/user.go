@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"errors"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -65,7 +67,12 @@ func typeUaddr(c Checker, call *ast.Call) *types.Type {
 	}
 	addr, size, pie, err := c.UserSymbol(lit.Value)
 	if err != nil {
-		c.Errorf(lit, "uaddr: %v", err)
+		hint := ""
+		var h interface{ Hinted() string }
+		if errors.As(err, &h) {
+			hint = h.Hinted()
+		}
+		c.ErrorHint(lit, hint, "uaddr: %v", err)
 		return nil
 	}
 	c.SetData(call, uaddrData{addr, pie})

@@ -355,3 +355,53 @@ func openPTY() (master, slave *os.File, err error) {
 	}
 	return m, s, nil
 }
+
+// Mistakes in user probes: one error at the script position, a hint
+// where one helps, nothing attached.
+func TestE2EUserErrors(t *testing.T) {
+	u := buildUserTargets(t)
+	exe := u.Exe
+	runE2E(t, []e2eCase{
+		{name: "missing-binary", code: 1, prog: `uprobe:no_such_binary_here:f { }`,
+			errRe: `^stdin:1:1: error: uprobe target "no_such_binary_here": no such file in PATH\n`},
+		{name: "missing-file", code: 1, prog: `uprobe:/no/such/file:f { }`,
+			errRe: `^stdin:1:1: error: uprobe target "/no/such/file": no such file\n`},
+		{name: "missing-library", code: 1, prog: `uprobe:libno_such_lib:f { }`,
+			errRe: `^stdin:1:1: error: uprobe target "libno_such_lib": no such library in /etc/ld.so.cache or the library directories\n`},
+		{name: "not-elf", code: 1, prog: `uprobe:/etc/passwd:f { }`,
+			errRe: `^stdin:1:1: error: uprobe target "/etc/passwd": not an ELF file\n`},
+		{name: "missing-symbol", code: 1, prog: fmt.Sprintf(`uprobe:%s:levl1 { }`, exe),
+			errRe: fmt.Sprintf(`^stdin:1:1: error: %s: no function "levl1"\n.*\n.*\n  = hint: did you mean level1\?\n$`, regexp.QuoteMeta(exe))},
+		{name: "stripped", code: 1, prog: fmt.Sprintf(`uprobe:%s:level1 { }`, u.Stripped),
+			errRe: `^stdin:1:1: error: .*utarget-stripped: stripped binary: no symbol table\n(.*\n){2}  = hint: probe an unstripped build, or install its debug symbols\n$`},
+		{name: "library-symbol-hint", code: 1,
+			prog:  fmt.Sprintf(`uprobe:%s:lib_mull { }`, u.Lib),
+			errRe: `hint: did you mean lib_mul\?`},
+		{name: "wildcard-matches-nothing", code: 1, prog: fmt.Sprintf(`uprobe:%s:zz* { }`, exe),
+			errRe: `^stdin:1:1: error: no function in .* matches zz\*\n`},
+		{name: "uaddr-missing", code: 1, prog: fmt.Sprintf(`uprobe:%s:add { @ = uaddr("no_such_global"); }`, exe),
+			errRe: `^stdin:1:\d+: error: uaddr: .*: no symbol "no_such_global"\n`},
+		{name: "uaddr-not-uprobe", code: 1, prog: `BEGIN { @ = uaddr("x"); }`,
+			errRe: `^stdin:1:\d+: error: uaddr\(\) is only available in uprobe, uretprobe and usdt probes\n`},
+		{name: "exited-process", code: 1, flags: []string{"-p", "2147483646"}, prog: fmt.Sprintf(`uprobe:%s:add { }`, exe),
+			errRe: `^sonde: -p 2147483646: no such process\n$`},
+	})
+}
+
+// -p ends the run when the process exits, printing the maps.
+func TestE2EPidExit(t *testing.T) {
+	u := buildUserTargets(t)
+	cmd, start := startWaiting(t, u.Exe, 2)
+	stdout, stderr, code := sondeAttached(t, func() {
+		start()
+		// Let the rounds run, then let the process end.
+		time.Sleep(100 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGTERM)
+	}, "-p", fmt.Sprint(cmd.Process.Pid), "-e", fmt.Sprintf(`uprobe:%s:add { @ = count(); }`, u.Exe))
+	if code != 0 {
+		t.Fatalf("exit code %d\n%s", code, stderr)
+	}
+	if want := "\n\n@: 2\n"; stdout != want {
+		t.Errorf("stdout:\n%s", diffText(want, stdout))
+	}
+}

@@ -82,11 +82,7 @@ func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 	}
 	loc, err := f.Resolve(spec)
 	if err != nil {
-		var se *usym.SymbolError
-		if errors.As(err, &se) && se.Hint != "" {
-			return nil, fmt.Errorf("%v; %s", err, se.Hint)
-		}
-		return nil, err
+		return nil, symbolError(err, "function")
 	}
 	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset, Addr: loc.Addr}}, nil
 }
@@ -135,17 +131,16 @@ func usdtMiss(path, spec string, all []usym.USDTProbe) error {
 	for _, p := range all {
 		names = append(names, p.Provider+":"+p.Name)
 	}
-	msg := fmt.Sprintf("%s has no USDT probe %s", path, spec)
-	want := spec
+	e := &compiler.HintError{Msg: fmt.Sprintf("%s has no USDT probe %s", path, spec)}
 	if !strings.Contains(spec, ":") {
 		for i, p := range all {
 			names[i] = p.Name
 		}
 	}
-	if s := closest(want, names); s != "" && !usym.HasWildcard(spec) {
-		msg += fmt.Sprintf("; did you mean %s?", s)
+	if s := closest(spec, names); s != "" && !usym.HasWildcard(spec) {
+		e.Hint = fmt.Sprintf("did you mean %s?", s)
 	}
-	return errors.New(msg)
+	return e
 }
 
 // closest returns the name nearest to want by edit distance, if close.
@@ -251,15 +246,30 @@ func (userSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error)
 	}
 	s, err := f.Var(name)
 	if err != nil {
-		var se *usym.SymbolError
-		if errors.As(err, &se) {
-			msg := fmt.Sprintf("%s: no symbol %q", path, name)
-			if se.Hint != "" {
-				msg += fmt.Sprintf("; did you mean %s?", se.Hint)
-			}
-			return compiler.UserAddr{}, errors.New(msg)
-		}
-		return compiler.UserAddr{}, err
+		return compiler.UserAddr{}, symbolError(err, "symbol")
 	}
 	return compiler.UserAddr{Addr: s.Addr, Size: s.Size, PIE: f.Type != elf.ET_EXEC}, nil
+}
+
+// symbolError words a failed lookup in a binary: the closest name as a
+// hint, and what to do about a stripped binary.
+func symbolError(err error, what string) error {
+	var se *usym.SymbolError
+	switch {
+	case errors.As(err, &se):
+		e := &compiler.HintError{Msg: fmt.Sprintf("%s: no %s %q", se.Path, what, se.Name)}
+		if se.Stripped {
+			e.Msg += " (the binary is stripped: only its exported functions are known)"
+		}
+		if se.Hint != "" {
+			e.Hint = fmt.Sprintf("did you mean %s?", se.Hint)
+		} else if se.Stripped {
+			e.Hint = "probe an unstripped build, or install its debug symbols"
+		}
+		return e
+	case errors.Is(err, usym.ErrStripped):
+		return &compiler.HintError{Msg: err.Error(),
+			Hint: "probe an unstripped build, or install its debug symbols"}
+	}
+	return err
 }

@@ -119,6 +119,12 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
 		}
 	}
+	if opts.pid > 0 {
+		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
+			fmt.Fprintf(stderr, "sonde: -p %d: no such process\n", opts.pid)
+			return 1
+		}
+	}
 	copts := compiler.Options{
 		Facts:       kernelFacts{},
 		KernelTypes: newLazyBTF(),
@@ -193,7 +199,7 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
-		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Filename: name,
+		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
 	if err != nil {
@@ -361,6 +367,10 @@ func parseArgs(argv []string) (*options, error) {
 	if o.cmd != "" && o.pid != 0 {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
+	if o.pid < 0 {
+		return nil, fmt.Errorf("-p %d: not a process id", o.pid)
+	}
+
 	return o, nil
 }
 
