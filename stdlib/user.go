@@ -24,7 +24,7 @@ func init() {
 			Doc: `uaddr("sym"): the address of a global variable or function of the probed binary, as a pointer typed by its size (uprobe, uretprobe, usdt)`,
 			Min: 1, Max: 1, Type: typeUaddr, Gen: genUaddr},
 		&Func{Name: "ustack", Bare: true, Min: 0, Max: 2,
-			Example: `profile:hz:99 { @[ustack] = count(); @[ustack(perf, 3)] = count(); }`,
+			Example: `profile:hz:99 { @[ustack] = count(); @perf[ustack(perf, 3)] = count(); }`,
 			Doc:     "ustack, ustack(mode), ustack(limit), ustack(mode, limit): the user stack of the current thread (frame pointers), printed one frame a line; mode is bpftrace, perf or raw",
 			Type: func(c Checker, call *ast.Call) *types.Type {
 				return c.StackType(call, true, call.Args)

@@ -92,7 +92,7 @@ func TestE2EUSDT(t *testing.T) {
 			errRe: `^stdin:1:\d+: error: sonde:guarded has 2 arguments: arg2 does not exist\n`},
 		{name: "missing-probe", cmd: run3, code: 1,
 			prog:  fmt.Sprintf(`usdt:%s:sonde:gaurded { print(arg0); }`, exe),
-			errRe: `^stdin:1:1: error: .*has no USDT probe sonde:gaurded; did you mean sonde:guarded\?\n`},
+			errRe: `^stdin:1:1: error: .*has no USDT probe sonde:gaurded\n(.*\n){2}  = hint: did you mean sonde:guarded\?\n$`},
 		{name: "no-notes", cmd: run3, code: 1,
 			prog:  fmt.Sprintf(`usdt:%s:x:y { }`, u.Lib),
 			errRe: `has no USDT probes`},
