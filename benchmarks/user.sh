@@ -3,8 +3,10 @@
 #
 #   benchmarks/user.sh [REPS]
 #
-# attach100   sonde --dry-run attaching uprobe:BIN:fn_* (100 functions) vs
-#             uprobe:BIN:fn_000 (1 function): wall ms, median of REPS
+# attach100   sonde --dry-run with uprobe:BIN:fn_* (100 functions) and with
+#             uprobe:BIN:fn_000 (1 function): ms from start to "Attached"
+#             (resolve, compile, load, attach) and to exit (detach included),
+#             median of REPS
 # uprobe      ns added per call of uprobe:utarget:bench_target { @ = count(); }
 #             for the floor program of /work/shared/bench and for sonde
 #             (median of REPS; 200,000 calls a run)
@@ -21,16 +23,29 @@ export PATH=$PATH:/usr/local/go/bin
 SONDE=$TMP/sonde
 
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
 
 # --- attach 100 functions by wildcard ---------------------------------------
 {
-	for i in $(seq -f %03g 0 99); do echo "__attribute__((noinline)) int fn_$i(int x) { return x + $i; }"; done
+	for i in $(seq 0 99); do printf "__attribute__((noinline)) int fn_%03d(int x) { return x + %d; }\n" "$i" "$i"; done
 	echo 'int main(void) { return 0; }'
 } >"$TMP/many.c"
 cc -O1 -o "$TMP/many" "$TMP/many.c"
-one=$(for r in $(seq "$REPS"); do ms "$SONDE" --dry-run -e "uprobe:$TMP/many:fn_000 { @ = count(); }"; done | median)
-hundred=$(for r in $(seq "$REPS"); do ms "$SONDE" --dry-run -e "uprobe:$TMP/many:fn_* { @ = count(); }"; done | median)
+# attached_ms PROGRAM -> "ms-to-Attached ms-to-exit"
+attached_ms() {
+	local t0 t1 line
+	t0=$(date +%s%N)
+	"$SONDE" --dry-run -e "$1" 2>&1 >/dev/null | while read -r line; do
+		case $line in Attached*) echo $((($(date +%s%N) - t0) / 1000000)) ;; esac
+	done
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+for r in $(seq "$REPS"); do attached_ms "uprobe:$TMP/many:fn_000 { @ = count(); }" | paste -sd' '; done >"$TMP/one"
+for r in $(seq "$REPS"); do attached_ms "uprobe:$TMP/many:fn_* { @ = count(); }" | paste -sd' '; done >"$TMP/hundred"
+one=$(cut -d' ' -f1 "$TMP/one" | median)
+one_exit=$(cut -d' ' -f2 "$TMP/one" | median)
+hundred=$(cut -d' ' -f1 "$TMP/hundred" | median)
+hundred_exit=$(cut -d' ' -f2 "$TMP/hundred" | median)
 n=$("$SONDE" -l "uprobe:$TMP/many:fn_*" | wc -l)
 
 # --- per-call uprobe cost ----------------------------------------------------
@@ -53,6 +68,8 @@ ustack=$(cd "$ROOT" && go test -run '^$' -bench 'UstackMap10k$' -benchtime 10x .
 printf 'figure\tvalue\tunit\n'
 printf 'attach_1_uprobe\t%s\tms\n' "$one"
 printf 'attach_%s_uprobes_wildcard\t%s\tms\n' "$n" "$hundred"
+printf 'run_with_detach_1_uprobe\t%s\tms\n' "$one_exit"
+printf 'run_with_detach_%s_uprobes\t%s\tms\n' "$n" "$hundred_exit"
 printf 'uprobe_added_floor\t%s\tns/call\n' "$floor"
 printf 'uprobe_added_sonde\t%s\tns/call\n' "$sonde"
 printf 'uprobe_sonde/floor\t%s\t\n' "$(awk -v a="$sonde" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')"
