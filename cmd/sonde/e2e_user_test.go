@@ -156,8 +156,9 @@ func sondeAttached(t *testing.T, then func(), args ...string) (string, string, i
 func TestE2EUSDTPid(t *testing.T) {
 	u := buildUserTargets(t)
 	cmd, start := startWaiting(t, u.Exe, 3)
-	// The guarded probe needs its semaphore set in the running process.
-	prog := fmt.Sprintf(`usdt:%s:sonde:guarded { printf("%%d %%d\n", pid, arg0); if (arg0 == 3) { exit(); } }`, u.Exe)
+	// The guarded probe needs its semaphore set in the running process;
+	// "*" is every file the process has mapped.
+	prog := `usdt:*:guarded { printf("%d %d\n", pid, arg0); if (arg0 == 3) { exit(); } }`
 	stdout, stderr, code := sondeAttached(t, start, "-p", fmt.Sprint(cmd.Process.Pid), "-e", prog)
 	if code != 0 {
 		t.Fatalf("exit code %d\n%s", code, stderr)

@@ -57,7 +57,40 @@ func isBTFName(s string) bool {
 // userSymbols resolves uprobe targets with the ELF symbol tables.
 type userSymbols struct{}
 
-func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+// processBinaries expands the binary "*" of uprobe:*:func and
+// usdt:*:probe: every file the -p process has mapped.
+func processBinaries(pid int) ([]string, error) {
+	if pid <= 0 {
+		return nil, errors.New(`the binary "*" means every file of a process: run with -p PID`)
+	}
+	bins, err := usym.ProcessBinaries(pid)
+	if err != nil {
+		return nil, fmt.Errorf("process %d: %w", pid, err)
+	}
+	return bins, nil
+}
+
+func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	if binary != "*" {
+		return u.uprobes(binary, spec, pid)
+	}
+	bins, err := processBinaries(pid)
+	if err != nil {
+		return nil, err
+	}
+	var out []compiler.UprobeTarget
+	for _, b := range bins {
+		if ts, err := u.uprobes(b, spec, pid); err == nil {
+			out = append(out, ts...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no function %s in the files of process %d", spec, pid)
+	}
+	return out, nil
+}
+
+func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
 	path, err := usym.ResolveBinary(binary, pid)
 	if err != nil {
 		return nil, err
@@ -87,7 +120,27 @@ func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset, Addr: loc.Addr}}, nil
 }
 
-func (userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+	if binary != "*" {
+		return u.usdt(binary, spec, pid)
+	}
+	bins, err := processBinaries(pid)
+	if err != nil {
+		return nil, err
+	}
+	var out []compiler.USDTTarget
+	for _, b := range bins {
+		if ts, err := u.usdt(b, spec, pid); err == nil {
+			out = append(out, ts...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no USDT probe %s in the files of process %d", spec, pid)
+	}
+	return out, nil
+}
+
+func (userSymbols) usdt(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
 	path, err := usym.ResolveBinary(binary, pid)
 	if err != nil {
 		return nil, err
