@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"os/user"
 	"strconv"
 	"sync"
@@ -85,17 +87,28 @@ func (s *symbolizer) module(pid uint32, addr uint64) string {
 	return "[unknown]"
 }
 
-// watchInterval is how often a watched process's mappings are re-read.
-const watchInterval = 5 * time.Millisecond
+// A watched process's mappings are re-read every watchFirst at first (a
+// short-lived command is over in milliseconds), backing off to every
+// watchMax (a long-lived one changes its mappings rarely, and reading
+// them is not free for a process with many).
+const (
+	watchFirst = 5 * time.Millisecond
+	watchMax   = time.Second
+)
 
 // watch keeps the mappings of the traced process (-c or -p) fresh while it
 // runs, so its addresses still resolve after it exits: user stacks and
 // symbols of a short-lived command are often printed after it is gone.
-// It stops when the process is gone or stop is closed.
-func (s *symbolizer) watch(pid int, stop <-chan struct{}) {
+// It stops when the process is gone or stop is closed. A -c child is
+// still sonde's holder when the watch starts (child): it is watched
+// closely until it has become the command and a while after.
+func (s *symbolizer) watch(pid int, child bool, stop <-chan struct{}) {
 	u := s.users()
+	exePath := fmt.Sprintf("/proc/%d/exe", pid)
+	holder, _ := os.Readlink(exePath)
 	go func() {
-		t := time.NewTicker(watchInterval)
+		d := watchFirst
+		t := time.NewTimer(d)
 		defer t.Stop()
 		for u.Refresh(pid) {
 			select {
@@ -103,6 +116,10 @@ func (s *symbolizer) watch(pid int, stop <-chan struct{}) {
 				return
 			case <-t.C:
 			}
+			if e, _ := os.Readlink(exePath); !child || e != holder {
+				d = min(2*d, watchMax)
+			}
+			t.Reset(d)
 		}
 	}()
 }

@@ -193,7 +193,7 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 		if child != nil {
 			pid = child.Pid()
 		}
-		sym.watch(pid, stop)
+		sym.watch(pid, child != nil, stop)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
