@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"errors"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -46,7 +48,26 @@ func (ck *checker) KeyFits(key, t *types.Type) bool {
 	return unify(key, storageType(t)) != nil
 }
 func (ck *checker) TaskType() *types.Type { return ck.taskType() }
-func (ck *checker) HasBTF() bool          { return ck.c.opts.KernelTypes != nil }
+
+func (ck *checker) CtxType() (*types.Type, error) {
+	kt := ck.c.opts.KernelTypes
+	switch ck.inst.p.Provider {
+	case ProviderIter:
+		t, err := iterCtxType(kt, ck.inst.p.Event)
+		if err != nil {
+			return nil, err
+		}
+		return types.PointerTo(t, false), nil
+	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile:
+		if kt != nil {
+			if t, err := kt.Type("struct pt_regs"); err == nil {
+				return types.PointerTo(t, false), nil
+			}
+		}
+	}
+	return types.Uint64, nil
+}
+func (ck *checker) HasBTF() bool { return ck.c.opts.KernelTypes != nil }
 
 func (ck *checker) Map(m *ast.MapRef) (key *types.Type, keyless, ok bool) {
 	ms := ck.c.maps[mapName(m.Name)]
@@ -156,3 +177,20 @@ func (g *gen) LoadMap(dst asm.Register, m *ast.MapRef) {
 	g.emit(asm.LoadMapPtr(dst, 0).WithReference(g.mapInfo(m).MapName))
 }
 func (g *gen) Lookup(m *ast.MapRef, key stdlib.Slot) { g.lookup(g.mapInfo(m), key.(loc)) }
+
+func (ck *checker) Param(name string) (string, bool) {
+	if ck.c.usedParams == nil {
+		ck.c.usedParams = map[string]bool{}
+	}
+	ck.c.usedParams[name] = true
+	v, ok := ck.c.opts.Params[name]
+	return v, ok
+}
+
+func (ck *checker) CgroupID(path string) (uint64, error) {
+	r, ok := ck.c.opts.Facts.(CgroupResolver)
+	if !ok {
+		return 0, errors.New("cgroup ids are not available")
+	}
+	return r.CgroupID(path)
+}

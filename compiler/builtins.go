@@ -58,6 +58,9 @@ func (g *gen) taskPath(t *types.Type, path ...string) value {
 		ft := types.Uint64
 		if i == len(path)-1 {
 			ft = types.IntType(f.Type.Size, f.Type.Signed)
+			if t.Kind == types.String {
+				ft = t // a char array read as a string (pcomm)
+			}
 		} else if f.Type.Elem != nil {
 			st, _ = kt.Type(f.Type.Elem.Name)
 		}

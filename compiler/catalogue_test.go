@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"sonde/compiler"
@@ -15,19 +16,28 @@ type fakeKernel struct{}
 
 var fakeTask = &types.Type{Kind: types.Struct, Name: "task_struct", Size: 64}
 
+var fakeIterTask = &types.Type{Kind: types.Struct, Name: "bpf_iter__task", Size: 16}
+
 func (fakeKernel) Type(name string) (*types.Type, error) {
-	if name == "struct task_struct" {
+	switch strings.TrimPrefix(name, "struct ") {
+	case "task_struct":
 		return fakeTask, nil
+	case "bpf_iter__task":
+		return fakeIterTask, nil
 	}
 	return nil, errors.New("no type " + name)
 }
 
 func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
 	switch name {
+	case "task":
+		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
 	case "real_parent":
 		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
 	case "tgid":
 		return types.Field{Name: name, Offset: 16, Type: types.Int32}, nil
+	case "comm":
+		return types.Field{Name: name, Offset: 24, Type: types.ArrayOf(types.Int8, 16)}, nil
 	}
 	return types.Field{}, errors.New("no field " + name)
 }
@@ -61,6 +71,10 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 		f, _ := stdlib.LookupFunc(n)
 		examples = append(examples, struct{ name, src string }{n, f.Example})
 	}
+	for _, n := range stdlib.AggregationNames() {
+		a, _ := stdlib.LookupAggregation(n)
+		examples = append(examples, struct{ name, src string }{n, a.Example})
+	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
 			prog, err := lang.Parse("example.sd", []byte(ex.src))
@@ -80,3 +94,6 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 		})
 	}
 }
+
+// fakeFacts resolves every cgroup path to one id.
+func (fakeFacts) CgroupID(path string) (uint64, error) { return 4242, nil }

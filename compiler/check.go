@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -154,9 +155,33 @@ func (ck *checker) exprStmt(s *ast.ExprStmt) {
 		ck.call(x, true)
 	case *ast.IncDec:
 		ck.expr(x)
+	case *ast.BlockExpr:
+		ck.blockExpr(x, true)
 	default:
 		ck.expr(s.X)
 	}
+}
+
+// blockExpr types a block used as an expression (an expanded macro): its
+// statements in a scope of their own, then its value, if any. stmt is true
+// when the value is discarded.
+func (ck *checker) blockExpr(b *ast.BlockExpr, stmt bool) *types.Type {
+	ck.push()
+	defer ck.pop()
+	for _, s := range b.Block.Stmts {
+		ck.stmt(s)
+	}
+	switch {
+	case b.Block.Value == nil && stmt:
+		return types.VoidT
+	case b.Block.Value == nil:
+		ck.errorf(b, "this has no value: the block (or macro) does not end with an expression")
+		return nil
+	case stmt:
+		ck.exprStmt(&ast.ExprStmt{At: b.At, X: b.Block.Value})
+		return types.VoidT
+	}
+	return ck.expr(b.Block.Value)
 }
 
 func (ck *checker) cond(e ast.Expr) {
@@ -178,17 +203,24 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 		ms := ck.c.maps[mapName(s.Map.Name)]
 		if ms == nil {
 			ck.errorf(s.Map, "unknown map %s", mapName(s.Map.Name))
+			ck.c.pending = true
 			return
 		}
-		if ms.agg != AggNone && ms.agg != AggCount && ms.agg != AggSum && ms.agg != AggMin && ms.agg != AggMax {
-			ck.errorf(s.Map, "cannot iterate over %s map %s", ms.agg, ms.name)
+		if !iterable(ms.agg) {
+			ck.errorHint(s.Map, "only maps of plain values and count, sum, min, max and avg maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
 		}
 		key := ms.key
 		if key == nil {
 			ck.errorf(s.Map, "cannot iterate over map %s, which has no keys", ms.name)
 			return
 		}
-		ck.declare(s.Var, types.TupleOf(key, ms.valueType()))
+		vt := ms.valueType()
+		if vt == nil {
+			// Not iterable (reported above), or not typed yet.
+			vt = types.Int64
+			ck.c.pending = ck.c.pending || iterable(ms.agg)
+		}
+		ck.declare(s.Var, types.TupleOf(key, vt))
 	} else {
 		a, b := ck.expr(s.Start), ck.expr(s.End)
 		if a != nil && !a.IsInt() {
@@ -352,12 +384,9 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 }
 
 func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
-	want := map[string][2]int{
-		"count": {0, 0}, "sum": {1, 1}, "avg": {1, 1}, "min": {1, 1}, "max": {1, 1},
-		"stats": {1, 1}, "hist": {1, 2}, "lhist": {4, 4},
-	}[call.Name]
-	if len(call.Args) < want[0] || len(call.Args) > want[1] {
-		ck.errorf(call, "%s() takes %s", call.Name, argCount(want[0], want[1]))
+	a, _ := stdlib.LookupAggregation(call.Name)
+	if len(call.Args) < a.Min || len(call.Args) > a.Max {
+		ck.errorf(call, "%s() takes %s", call.Name, argCount(a.Min, a.Max))
 		return aggKinds[call.Name], false
 	}
 	signed := false
@@ -409,6 +438,8 @@ func (ck *checker) expr(e ast.Expr) *types.Type {
 
 func (ck *checker) expr1(e ast.Expr) *types.Type {
 	switch e := e.(type) {
+	case *ast.BlockExpr:
+		return ck.blockExpr(e, false)
 	case *ast.IntLit:
 		if e.Value > 1<<63-1 {
 			return types.Uint64
@@ -524,7 +555,7 @@ func (ck *checker) expr1(e ast.Expr) *types.Type {
 		}
 		return types.Uint64
 	case *ast.Offsetof:
-		return types.Uint64
+		return ck.offsetof(e)
 	}
 	ck.errorf(e, "unsupported expression")
 	return nil
@@ -929,3 +960,57 @@ func assignable(to, from *types.Type) bool {
 }
 
 func mapName(n string) string { return "@" + n }
+
+// offsetof resolves offsetof(type, a.b.c) to a constant, walking nested
+// members through BTF; the generator reads it back from inst.data.
+func (ck *checker) offsetof(e *ast.Offsetof) *types.Type {
+	var st *types.Type
+	if e.X != nil {
+		st = ck.expr(e.X)
+	} else {
+		st = ck.resolveType(e.Type)
+	}
+	if st == nil {
+		return nil
+	}
+	if st.Kind == types.Pointer && st.Elem != nil {
+		st = st.Elem
+	}
+	kt := ck.c.opts.KernelTypes
+	off := 0
+	for _, name := range e.Fields {
+		if st.Kind == types.Struct && len(st.Fields) == 0 && kt != nil && st.Name != "" {
+			if full, err := kt.Type(st.Name); err == nil {
+				st = full
+			}
+		}
+		if st.Kind != types.Struct && st.Kind != types.Record {
+			ck.errorf(e, "offsetof: %s has no members", st)
+			return nil
+		}
+		var f types.Field
+		var err error
+		if kt != nil && st.Kind == types.Struct {
+			f, err = kt.Field(st, name)
+		} else {
+			err = fmt.Errorf("%s has no field %q", st, name)
+			for _, sf := range st.Fields {
+				if sf.Name == name {
+					f, err = sf, nil
+				}
+			}
+		}
+		if err != nil {
+			hint := ""
+			if h, ok := err.(interface{ Hint() string }); ok {
+				hint = h.Hint()
+			}
+			ck.errorHint(e, hint, "offsetof: %v", err)
+			return nil
+		}
+		off += f.Offset
+		st = f.Type
+	}
+	ck.inst.data[e] = int64(off)
+	return types.Uint64
+}

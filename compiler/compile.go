@@ -4,6 +4,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -13,16 +14,18 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/lang/macro"
 	"sonde/types"
 )
 
 // Options are the inputs of a compilation besides the script.
 type Options struct {
 	Facts       Facts
-	KernelTypes KernelTypes // nil: no BTF
-	Symbols     Symbols     // nil: kaddr unavailable
-	UserSymbols UserSymbols // nil: uprobes unavailable
-	Args        []string    // positional parameters $1..$N
+	KernelTypes KernelTypes       // nil: no BTF
+	Symbols     Symbols           // nil: kaddr unavailable
+	UserSymbols UserSymbols       // nil: uprobes unavailable
+	Args        []string          // positional parameters $1..$N
+	Params      map[string]string // named program parameters --name[=value], read by getopt
 	Env         func(string) string
 	Unsafe      bool
 	Pid         int // -p: restrict probes to this process
@@ -38,14 +41,15 @@ func (o *Options) Positional(n int) string {
 }
 
 type compiler struct {
-	opts    Options
-	cfg     Config
-	errs    diag.List
-	maps    map[string]*mapState
-	insts   []*instance
-	spec    *Spec
-	plan    *Plan
-	pending bool
+	opts       Options
+	usedParams map[string]bool // getopt names read
+	cfg        Config
+	errs       diag.List
+	maps       map[string]*mapState
+	insts      []*instance
+	spec       *Spec
+	plan       *Plan
+	pending    bool
 
 	scratchSize int
 	usesRingbuf bool
@@ -55,10 +59,14 @@ type compiler struct {
 	actionIDs   map[string]int
 }
 
-// Compile checks prog and lowers it to a Spec.
+// Compile checks prog and lowers it to a Spec. Macro calls in prog's
+// probes are expanded in place first.
 func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
+	}
+	if err := macro.Expand(prog); err != nil {
+		return nil, err
 	}
 	c := &compiler{
 		opts:      opts,
@@ -80,6 +88,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		c.maps[ms.name] = ms
 	}
 	c.expand(prog)
+	c.checkIterAlone(prog)
 	if c.errs.HasErrors() {
 		return nil, c.result()
 	}
@@ -96,6 +105,9 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	}
 	for _, inst := range c.insts {
 		c.check(inst, true)
+	}
+	if err := c.unusedParams(); err != nil {
+		return nil, err
 	}
 	for name, ms := range c.maps {
 		if ms.agg == AggNone && ms.val == nil && ms.decl == nil {
@@ -221,11 +233,18 @@ func (c *compiler) configure(prog *ast.Program) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// unusedParams rejects named parameters the script never reads, as
+// bpftrace does: a misspelt --flag must not be silently ignored.
+func (c *compiler) unusedParams() error {
+	var unused []string
+	for name := range c.opts.Params {
+		if !c.usedParams[name] {
+			unused = append(unused, "--"+name)
+		}
 	}
-	sort.Strings(keys)
-	return keys
+	if len(unused) == 0 || c.errs.HasErrors() {
+		return nil
+	}
+	sort.Strings(unused)
+	return fmt.Errorf("program parameters not read by the script (getopt): %s", strings.Join(unused, ", "))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"sonde/lang/ast"
 	"sonde/stdlib"
@@ -40,11 +41,24 @@ type gen struct {
 	rf     regFile
 	locked map[*vreg]bool
 	frame  frame
+	// kept vregs belong to an expression around a block expression: the
+	// block's statements must not free them.
+	kept map[*vreg]bool
+	// loopSpans are the loops with run-time bounds, for load errors.
+	loopSpans []ast.Span
 
 	scratchTop, scratchMax int
 	exitLabel              string
 	loops                  []loopLabels
 	probeStr               string
+
+	// Subprograms (map iteration callbacks, see foreach.go). root is the
+	// probe's gen; a callback's gen has its own frame and registers.
+	root        *gen
+	subprogs    []subprog // on root: callbacks to append after the probe
+	lenSym      string    // on root: the len() callback, once made
+	callDepth   int       // stack of the deepest callback chain below
+	scratchBase int       // scratch top when a callback's gen started
 }
 
 const (
@@ -58,6 +72,7 @@ const (
 
 func (c *compiler) generate(inst *instance) {
 	g := &gen{c: c, inst: inst, locked: map[*vreg]bool{}}
+	g.root = g
 	g.frame.limit = stackLimit
 	g.frame.top = 16 // ctx and scratch base slots
 	g.frame.max = 16
@@ -72,6 +87,7 @@ func (c *compiler) generate(inst *instance) {
 		// an implicit pid == PID predicate, as in bpftrace.
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
+	g.iterPrologue()
 	if inst.probe.Pred != nil {
 		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
@@ -99,8 +115,17 @@ func (c *compiler) generate(inst *instance) {
 		}
 	}
 	insns := append(pro, body...)
+	if len(g.subprogs) > 0 {
+		// Callbacks need BTF func info for every function.
+		insns[0] = btf.WithFuncMetadata(insns[0], probeFunc(progSymbol(inst)))
+		for _, sp := range g.subprogs {
+			insns = append(insns, sp.insns...)
+		}
+	}
 	if g.frame.max > stackLimit {
 		c.errorAt(inst.probe.Span(), "", "probe needs %d bytes of stack; the BPF limit is 512", g.frame.max)
+	} else if d := frameDepth(g.frame.max) + g.callDepth; g.callDepth > 0 && d > stackLimit {
+		c.errorAt(inst.probe.Span(), "", "probe and its map loops need %d bytes of stack together; the BPF limit is 512", d)
 	}
 	typ, attach, to := programType(inst.p)
 	spec := &ebpf.ProgramSpec{
@@ -111,7 +136,7 @@ func (c *compiler) generate(inst *instance) {
 		License:      "GPL",
 		Instructions: insns,
 	}
-	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec})
+	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec, Loops: g.loopSpans})
 }
 
 func progSymbol(inst *instance) string { return fmt.Sprintf("probe%d", inst.p.ID) }
@@ -158,7 +183,9 @@ func (g *gen) release(m mark) { g.frame.top, g.scratchTop = m.stack, m.scratch }
 // endStmt frees every temporary vreg at a statement boundary.
 func (g *gen) endStmt() {
 	for _, v := range append([]*vreg(nil), g.rf.live...) {
-		g.free(v)
+		if !g.kept[v] {
+			g.free(v)
+		}
 	}
 }
 
@@ -184,17 +211,8 @@ func (g *gen) addr(dst asm.Register, l loc) {
 	}
 }
 
-func sizeOf(n int) asm.Size {
-	switch n {
-	case 1:
-		return asm.Byte
-	case 2:
-		return asm.Half
-	case 4:
-		return asm.Word
-	}
-	return asm.DWord
-}
+// sizeOf is the load/store size for an n-byte integer.
+var sizeOf = stdlib.AccessSize
 
 // zero clears size bytes at l.
 func (g *gen) zero(l loc, size int) {
@@ -219,12 +237,16 @@ func (g *gen) copyMem(dst, src loc, n int) {
 	}
 	sb, soff := g.base(src, asm.R4)
 	db, doff := g.base(dst, asm.R5)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.DWord), asm.StoreMem(db, doff+int16(i), asm.R0, asm.DWord))
-	}
-	for ; i < n; i++ {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.Byte), asm.StoreMem(db, doff+int16(i), asm.R0, asm.Byte))
+	// The widest access that keeps both sides aligned: the verifier
+	// rejects misaligned stack access (strings in records are packed).
+	for i := 0; i < n; {
+		w := 8
+		for w > 1 && (i+w > n || (int(soff)+i)%w != 0 || (int(doff)+i)%w != 0) {
+			w /= 2
+		}
+		size := sizeOf(w)
+		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), size), asm.StoreMem(db, doff+int16(i), asm.R0, size))
+		i += w
 	}
 }
 
@@ -345,7 +367,7 @@ func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
 func needsPidFilter(provider string) bool {
 	switch provider {
-	case ProviderBegin, ProviderEnd, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
+	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
 		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
 		// These attach to the process itself (Probe.Pid).
 		return false

@@ -3,6 +3,7 @@ package compiler
 import (
 	"github.com/cilium/ebpf"
 
+	"sonde/lang/ast"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -19,6 +20,9 @@ type Spec struct {
 type Program struct {
 	Probe Probe
 	Spec  *ebpf.ProgramSpec
+	// Loops are the loops whose bound is only known at run time: when the
+	// verifier gives up on the program, they are the likely reason.
+	Loops []ast.Span
 }
 
 // Provider names, canonical (lower case, full) forms; defined with the
@@ -40,6 +44,7 @@ const (
 	ProviderFentry        = stdlib.ProviderFentry
 	ProviderFexit         = stdlib.ProviderFexit
 	ProviderIter          = stdlib.ProviderIter
+	ProviderSelf          = stdlib.ProviderSelf
 )
 
 // Probe is one attachment, after wildcard expansion.
@@ -147,6 +152,11 @@ type MapInfo struct {
 	// hash whose key is Key's bytes, followed for hist/lhist by a u64 bucket.
 	Array  bool
 	PerCPU bool
+	// SetAt, for a keyless aggregation other than hist/lhist, is the offset
+	// in each per-CPU value of a word the kernel sets to 1 on every update:
+	// the map has a value (printed even when it is 0, as after sum(0) or
+	// zero()) when any CPU's word is set. clear() and delete() reset it.
+	SetAt int
 
 	HistBits           int   // hist(n, k): k
 	LhistMin, LhistMax int64 // lhist bounds

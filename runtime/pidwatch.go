@@ -1,40 +1,37 @@
 package runtime
 
 import (
+	"fmt"
+
 	"golang.org/x/sys/unix"
 )
 
-// watchExit returns a channel closed when process pid exits (-p: the run
-// ends with its target, as bpftrace's does), or never when the process
-// cannot be watched. The watcher stops when stop is closed.
-func watchExit(pid int, stop <-chan struct{}) <-chan struct{} {
-	done := make(chan struct{})
+// watchPid returns a channel closed when process pid exits, for -p: like
+// bpftrace, tracing a process ends with it. A pidfd becomes readable when
+// the process exits, so no polling loop is needed.
+func watchPid(pid int) (<-chan struct{}, func(), error) {
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		if err == unix.ESRCH {
-			close(done)
+			return nil, nil, fmt.Errorf("-p %d: no such process", pid)
 		}
-		return done
+		return nil, nil, fmt.Errorf("-p %d: %w", pid, err)
 	}
+	done := make(chan struct{})
 	go func() {
-		defer unix.Close(fd)
+		defer close(done)
 		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 		for {
-			select {
-			case <-stop:
-				return
-			default:
+			n, err := unix.Poll(fds, -1)
+			if err == unix.EINTR {
+				continue
 			}
-			// A pidfd polls readable once the process has exited.
-			n, err := unix.Poll(fds, 100)
-			if err != nil && err != unix.EINTR {
-				return
-			}
-			if n > 0 {
-				close(done)
+			if err != nil || n > 0 {
 				return
 			}
 		}
 	}()
-	return done
+	// Closing the pidfd does not wake poll; the goroutine ends when the
+	// process does (or with sonde).
+	return done, func() { unix.Close(fd) }, nil
 }

@@ -22,6 +22,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sonde/compiler"
+	"sonde/lang/ast"
+	"sonde/lang/diag"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
 )
@@ -63,6 +65,9 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 	if err := r.attachAll(); err != nil {
 		return res, err
 	}
+	// Before the banner: a SIGUSR1 sent once attached must find the handler.
+	stopSelf := r.watchSelfSignals()
+	defer stopSelf()
 	if !opts.Quiet {
 		r.out.AttachedProbes(len(spec.Programs))
 	}
@@ -93,8 +98,10 @@ type run struct {
 	coll  *ebpf.Collection
 	progs map[*compiler.Program]*ebpf.Program
 	links []attach.Link
-	rb    *ringbuf.Reader
-	ncpu  int
+	// iterLinks are the iter probes' links, read once by runIterators.
+	iterLinks []attach.Link
+	rb        *ringbuf.Reader
+	ncpu      int
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
@@ -190,8 +197,9 @@ func (r *run) runSpecial(provider string) error {
 
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider == compiler.ProviderBegin || p.Probe.Provider == compiler.ProviderEnd {
-			continue
+		switch p.Probe.Provider {
+		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
+			continue // run by sonde, not attached
 		}
 		l, err := attach.Attach(p.Probe, r.progs[p])
 		if err != nil {
@@ -204,6 +212,9 @@ func (r *run) attachAll() error {
 			continue
 		}
 		r.links = append(r.links, l)
+		if isIter(p) {
+			r.iterLinks = append(r.iterLinks, l)
+		}
 	}
 	return nil
 }
@@ -247,20 +258,26 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.onlySpecial() || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
-	var childDone <-chan struct{}
+	var childDone, pidDone <-chan struct{}
 	if r.opts.Child != nil {
 		childDone = r.opts.Child.Done()
 	}
-	var pidDone <-chan struct{}
 	if r.opts.Pid > 0 {
-		stop := make(chan struct{})
-		defer close(stop)
-		pidDone = watchExit(r.opts.Pid, stop)
+		done, stop, err := watchPid(r.opts.Pid)
+		if err != nil {
+			return 0, err
+		}
+		defer stop()
+		pidDone = done
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
 		go func() { readerErr <- r.readEvents() }()
 	}
+	if len(r.iterLinks) > 0 {
+		go r.runIterators()
+	}
+
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -439,6 +456,13 @@ func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
 func explainLoadError(err error, spec *compiler.Spec, file string) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
+		// The verifier gives up on a loop it cannot bound with E2BIG (too
+		// many instructions) or, on some kernels, EFAULT.
+		if errors.Is(err, unix.E2BIG) || errors.Is(err, unix.EFAULT) {
+			if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+				return unboundedLoop(p.Loops[0], "")
+			}
+		}
 		return err
 	}
 	// The reason is the last line that is not a state dump or statistics.
@@ -467,10 +491,41 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 			break
 		}
 	}
+	if strings.Contains(reason, "infinite loop") || strings.Contains(reason, "too large") || strings.Contains(reason, "too complex") {
+		if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+			return unboundedLoop(p.Loops[0], reason)
+		}
+	}
 	if pos != "" {
 		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
 	}
 	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// failedProgram finds the program a load error names ("program progN: ...",
+// as load names them).
+func failedProgram(err error, spec *compiler.Spec) *compiler.Program {
+	msg := err.Error()
+	i := strings.Index(msg, "program prog")
+	if i < 0 {
+		return nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(msg[i+len("program prog"):], "%d", &n); err != nil || n < 0 || n >= len(spec.Programs) {
+		return nil
+	}
+	return spec.Programs[n]
+}
+
+// unboundedLoop words a verifier failure caused by a loop with a run-time
+// bound, pointing at the loop.
+func unboundedLoop(loop ast.Span, reason string) error {
+	msg := "the kernel's verifier could not prove that this loop ends"
+	if reason != "" {
+		msg += " (" + reason + ")"
+	}
+	return diag.Errorf(loop, "%s", msg).
+		WithHint("give it a constant bound as well, as in while ($i < $n && $i < 1000), or use unroll(N)")
 }
 
 // Child is a command started stopped, for -c.

@@ -14,6 +14,7 @@ func init() {
 		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActClear)},
 		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActZero)},
 		&Func{Name: "delete", Example: `BEGIN { @[1] = 1; delete(@[1]); delete(@, 1); }`, Doc: "delete(@m[key]) or delete(@m, key): remove an entry; true if it existed", Min: 1, Max: 2, Type: typeDelete, Gen: genDelete},
+		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d\n", len(@)); }`, Doc: "len(@m): the number of entries of a map", Min: 1, Max: 1, Type: typeLen, Gen: func(g Gen, call *ast.Call) Value { return g.MapLen(call.Args[0].(*ast.MapRef)) }},
 		&Func{Name: "has_key", Example: `BEGIN { @[1] = 1; if (has_key(@, 1)) { printf("yes\n"); } }`, Doc: "has_key(@m, key): whether the map holds key", Min: 2, Max: 2, Type: typeHasKey, Gen: genHasKey},
 	)
 }
@@ -26,6 +27,18 @@ func typeMapArg(c Checker, call *ast.Call) *types.Type {
 	}
 	c.Map(m)
 	return types.VoidT
+}
+
+func typeLen(c Checker, call *ast.Call) *types.Type {
+	m, ok := call.Args[0].(*ast.MapRef)
+	if !ok || m.Keys != nil {
+		c.Errorf(call.Args[0], "len() takes a map, as in len(@name); len of stacks is not supported")
+		return nil
+	}
+	if _, _, ok := c.Map(m); !ok {
+		return nil
+	}
+	return types.Int64
 }
 
 func typeDelete(c Checker, call *ast.Call) *types.Type {
@@ -115,9 +128,7 @@ func genDelete(g Gen, call *ast.Call) Value {
 	} else {
 		key = g.MapKey(m)
 	}
-	g.LoadMap(asm.R1, m)
-	g.Addr(asm.R2, key)
-	g.Emit(asm.FnMapDeleteElem.Call())
+	g.Delete(m, key)
 	// delete returns true when the key existed (R0 == 0).
 	return boolFromR0(g, 0, "deleted")
 }

@@ -10,7 +10,8 @@
 package stdlib
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -80,19 +81,10 @@ func LookupFunc(name string) (*Func, bool) {
 }
 
 // VarNames lists the builtin variables, sorted.
-func VarNames() []string { return sortedKeys(vars) }
+func VarNames() []string { return slices.Sorted(maps.Keys(vars)) }
 
 // FuncNames lists the builtin functions, sorted.
-func FuncNames() []string { return sortedKeys(funcs) }
-
-func sortedKeys[T any](m map[string]T) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func FuncNames() []string { return slices.Sorted(maps.Keys(funcs)) }
 
 // Value is an evaluated expression, made and consumed by Gen: a scalar in
 // a register or bytes in a Slot.
@@ -136,6 +128,8 @@ type Checker interface {
 
 	// TaskType is the type of curtask: struct task_struct * with BTF.
 	TaskType() *types.Type
+	// CtxType is the type of the probe's context pointer, ctx.
+	CtxType() (*types.Type, error)
 	HasBTF() bool
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
@@ -147,6 +141,11 @@ type Checker interface {
 	// StackType types kstack/ustack with their optional mode and frame
 	// limit arguments (args; nil when written bare).
 	StackType(n ast.Node, user bool, args []ast.Expr) *types.Type
+	// CgroupID resolves a cgroup v2 path to its id.
+	CgroupID(path string) (uint64, error)
+	// Param returns the named program parameter --name[=value] and marks
+	// it used.
+	Param(name string) (value string, given bool)
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
@@ -220,6 +219,10 @@ type Gen interface {
 	LoadMap(dst asm.Register, m *ast.MapRef)
 	// Lookup looks key up in m; R0 holds the value pointer or NULL.
 	Lookup(m *ast.MapRef, key Slot)
+	// Delete removes key from m; R0 is 0 when the key was there.
+	Delete(m *ast.MapRef, key Slot)
+	// MapLen counts the entries of m in the kernel (bpf_for_each_map_elem).
+	MapLen(m *ast.MapRef) Value
 }
 
 // Globals the runtime fills before BEGIN.
@@ -247,4 +250,5 @@ const (
 	ProviderFentry        = "fentry"
 	ProviderFexit         = "fexit"
 	ProviderIter          = "iter"
+	ProviderSelf          = "self"
 )

@@ -33,6 +33,15 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Errorf("function %s: example %q does not call it", name, f.Example)
 		}
 	}
+	for _, name := range stdlib.AggregationNames() {
+		a, _ := stdlib.LookupAggregation(name)
+		if a.Doc == "" || !strings.Contains(a.Example, name+"(") || a.Min > a.Max {
+			t.Errorf("aggregation %s is incomplete: %+v", name, a)
+		}
+		if _, clash := stdlib.LookupFunc(name); clash {
+			t.Errorf("%s is both an aggregation and a function", name)
+		}
+	}
 	if names := stdlib.FuncNames(); !slices.IsSorted(names) || len(names) == 0 {
 		t.Errorf("FuncNames not sorted or empty: %v", names)
 	}

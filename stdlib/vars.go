@@ -84,6 +84,21 @@ func init() {
 			Type: fixed(types.ProbeT), Gen: func(g Gen, t *types.Type) Value {
 				return g.Imm(t, int64(g.ProbeID()))
 			}},
+		&Var{Name: "ctx", Example: `iter:task { printf("%s\n", ctx->task->comm); }`,
+			Doc: "the probe's context: struct bpf_iter__NAME * in iter probes, struct pt_regs * where the context is the registers",
+			Type: func(c Checker, id *ast.Ident) *types.Type {
+				t, err := c.CtxType()
+				if err != nil {
+					c.Errorf(id, "%v", err)
+					return nil
+				}
+				return t
+			},
+			Gen: func(g Gen, t *types.Type) Value {
+				v := g.NewValue(t)
+				g.LoadCtx(g.Reg(v))
+				return v
+			}},
 		&Var{Name: "curtask", Example: `BEGIN { @ = curtask; }`, Doc: "the current task_struct",
 			Type: func(c Checker, _ *ast.Ident) *types.Type { return c.TaskType() },
 			Gen:  helperValue(asm.FnGetCurrentTask)},
@@ -102,6 +117,17 @@ func init() {
 				g.LoadCtx(asm.R1)
 				g.Emit(asm.LoadMem(r, asm.R1, PtRegsAX, asm.DWord))
 				return v
+			}},
+		&Var{Name: "pcomm", Example: `tracepoint:syscalls:sys_enter_execve { @[pcomm, comm] = count(); }`, Doc: "name of the current task's parent",
+			Type: func(c Checker, id *ast.Ident) *types.Type {
+				if !c.HasBTF() {
+					c.Errorf(id, "pcomm needs kernel BTF")
+					return nil
+				}
+				return types.StringType(16)
+			},
+			Gen: func(g Gen, t *types.Type) Value {
+				return g.TaskPath(t, "real_parent", "comm")
 			}},
 		&Var{Name: "ppid", Example: `BEGIN { @ = ppid; }`, Doc: "process id of the current task's parent",
 			Type: func(c Checker, id *ast.Ident) *types.Type {

@@ -30,6 +30,7 @@ func TestExamples(t *testing.T) {
 		{"syscount.sd", "sleep:1300", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@\[[^\]]+\]: [1-9][0-9]*$`}},
 		{"sched.sd", "sleep:300", []string{`(?m)^@\[tracepoint:sched:sched_switch\]: [1-9][0-9]*$`}},
 		{"runqlat.sd", "sleep:300", []string{`(?m)^@usecs:\n\[[0-9]+`}},
+		{"syscallshare.sd", "sleep:300", []string{`^[1-9][0-9]* processes, [1-9][0-9]* system calls\n`}},
 	}
 	files, _ := filepath.Glob("../../examples/*.sd")
 	if len(files) != len(cases) {
