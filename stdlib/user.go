@@ -23,13 +23,6 @@ func init() {
 		&Func{Name: "uaddr", Example: `uprobe:/bin/sh:main { @ = uaddr("main"); }`,
 			Doc: `uaddr("sym"): the address of a global variable or function of the probed binary, as a pointer typed by its size (uprobe, uretprobe, usdt)`,
 			Min: 1, Max: 1, Type: typeUaddr, Gen: genUaddr},
-		&Func{Name: "ustack", Bare: true, Min: 0, Max: 2,
-			Example: `profile:hz:99 { @[ustack] = count(); @perf[ustack(perf, 3)] = count(); }`,
-			Doc:     "ustack, ustack(mode), ustack(limit), ustack(mode, limit): the user stack of the current thread (frame pointers), printed one frame a line; mode is bpftrace, perf or raw",
-			Type: func(c Checker, call *ast.Call) *types.Type {
-				return c.StackType(call, true, call.Args)
-			},
-			Gen: func(g Gen, call *ast.Call) Value { return g.Stack(g.TypeOf(call)) }},
 	)
 }
 

@@ -23,6 +23,7 @@ func TestAcceptanceScriptsLoad(t *testing.T) {
 		"12_vfs_open_paths.sd": `kprobe|fentry|this kernel has no`,                 // kprobes are off here
 		"06_read_linear.sd":    `kprobe|kretprobe|fexit|this kernel has no`,        // idem
 		"07_read_latency.sd":   `kprobe|kretprobe|fentry|fexit|this kernel has no`, // idem
+		"30b_biostacks.sd":     `kprobe|fentry|this kernel has no`,                 // idem
 		"18_cache_misses.sd":   `hardware|perf event|not supported|no such device`, // no hardware counters in a VM
 	}
 	files, _ := filepath.Glob("../../lang/testdata/acceptance/*.sd")

@@ -226,7 +226,7 @@ func TestE2EUprobe(t *testing.T) {
 			re:   `(?m)^\{"type": "map", "data": \{"@": \{"add": 1\}\}\}$`},
 		{name: "ustack-json", cmd: exe + " 1 linger", flags: []string{"-f", "json"},
 			prog: fmt.Sprintf(`uprobe:%s:level3 { @[ustack(2)] = count(); }`, exe),
-			re:   `(?m)^\{"type": "map", "data": \{"@": \{"\\nlevel3\+0\\nlevel1\+\d+\\n": 1\}\}\}$`},
+			re:   `(?m)^\{"type": "map", "data": \{"@": \{"\\n        level3\+0\\n        level1\+\d+\\n": 1\}\}\}$`},
 	})
 }
 
@@ -405,4 +405,24 @@ func TestE2EPidExit(t *testing.T) {
 	if want := "\n\n@: 2\n"; stdout != want {
 		t.Errorf("stdout:\n%s", diffText(want, stdout))
 	}
+}
+
+// C++: functions are matched by their demangled names, quoted as probe
+// components since they hold colons; "cpp:" is bpftrace's language tag.
+func TestE2EUprobeCpp(t *testing.T) {
+	needRoot(t)
+	cxx, err := exec.LookPath("c++")
+	if err != nil {
+		t.Skip("no C++ compiler (c++)")
+	}
+	exe := filepath.Join(t.TempDir(), "cls")
+	runCmd(t, cxx, "-O1", "-o", exe, "testdata/user/cls.cc")
+	runE2E(t, []e2eCase{
+		{name: "demangled", cmd: exe + " 3", prog: fmt.Sprintf(`uprobe:%s:"app::Cls::get" { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
+		{name: "cpp-tag-and-args", cmd: exe + " 3", prog: fmt.Sprintf(`uprobe:%s:cpp:"app::Cls::set" { @[arg1] = count(); }`, exe),
+			want: "\n\n@[0]: 1\n@[1]: 1\n@[2]: 1\n"},
+		{name: "wildcard", cmd: exe + " 2", prog: fmt.Sprintf(`uprobe:%s:"app::Cls::*" { @ = count(); }`, exe),
+			want: "\n\n@: 4\n"},
+	})
 }
