@@ -426,3 +426,19 @@ func TestE2EUprobeCpp(t *testing.T) {
 			want: "\n\n@: 4\n"},
 	})
 }
+
+// -l lists a binary's functions and USDT probes, as bpftrace -l does.
+func TestE2EUserList(t *testing.T) {
+	u := buildUserTargets(t)
+	for _, c := range []struct{ pattern, want string }{
+		{"uprobe:" + u.Exe + ":level*", fmt.Sprintf("uprobe:%[1]s:level1\nuprobe:%[1]s:level2\nuprobe:%[1]s:level3\n", u.Exe)},
+		{"uprobe:" + u.Lib + ":lib_*", fmt.Sprintf("uprobe:%s:lib_mul\n", u.Lib)},
+		{"usdt:" + u.Exe + ":*", fmt.Sprintf("usdt:%[1]s:sonde:global\nusdt:%[1]s:sonde:guarded\nusdt:%[1]s:sonde:plain\n", u.Exe)},
+		{"usdt:" + u.Exe + ":sonde:g*", fmt.Sprintf("usdt:%[1]s:sonde:global\nusdt:%[1]s:sonde:guarded\n", u.Exe)},
+	} {
+		out, stderr, code := sonde(t, "-l", c.pattern)
+		if code != 0 || out != c.want {
+			t.Errorf("-l %s: exit %d\n%s\n%s", c.pattern, code, diffText(c.want, out), stderr)
+		}
+	}
+}
