@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,18 @@ func TestE2EStdlibFunctions(t *testing.T) {
 		}
 		t.Cleanup(func() { os.Remove(other) })
 	}
+	target := filepath.Join(t.TempDir(), "trunc-target")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := len(target)
 	runE2E(t, []e2eCase{
+		{name: "str_that_fits_exactly_has_no_trailer", work: "open:1:" + target,
+			prog: fmt.Sprintf(`config = { max_strlen = %d } tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("%%s|\n", str(args.filename)); }`, n+1),
+			re:   `(?m)^` + regexp.QuoteMeta(target) + `\|$`},
+		{name: "str_cut_at_capacity_gets_the_trailer", work: "open:1:" + target,
+			prog: fmt.Sprintf(`config = { max_strlen = %d } tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("%%s|\n", str(args.filename)); @[str(args.filename)] = count(); }`, n),
+			re:   `(?m)^` + regexp.QuoteMeta(target[:n-1]) + `\.\.\|$(?s).*^@\[` + regexp.QuoteMeta(target[:n-1]) + `\.\.\]: 1$`},
 		{name: "getopt_defaults",
 			prog: `BEGIN { printf("%d %s %d %d\n", getopt("num", 5), getopt("who", "me"), getopt("v"), getopt("q", true)); }`,
 			want: "5 me 0 1\n\n\n"},
