@@ -187,7 +187,7 @@ func TestE2EUprobe(t *testing.T) {
 			want: "alpha\nbe\ngamma\n\n\n"},
 		{name: "str-len", cmd: run3,
 			prog: fmt.Sprintf(`uprobe:%s:str_len { printf("%%s|\n", str(arg0, 2)); }`, exe),
-			want: "al|\nbe|\nga|\n\n\n"},
+			want: "al..|\nbe|\nga..|\n\n\n"}, // truncated strings end in ".."
 		{name: "retval-map", cmd: run3,
 			prog: fmt.Sprintf(`uretprobe:%s:str_len { @[retval] = count(); }`, exe),
 			want: "\n\n@[2]: 1\n@[5]: 2\n"},
