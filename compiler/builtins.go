@@ -85,19 +85,8 @@ func init() {
 		}},
 		"curtask": {func(ck *checker, id *ast.Ident) *types.Type { return ck.taskType() },
 			helperValue(asm.FnGetCurrentTask)},
-		"retval": {func(ck *checker, id *ast.Ident) *types.Type {
-			switch ck.inst.p.Provider {
-			case ProviderKretprobe, ProviderUretprobe:
-				return types.Uint64
-			}
-			ck.errorf(id, "retval is only available in kretprobe and uretprobe probes")
-			return nil
-		}, func(g *gen, t *types.Type) value {
-			v := g.newReg()
-			r := g.r(v)
-			g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, ptRegsAX, asm.DWord))
-			return value{t: t, reg: v}
-		}},
+		"retval": {(*checker).retvalType, (*gen).retvalValue},
+		"func":   {(*checker).funcType, (*gen).funcValue},
 		"ppid": {func(ck *checker, id *ast.Ident) *types.Type {
 			if ck.c.opts.KernelTypes == nil {
 				ck.errorf(id, "ppid needs kernel BTF")
@@ -170,6 +159,9 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
+			if isKernelFunc(ck.inst.p.Provider) {
+				return ck.kernelArgN(id, n)
+			}
 			switch ck.inst.p.Provider {
 			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
 				if n >= len(ptRegsArgs) {
@@ -225,6 +217,9 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
+		if isKernelFunc(g.inst.p.Provider) {
+			return g.kernelArgN(n, t)
+		}
 		v := g.newReg()
 		r := g.r(v)
 		g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, ptRegsArgs[n], asm.DWord))

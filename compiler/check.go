@@ -31,6 +31,13 @@ type instance struct {
 	enumVals map[*ast.Ident]int64
 	kaddrs   map[*ast.Call]uint64
 	usesArgs bool
+
+	// Kernel functions: the BTF signature (loaded on first use) and the
+	// function's address for `func`.
+	sig      *FuncSig
+	sigErr   error
+	sigDone  bool
+	funcAddr uint64
 }
 
 // checker types one instance. Map types are global (in compiler.maps).
@@ -704,6 +711,9 @@ func fieldType(t *types.Type) *types.Type {
 func (ck *checker) argsField(e *ast.Field) *types.Type {
 	inst := ck.inst
 	inst.usesArgs = true
+	if isKernelFunc(inst.p.Provider) {
+		return ck.kernelArgsField(e)
+	}
 	if inst.p.Provider != ProviderTracepoint {
 		ck.errorf(e, "args is not available in %s probes", inst.p.Provider)
 		return nil

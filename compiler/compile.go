@@ -22,11 +22,16 @@ type Options struct {
 	KernelTypes KernelTypes // nil: no BTF
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
-	Args        []string    // positional parameters $1..$N
-	Env         func(string) string
-	Unsafe      bool
-	Pid         int // -p: restrict probes to this process
-	HasChild    bool
+	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	// ProbeSupport says whether a probe type (or ProviderKprobeMulti) works
+	// on this kernel: nil, or an error saying why not. It picks fallbacks
+	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
+	ProbeSupport func(provider string) error
+	Args         []string // positional parameters $1..$N
+	Env          func(string) string
+	Unsafe       bool
+	Pid          int // -p: restrict probes to this process
+	HasChild     bool
 }
 
 // Positional returns $n ("" when missing).
@@ -53,6 +58,7 @@ type compiler struct {
 	usesStart   bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
+	curProbe    *ast.Probe // the probe being expanded
 }
 
 // Compile checks prog and lowers it to a Spec.

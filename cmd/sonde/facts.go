@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sonde/compiler"
+	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
 	"sonde/types"
@@ -88,4 +89,45 @@ func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 		return nil, err
 	}
 	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset}}, nil
+}
+
+// kernelFuncs answers the compiler's questions about kernel functions from
+// BTF (prototypes, fentry targets, raw tracepoints) and tracefs (what
+// kprobes can attach to, cached across runs).
+type kernelFuncs struct{ btf *lazyBTF }
+
+func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
+	s := &compiler.FuncSig{Return: p.Return}
+	for _, a := range p.Params {
+		s.Params = append(s.Params, compiler.FuncParam{Name: a.Name, Type: a.Type})
+	}
+	return s
+}
+
+func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
+	p, err := k.btf.kernel().FuncIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	return sigOf(p), nil
+}
+
+func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
+	p, err := k.btf.kernel().RawTracepointIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	return sigOf(p), nil
+}
+
+func (kernelFuncs) Traceable(pattern string) ([]string, error) {
+	return tracefs.KprobeFunctions(pattern)
+}
+
+func (k kernelFuncs) BTFFunctions(module, pattern string) ([]string, error) {
+	return k.btf.kernel().FunctionsIn(module, pattern)
+}
+
+func (k kernelFuncs) RawTracepoints(module, pattern string) ([]string, error) {
+	return k.btf.kernel().RawTracepointsIn(module, pattern)
 }

@@ -119,15 +119,18 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
 		}
 	}
+	kbtf := newLazyBTF()
 	copts := compiler.Options{
-		Facts:       kernelFacts{},
-		KernelTypes: newLazyBTF(),
-		Symbols:     kallsyms{},
-		UserSymbols: userSymbols{},
-		Args:        opts.args,
-		Unsafe:      opts.unsafe,
-		Pid:         opts.pid,
-		HasChild:    opts.cmd != "",
+		Facts:        kernelFacts{},
+		KernelTypes:  kbtf,
+		KernelFuncs:  kernelFuncs{kbtf},
+		ProbeSupport: attach.Supported,
+		Symbols:      kallsyms{},
+		UserSymbols:  userSymbols{},
+		Args:         opts.args,
+		Unsafe:       opts.unsafe,
+		Pid:          opts.pid,
+		HasChild:     opts.cmd != "",
 	}
 	spec, err := compiler.Compile(prog, copts)
 	if err != nil {
@@ -136,9 +139,18 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if opts.list {
 		for _, p := range spec.Plan.Probes {
+			if len(p.Symbols) > 0 {
+				for _, s := range p.Symbols {
+					fmt.Fprintf(stdout, "%s:%s\n", p.Provider, s)
+				}
+				continue
+			}
 			fmt.Fprintln(stdout, p.Name)
 		}
 		return 0
+	}
+	for _, n := range spec.Notes {
+		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
 	if opts.debug == "asm" {
 		for _, p := range spec.Programs {
