@@ -87,6 +87,7 @@ func init() {
 			helperValue(asm.FnGetCurrentTask)},
 		"retval": {(*checker).retvalType, (*gen).retvalValue},
 		"func":   {(*checker).funcType, (*gen).funcValue},
+		"kstack": {func(ck *checker, id *ast.Ident) *types.Type { return ck.stackArgs(id, false, nil) }, (*gen).stackValue},
 		"ppid": {func(ck *checker, id *ast.Ident) *types.Type {
 			if ck.c.opts.KernelTypes == nil {
 				ck.errorf(id, "ppid needs kernel BTF")

@@ -49,6 +49,9 @@ func init() {
 			v := g.expr(call.Args[0])
 			return value{t: types.KSymT, reg: v.reg}
 		}},
+		"kstack": {min: 0, max: 2, typ: func(ck *checker, call *ast.Call) *types.Type {
+			return ck.stackArgs(call, false, call.Args)
+		}, gen: func(g *gen, call *ast.Call) value { return g.stackValue(g.typeOf(call)) }},
 		"kaddr": {min: 1, max: 1, typ: typeKaddr, gen: func(g *gen, call *ast.Call) value {
 			return value{t: types.Uint64, reg: g.imm(int64(g.inst.kaddrs[call]))}
 		}},

@@ -7,6 +7,7 @@ import (
 // addInternalMaps adds the maps the generated code shares: the event ring
 // buffer, the per-CPU scratch buffer, failure counters and globals.
 func (c *compiler) addInternalMaps() {
+	c.addStackMaps()
 	if c.usesRingbuf {
 		size := uint32(4 << 20)
 		if c.cfg.PerfRingPages > 0 {
