@@ -395,9 +395,15 @@ func genStr(g *gen, call *ast.Call) value {
 	}
 	g.emit(asm.Mov.Reg(asm.R3, g.r(v.reg)))
 	g.free(v.reg)
-	if user {
+	switch {
+	case user:
 		g.emit(asm.FnProbeReadUserStr.Call())
-	} else {
+	case isKernelFunc(g.inst.p.Provider):
+		// Kernel functions take user and kernel pointers alike, and BTF
+		// rarely says which (no __user tags without clang): the x86
+		// compat helper picks the address space by the address.
+		g.emit(asm.FnProbeReadStr.Call())
+	default:
 		g.emit(asm.FnProbeReadKernelStr.Call())
 	}
 	return value{t: t, mem: l}

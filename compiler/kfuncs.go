@@ -119,12 +119,13 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 	}
 	// A kprobe wildcard whose body is the same for every function shares
 	// one program: one kprobe_multi link, or one link per function.
-	if wild && (mech == ProviderKprobe || mech == ProviderKretprobe) && !usesPerFunction(c.curProbe) {
-		p := Probe{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names}
-		if c.opts.ProbeSupport == nil || c.opts.ProbeSupport(ProviderKprobeMulti) == nil {
-			p.Multi = true
+	if wild && (mech == ProviderKprobe || mech == ProviderKretprobe) && !usesPerFunction(c.curProbe, "args", "probe") {
+		multi := c.opts.ProbeSupport == nil || c.opts.ProbeSupport(ProviderKprobeMulti) == nil
+		// bpf_get_func_ip knows the function in kprobe_multi and kprobe
+		// programs, not in a plain kretprobe.
+		if multi || mech == ProviderKprobe || !usesPerFunction(c.curProbe, "func") {
+			return []Probe{{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names, Multi: multi}}, nil
 		}
-		return []Probe{p}, nil
 	}
 	out := make([]Probe, 0, len(names))
 	for _, n := range names {
@@ -226,17 +227,29 @@ func (c *compiler) matchFuncs(prov, mech, module, pattern string) ([]string, err
 	return names, nil
 }
 
-// usesPerFunction reports whether a probe's body or predicate depends on
-// which function fired in a way a shared program cannot provide: `args`
-// (typed per function) or `probe` (the function's probe name).
-func usesPerFunction(pr *ast.Probe) bool {
+// usesPerFunction reports whether a probe's body or predicate uses one of
+// the builtins that depend on which function fired in a way a shared
+// program cannot provide, such as `args` (typed per function) or `probe`
+// (the function's probe name).
+func usesPerFunction(pr *ast.Probe, builtins ...string) bool {
 	if pr == nil {
 		return true
 	}
 	found := false
 	visit := func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && (id.Name == "args" || id.Name == "probe") {
-			found = true
+		var name string
+		switch x := n.(type) {
+		case *ast.Ident:
+			name = x.Name
+		case *ast.Call:
+			if len(x.Args) == 0 {
+				name = x.Name
+			}
+		}
+		for _, b := range builtins {
+			if name == b {
+				found = true
+			}
 		}
 		return !found
 	}

@@ -124,7 +124,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Facts:        kernelFacts{},
 		KernelTypes:  kbtf,
 		KernelFuncs:  kernelFuncs{kbtf},
-		ProbeSupport: attach.Supported,
+		ProbeSupport: probeSupport,
 		Symbols:      kallsyms{},
 		UserSymbols:  userSymbols{},
 		Args:         opts.args,
@@ -371,3 +371,13 @@ func parseArgs(argv []string) (*options, error) {
 type kallsyms struct{}
 
 func (kallsyms) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
+
+// probeSupport answers the compiler's feature questions from the attach
+// package's probes. SONDE_NO_KPROBE_MULTI=1 turns kprobe_multi off, to
+// compare it with one link per function.
+func probeSupport(provider string) error {
+	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
+	}
+	return attach.Supported(provider)
+}
