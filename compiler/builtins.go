@@ -62,6 +62,10 @@ func init() {
 		}},
 		"comm": {fixed(types.StringType(16)), func(g *gen, t *types.Type) value {
 			l := g.alloc(16)
+			// Before 6.x, get_current_comm leaves the bytes after the NUL
+			// as they were (strscpy without padding): zero them, or equal
+			// comms make different map keys.
+			g.zero(l, 16)
 			g.addr(asm.R1, l)
 			g.emit(asm.Mov.Imm(asm.R2, 16), asm.FnGetCurrentComm.Call())
 			return value{t: t, mem: l}
