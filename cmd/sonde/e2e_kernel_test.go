@@ -250,6 +250,11 @@ func TestKernelFentryArgs(t *testing.T) {
 	if n := mapLine(out, "4096, zero"); n != 20 {
 		t.Errorf("fentry args: %d reads of 4096 bytes from zero, want 20:\n%s", n, out)
 	}
+	// A wildcard: one program per function, each typed by its prototype.
+	out = runKernelCase(t, `fentry:vfs_read* /pid == cpid/ { @[func, probe] = count(); }`, "read:20:4096")
+	if n := mapLine(out, "vfs_read, fentry:vfs_read"); n < 20 {
+		t.Errorf("fentry:vfs_read*: vfs_read counted %d times, want at least 20:\n%s", n, out)
+	}
 }
 
 func TestKernelFexitRetval(t *testing.T) {
@@ -307,5 +312,46 @@ func TestKernelKprobeWildcard(t *testing.T) {
 				t.Errorf("vfs_read counted %d times, want 20:\n%s", n, out)
 			}
 		})
+	}
+}
+
+// The fallbacks, in a kernel that has both mechanisms: with one turned off
+// (SONDE_NO_FEATURE), kprobe scripts run through fentry and fentry scripts
+// through kprobes, with a note on stderr, and count the same.
+func TestKernelFallback(t *testing.T) {
+	needProbe(t, compiler.ProviderKprobe)
+	needProbe(t, compiler.ProviderFentry)
+	for _, c := range []struct {
+		off, prog, key, note string
+	}{
+		{"kprobe,kretprobe", `kprobe:vfs_read /pid == cpid/ { @[args.count] = count(); }`, "4096",
+			"sonde: note: kprobe:vfs_read runs as fentry:vfs_read (turned off by SONDE_NO_FEATURE)\n"},
+		{"kprobe,kretprobe", `kretprobe:vfs_read /pid == cpid/ { @[retval] = count(); }`, "4096",
+			"sonde: note: kretprobe:vfs_read runs as fexit:vfs_read (turned off by SONDE_NO_FEATURE)\n"},
+		{"fentry,fexit", `fentry:vfs_read /pid == cpid/ { @[args.count] = count(); }`, "4096",
+			"sonde: note: fentry:vfs_read runs as kprobe:vfs_read (turned off by SONDE_NO_FEATURE)\n"},
+		{"fentry,fexit", `fexit:vfs_read /pid == cpid/ { @[retval] = count(); }`, "4096",
+			"sonde: note: fexit:vfs_read runs as kretprobe:vfs_read (turned off by SONDE_NO_FEATURE)\n"},
+	} {
+		t.Run(c.off+"/"+strings.Fields(c.prog)[0], func(t *testing.T) {
+			t.Setenv("SONDE_NO_FEATURE", c.off)
+			args := []string{"-q", "-c", kernelWork(t, "read:20:4096"), "-e", c.prog}
+			stdout, stderr, code := sondeTimeout(t, 60*time.Second, args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			if stderr != c.note {
+				t.Errorf("stderr %q, want %q", stderr, c.note)
+			}
+			if n := mapLine(stdout, c.key); n != 20 {
+				t.Errorf("@[%s] = %d, want 20:\n%s", c.key, n, stdout)
+			}
+		})
+	}
+	// Both off: the plain error, nothing attached.
+	t.Setenv("SONDE_NO_FEATURE", "kprobe,fentry")
+	_, stderr, code := sonde(t, "-e", `kprobe:vfs_read { @ = count(); }`)
+	if code != 1 || !strings.HasPrefix(stderr, "stdin:1:1: error: kprobe:vfs_read: turned off by SONDE_NO_FEATURE; fentry:vfs_read is not available either\n") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 }

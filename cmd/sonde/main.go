@@ -373,11 +373,18 @@ type kallsyms struct{}
 func (kallsyms) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
 
 // probeSupport answers the compiler's feature questions from the attach
-// package's probes. SONDE_NO_KPROBE_MULTI=1 turns kprobe_multi off, to
-// compare it with one link per function.
+// package's probes. SONDE_NO_FEATURE (comma-separated: kprobe, kretprobe,
+// fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
+// kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
+// short for kprobe_multi, to compare it with one link per function.
 func probeSupport(provider string) error {
 	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
 		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
+	}
+	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
+		if strings.TrimSpace(f) == provider {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		}
 	}
 	return attach.Supported(provider)
 }

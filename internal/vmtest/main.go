@@ -70,6 +70,7 @@ var sondeFeatureTests = []featureTest{
 	{"TestKernelKprobeWildcard", kprobeNeeds},
 	{"TestKernelKprobeWildcard/single", kprobeNeeds},
 	{"TestKernelKprobeWildcard/multi", append(kprobeNeeds, "CONFIG_FPROBE")},
+	{"TestKernelFallback", append(kprobeNeeds, fentryNeeds...)},
 }
 
 // defaultSondeRun selects sondeFeatureTests.
