@@ -355,3 +355,20 @@ func TestKernelFallback(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+func TestE2EInfo(t *testing.T) {
+	needRoot(t)
+	for _, args := range [][]string{{"--info"}, {"info"}} {
+		stdout, stderr, code := sonde(t, args...)
+		if code != 0 {
+			t.Fatalf("sonde %v: exit %d\n%s", args, code, stderr)
+		}
+		for _, re := range []string{`(?m)^Kernel helpers\n  probe_read_kernel: (yes|no)\n`, `(?m)^Map types\n  hash: (yes|no)\n`,
+			`(?m)^  stack_trace: (yes|no)$`, `(?m)^Probe types\n  tracepoint: (yes|no.*)\n  rawtracepoint: `,
+			`(?m)^  kprobe: (yes|no \(.+\))$`, `(?m)^  fentry: (yes|no \(.+\))$`, `(?m)^  kprobe_multi: `} {
+			if !regexp.MustCompile(re).MatchString(stdout) {
+				t.Errorf("sonde %v: output does not match %q:\n%s", args, re, stdout)
+			}
+		}
+	}
+}

@@ -37,6 +37,7 @@ const usage = `usage: sonde [options] FILE [ARGS...]
        sonde [options] -e PROGRAM [ARGS...]
        sonde [options] - (program on stdin)
        sonde -l [PATTERN | FILE]
+       sonde info     (= --info)
 
 options:
   -e PROGRAM     run PROGRAM
@@ -82,6 +83,12 @@ func main() {
 }
 
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(argv) == 1 && argv[0] == "info" {
+		// `sonde info` is --info, unless a script file named info exists.
+		if _, err := os.Stat("info"); err != nil {
+			argv = []string{"--info"}
+		}
+	}
 	opts, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
