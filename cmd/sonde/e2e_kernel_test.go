@@ -299,8 +299,9 @@ func TestKernelKprobeWildcard(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d\n%s", code, stderr)
 			}
-			t.Logf("kprobe:vfs_* %s: attach+detach %v", mode, elapsed)
 			_ = stdout
+			list, _, _ := sonde(t, "-l", "-e", `kprobe:vfs_* { @[func] = count(); }`)
+			t.Logf("kprobe:vfs_* %s: %d functions, attach+detach %v", mode, strings.Count(list, "\n"), elapsed)
 			if after := fdBPFObjects("self").count(); after != before {
 				t.Errorf("BPF objects left open: %d before, %d after", before, after)
 			}
