@@ -2,112 +2,22 @@ package compiler
 
 import (
 	"fmt"
-	"sort"
+
 	"strconv"
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
-
-// builtinVar is a builtin variable: its type and how to compute it.
-type builtinVar struct {
-	typ func(ck *checker, id *ast.Ident) *types.Type
-	gen func(g *gen, t *types.Type) value
-}
-
-func fixed(t *types.Type) func(*checker, *ast.Ident) *types.Type {
-	return func(*checker, *ast.Ident) *types.Type { return t }
-}
-
-// helperValue calls a helper with no arguments and post-processes R0.
-func helperValue(fn asm.BuiltinFunc, post ...asm.Instruction) func(*gen, *types.Type) value {
-	return func(g *gen, t *types.Type) value {
-		g.emit(fn.Call())
-		v := g.newReg()
-		r := g.r(v)
-		g.emit(asm.Mov.Reg(r, asm.R0))
-		for _, p := range post {
-			p.Dst = r
-			g.emit(p)
-		}
-		return value{t: t, reg: v}
-	}
-}
-
-// x86_64 struct pt_regs offsets of the argument and return registers.
-var ptRegsArgs = []int16{112, 104, 96, 88, 72, 64}
-
-const ptRegsAX = 80
-
-var builtinVars map[string]*builtinVar
-
-func init() {
-	builtinVars = map[string]*builtinVar{
-		"pid":      {fixed(types.Uint32), helperValue(asm.FnGetCurrentPidTgid, asm.RSh.Imm(0, 32))},
-		"tid":      {fixed(types.Uint32), helperValue(asm.FnGetCurrentPidTgid, asm.Mov.Reg32(0, 0))},
-		"uid":      {fixed(types.Uint64), helperValue(asm.FnGetCurrentUidGid, asm.Mov.Reg32(0, 0))},
-		"gid":      {fixed(types.Uint64), helperValue(asm.FnGetCurrentUidGid, asm.RSh.Imm(0, 32))},
-		"nsecs":    {fixed(types.Uint64), helperValue(asm.FnKtimeGetBootNs)},
-		"cpu":      {fixed(types.Uint32), helperValue(asm.FnGetSmpProcessorId)},
-		"cgroup":   {fixed(types.Uint64), helperValue(asm.FnGetCurrentCgroupId)},
-		"rand":     {fixed(types.Uint32), helperValue(asm.FnGetPrandomU32)},
-		"jiffies":  {fixed(types.Uint64), helperValue(asm.FnJiffies64)},
-		"numaid":   {fixed(types.Uint32), helperValue(asm.FnGetNumaNodeId)},
-		"username": {fixed(&types.Type{Kind: types.Username, Size: 8}), helperValue(asm.FnGetCurrentUidGid, asm.Mov.Reg32(0, 0))},
-		"ncpus": {fixed(types.Uint64), func(g *gen, t *types.Type) value {
-			return value{t: t, reg: g.imm(int64(g.c.opts.Facts.NumCPUs()))}
-		}},
-		"comm": {fixed(types.StringType(16)), func(g *gen, t *types.Type) value {
-			l := g.alloc(16)
-			// Before 6.x, get_current_comm leaves the bytes after the NUL
-			// as they were (strscpy without padding): zero them, or equal
-			// comms make different map keys.
-			g.zero(l, 16)
-			g.addr(asm.R1, l)
-			g.emit(asm.Mov.Imm(asm.R2, 16), asm.FnGetCurrentComm.Call())
-			return value{t: t, mem: l}
-		}},
-		"elapsed": {fixed(types.Uint64), func(g *gen, t *types.Type) value {
-			g.c.usesStart = true
-			v := helperValue(asm.FnKtimeGetBootNs)(g, t)
-			g.global(globalStartTime)
-			r := g.r(v.reg)
-			g.emit(asm.Sub.Reg(r, asm.R0))
-			return v
-		}},
-		"cpid": {fixed(types.Uint32), func(g *gen, t *types.Type) value {
-			g.global(globalCpid)
-			v := g.newReg()
-			g.emit(asm.Mov.Reg(g.r(v), asm.R0))
-			return value{t: t, reg: v}
-		}},
-		"probe": {fixed(types.ProbeT), func(g *gen, t *types.Type) value {
-			return value{t: t, reg: g.imm(int64(g.inst.p.ID))}
-		}},
-		"curtask": {func(ck *checker, id *ast.Ident) *types.Type { return ck.taskType() },
-			helperValue(asm.FnGetCurrentTask)},
-		"retval": {(*checker).retvalType, (*gen).retvalValue},
-		"func":   {(*checker).funcType, (*gen).funcValue},
-		"kstack": {func(ck *checker, id *ast.Ident) *types.Type { return ck.stackArgs(id, false, nil) }, (*gen).stackValue},
-		"ppid": {func(ck *checker, id *ast.Ident) *types.Type {
-			if ck.c.opts.KernelTypes == nil {
-				ck.errorf(id, "ppid needs kernel BTF")
-				return nil
-			}
-			return types.Uint32
-		}, func(g *gen, t *types.Type) value {
-			return g.taskPath(t, "real_parent", "tgid")
-		}},
-	}
-}
 
 const (
 	globalStartTime = 0
 	globalCpid      = 8
-	globalsSize     = 16
+	globalTAIOffset = 16
+	globalsSize     = 24
 )
 
 // global loads a u64 from the runtime-filled globals map into R0.
@@ -137,7 +47,7 @@ func (ck *checker) taskType() *types.Type {
 // taskPath walks curtask->a->b with kernel reads.
 func (g *gen) taskPath(t *types.Type, path ...string) value {
 	kt := g.c.opts.KernelTypes
-	cur := helperValue(asm.FnGetCurrentTask)(g, types.Uint64)
+	cur := value{t: types.Uint64, reg: g.callResult(asm.FnGetCurrentTask)}
 	st, _ := kt.Type("struct task_struct")
 	for i, name := range path {
 		f, err := kt.Field(st, name)
@@ -148,6 +58,9 @@ func (g *gen) taskPath(t *types.Type, path ...string) value {
 		ft := types.Uint64
 		if i == len(path)-1 {
 			ft = types.IntType(f.Type.Size, f.Type.Signed)
+			if t.Kind == types.String {
+				ft = t // a char array read as a string (pcomm)
+			}
 		} else if f.Type.Elem != nil {
 			st, _ = kt.Type(f.Type.Elem.Name)
 		}
@@ -159,8 +72,15 @@ func (g *gen) taskPath(t *types.Type, path ...string) value {
 
 func (ck *checker) ident(id *ast.Ident) *types.Type {
 	name := id.Name
-	if bv, ok := builtinVars[name]; ok {
-		return bv.typ(ck, id)
+	if bv, ok := stdlib.LookupVar(name); ok {
+		return bv.Type(ck, id)
+	}
+	if fn, ok := stdlib.LookupFunc(name); ok && fn.Bare {
+		call := &ast.Call{At: id.At, Name: name}
+		ck.inst.data[id] = call
+		t := ck.call(call, false)
+		ck.inst.types[call] = t
+		return t
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
@@ -169,7 +89,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			}
 			switch ck.inst.p.Provider {
 			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
-				if n >= len(ptRegsArgs) {
+				if n >= len(stdlib.PtRegsArgs) {
 					ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", name)
 					return nil
 				}
@@ -195,13 +115,8 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			return t
 		}
 	}
-	var names []string
-	for n := range builtinVars {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	hint := ""
-	if s := didYouMean(name, names); s != "" {
+	if s := didYouMean(name, stdlib.VarNames()); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	ck.errorHint(id, hint, "unknown identifier %s", name)
@@ -217,8 +132,11 @@ func firstField(inst *instance) string {
 
 func (g *gen) ident(id *ast.Ident) value {
 	t := g.typeOf(id)
-	if bv, ok := builtinVars[id.Name]; ok {
-		return bv.gen(g, t)
+	if bv, ok := stdlib.LookupVar(id.Name); ok {
+		return asValue(bv.Gen(g, t))
+	}
+	if call, ok := g.inst.data[id].(*ast.Call); ok {
+		return g.call(call)
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
@@ -227,7 +145,7 @@ func (g *gen) ident(id *ast.Ident) value {
 		}
 		v := g.newReg()
 		r := g.r(v)
-		g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, ptRegsArgs[n], asm.DWord))
+		g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, stdlib.PtRegsArgs[n], asm.DWord))
 		return value{t: t, reg: v}
 	}
 	if v, ok := g.inst.enumVals[id]; ok {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -29,7 +30,7 @@ type instance struct {
 	allVars  []*varInfo
 	mapAggs  map[*ast.AssignStmt]AggKind
 	enumVals map[*ast.Ident]int64
-	kaddrs   map[*ast.Call]uint64
+	data     map[ast.Node]any // per-node facts the catalogue computed while checking
 	usesArgs bool
 
 	// Kernel functions: the BTF signature (loaded on first use) and the
@@ -55,7 +56,7 @@ func (c *compiler) check(inst *instance, final bool) {
 	inst.allVars = nil
 	inst.mapAggs = map[*ast.AssignStmt]AggKind{}
 	inst.enumVals = map[*ast.Ident]int64{}
-	inst.kaddrs = map[*ast.Call]uint64{}
+	inst.data = map[ast.Node]any{}
 	ck := &checker{c: c, inst: inst, final: final}
 	ck.push()
 	if inst.probe.Pred != nil {
@@ -160,9 +161,33 @@ func (ck *checker) exprStmt(s *ast.ExprStmt) {
 		ck.call(x, true)
 	case *ast.IncDec:
 		ck.expr(x)
+	case *ast.BlockExpr:
+		ck.blockExpr(x, true)
 	default:
 		ck.expr(s.X)
 	}
+}
+
+// blockExpr types a block used as an expression (an expanded macro): its
+// statements in a scope of their own, then its value, if any. stmt is true
+// when the value is discarded.
+func (ck *checker) blockExpr(b *ast.BlockExpr, stmt bool) *types.Type {
+	ck.push()
+	defer ck.pop()
+	for _, s := range b.Block.Stmts {
+		ck.stmt(s)
+	}
+	switch {
+	case b.Block.Value == nil && stmt:
+		return types.VoidT
+	case b.Block.Value == nil:
+		ck.errorf(b, "this has no value: the block (or macro) does not end with an expression")
+		return nil
+	case stmt:
+		ck.exprStmt(&ast.ExprStmt{At: b.At, X: b.Block.Value})
+		return types.VoidT
+	}
+	return ck.expr(b.Block.Value)
 }
 
 func (ck *checker) cond(e ast.Expr) {
@@ -184,17 +209,24 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 		ms := ck.c.maps[mapName(s.Map.Name)]
 		if ms == nil {
 			ck.errorf(s.Map, "unknown map %s", mapName(s.Map.Name))
+			ck.c.pending = true
 			return
 		}
-		if ms.agg != AggNone && ms.agg != AggCount && ms.agg != AggSum && ms.agg != AggMin && ms.agg != AggMax {
-			ck.errorf(s.Map, "cannot iterate over %s map %s", ms.agg, ms.name)
+		if !iterable(ms.agg) {
+			ck.errorHint(s.Map, "only maps of plain values and count, sum, min, max and avg maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
 		}
 		key := ms.key
 		if key == nil {
 			ck.errorf(s.Map, "cannot iterate over map %s, which has no keys", ms.name)
 			return
 		}
-		ck.declare(s.Var, types.TupleOf(key, ms.valueType()))
+		vt := ms.valueType()
+		if vt == nil {
+			// Not iterable (reported above), or not typed yet.
+			vt = types.Int64
+			ck.c.pending = ck.c.pending || iterable(ms.agg)
+		}
+		ck.declare(s.Var, types.TupleOf(key, vt))
 	} else {
 		a, b := ck.expr(s.Start), ck.expr(s.End)
 		if a != nil && !a.IsInt() {
@@ -358,12 +390,9 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 }
 
 func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
-	want := map[string][2]int{
-		"count": {0, 0}, "sum": {1, 1}, "avg": {1, 1}, "min": {1, 1}, "max": {1, 1},
-		"stats": {1, 1}, "hist": {1, 2}, "lhist": {4, 4},
-	}[call.Name]
-	if len(call.Args) < want[0] || len(call.Args) > want[1] {
-		ck.errorf(call, "%s() takes %s", call.Name, argCount(want[0], want[1]))
+	a, _ := stdlib.LookupAggregation(call.Name)
+	if len(call.Args) < a.Min || len(call.Args) > a.Max {
+		ck.errorf(call, "%s() takes %s", call.Name, argCount(a.Min, a.Max))
 		return aggKinds[call.Name], false
 	}
 	signed := false
@@ -415,6 +444,8 @@ func (ck *checker) expr(e ast.Expr) *types.Type {
 
 func (ck *checker) expr1(e ast.Expr) *types.Type {
 	switch e := e.(type) {
+	case *ast.BlockExpr:
+		return ck.blockExpr(e, false)
 	case *ast.IntLit:
 		if e.Value > 1<<63-1 {
 			return types.Uint64
@@ -850,46 +881,9 @@ func (ck *checker) resolveType(te *ast.Type) *types.Type {
 }
 
 // constInt evaluates a constant integer expression.
-func constInt(e ast.Expr) (int64, bool) {
-	switch e := e.(type) {
-	case *ast.IntLit:
-		return int64(e.Value), true
-	case *ast.Unary:
-		if e.Op == "-" {
-			v, ok := constInt(e.X)
-			return -v, ok
-		}
-	case *ast.Binary:
-		a, ok1 := constInt(e.X)
-		b, ok2 := constInt(e.Y)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch e.Op {
-		case "+":
-			return a + b, true
-		case "-":
-			return a - b, true
-		case "*":
-			return a * b, true
-		case "/":
-			if b != 0 {
-				return a / b, true
-			}
-		case "<<":
-			return a << uint(b), true
-		}
-	}
-	return 0, false
-}
+func constInt(e ast.Expr) (int64, bool) { return ast.ConstInt(e) }
 
-func scalar(t *types.Type) bool {
-	switch t.Kind {
-	case types.Int, types.Bool, types.Pointer, types.Enum, types.KSym, types.Timestamp, types.Cgroup, types.Probe:
-		return true
-	}
-	return false
-}
+func scalar(t *types.Type) bool { return t.IsScalar() }
 
 func keyable(t *types.Type) bool {
 	switch t.Kind {

@@ -4,6 +4,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/lang/macro"
 	"sonde/types"
 )
 
@@ -27,7 +29,8 @@ type Options struct {
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
 	ProbeSupport func(provider string) error
-	Args         []string // positional parameters $1..$N
+	Args         []string          // positional parameters $1..$N
+	Params       map[string]string // named program parameters --name[=value], read by getopt
 	Env          func(string) string
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
@@ -43,14 +46,15 @@ func (o *Options) Positional(n int) string {
 }
 
 type compiler struct {
-	opts    Options
-	cfg     Config
-	errs    diag.List
-	maps    map[string]*mapState
-	insts   []*instance
-	spec    *Spec
-	plan    *Plan
-	pending bool
+	opts       Options
+	usedParams map[string]bool // getopt names read
+	cfg        Config
+	errs       diag.List
+	maps       map[string]*mapState
+	insts      []*instance
+	spec       *Spec
+	plan       *Plan
+	pending    bool
 
 	scratchSize int
 	usesRingbuf bool
@@ -61,10 +65,14 @@ type compiler struct {
 	curProbe    *ast.Probe // the probe being expanded
 }
 
-// Compile checks prog and lowers it to a Spec.
+// Compile checks prog and lowers it to a Spec. Macro calls in prog's
+// probes are expanded in place first.
 func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
+	}
+	if err := macro.Expand(prog); err != nil {
+		return nil, err
 	}
 	c := &compiler{
 		opts:      opts,
@@ -102,6 +110,9 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	}
 	for _, inst := range c.insts {
 		c.check(inst, true)
+	}
+	if err := c.unusedParams(); err != nil {
+		return nil, err
 	}
 	for name, ms := range c.maps {
 		if ms.agg == AggNone && ms.val == nil && ms.decl == nil {
@@ -234,4 +245,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// unusedParams rejects named parameters the script never reads, as
+// bpftrace does: a misspelt --flag must not be silently ignored.
+func (c *compiler) unusedParams() error {
+	var unused []string
+	for name := range c.opts.Params {
+		if !c.usedParams[name] {
+			unused = append(unused, "--"+name)
+		}
+	}
+	if len(unused) == 0 || c.errs.HasErrors() {
+		return nil
+	}
+	sort.Strings(unused)
+	return fmt.Errorf("program parameters not read by the script (getopt): %s", strings.Join(unused, ", "))
 }

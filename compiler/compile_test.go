@@ -21,6 +21,7 @@ func (fakeFacts) TracepointFields(group, event string) ([]compiler.TracepointFie
 		{Name: "filename", Offset: 16, Size: 8, Type: types.PointerTo(types.Int8, true)},
 		{Name: "ret", Offset: 16, Size: 8, Type: types.Int64},
 		{Name: "count", Offset: 24, Size: 8, Type: types.Uint64},
+		{Name: "buf", Offset: 32, Size: 8, Type: types.PointerTo(types.Int8, true)},
 	}, nil
 }
 func (fakeFacts) Tracepoints(pattern string) ([]string, error) {
@@ -105,6 +106,7 @@ func FuzzCompile(f *testing.F) {
 		}
 	}
 	f.Add(`BEGIN { @x[1, "a"] = sum(3); $y = (1, "b"); print($y); }`)
+	f.Add(`BEGIN { @m[1, "a"] = 2; $t = 0; for ($kv : @m) { $t += $kv.1; if ($kv.0.0 == 1) { break; } } @n = len(@m); }`)
 	f.Fuzz(func(t *testing.T, src string) {
 		prog, err := lang.Parse("fuzz.sd", []byte(src))
 		if err != nil {

@@ -13,6 +13,26 @@ import (
 func (g *gen) expr(e ast.Expr) value {
 	t := g.typeOf(e)
 	switch e := e.(type) {
+	case *ast.BlockExpr:
+		kept := g.kept
+		g.kept = map[*vreg]bool{}
+		for v := range kept {
+			g.kept[v] = true
+		}
+		for _, v := range g.rf.live {
+			g.kept[v] = true
+		}
+		for _, s := range e.Block.Stmts {
+			g.stmt(s)
+		}
+		g.kept = kept
+		if e.Block.Value == nil || t == nil || t.Kind == types.Void {
+			if e.Block.Value != nil {
+				g.stmt(&ast.ExprStmt{At: e.At, X: e.Block.Value})
+			}
+			return value{t: types.VoidT}
+		}
+		return g.expr(e.Block.Value)
 	case *ast.IntLit:
 		return value{t: t, reg: g.imm(int64(e.Value))}
 	case *ast.BoolLit:
@@ -165,10 +185,8 @@ func (g *gen) binary(e *ast.Binary) value {
 			op = asm.ArSh
 		}
 	}
-	if e.Op == "/" || e.Op == "%" {
-		// Division by zero yields 0 in BPF; bpftrace behaves the same.
-	}
-	g.emit(op.Reg(rx, ry))
+	// Division by zero yields 0 in BPF; bpftrace behaves the same.
+	g.alu(op, rx, ry)
 	g.free(y.reg)
 	return value{t: t, reg: x.reg}
 }

@@ -35,6 +35,12 @@ type KernelTypes interface {
 	EnumValue(name string) (int64, *types.Type, bool)
 }
 
+// CgroupResolver is implemented by Facts that can resolve cgroup v2 paths
+// (cgroupid).
+type CgroupResolver interface {
+	CgroupID(path string) (uint64, error)
+}
+
 // Symbols resolves kernel symbol addresses (kaddr) at compile time.
 type Symbols interface {
 	KernelAddr(name string) (uint64, bool)

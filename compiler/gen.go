@@ -6,8 +6,10 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -39,11 +41,24 @@ type gen struct {
 	rf     regFile
 	locked map[*vreg]bool
 	frame  frame
+	// kept vregs belong to an expression around a block expression: the
+	// block's statements must not free them.
+	kept map[*vreg]bool
+	// loopSpans are the loops with run-time bounds, for load errors.
+	loopSpans []ast.Span
 
 	scratchTop, scratchMax int
 	exitLabel              string
 	loops                  []loopLabels
 	probeStr               string
+
+	// Subprograms (map iteration callbacks, see foreach.go). root is the
+	// probe's gen; a callback's gen has its own frame and registers.
+	root        *gen
+	subprogs    []subprog // on root: callbacks to append after the probe
+	lenSym      string    // on root: the len() callback, once made
+	callDepth   int       // stack of the deepest callback chain below
+	scratchBase int       // scratch top when a callback's gen started
 }
 
 const (
@@ -57,6 +72,7 @@ const (
 
 func (c *compiler) generate(inst *instance) {
 	g := &gen{c: c, inst: inst, locked: map[*vreg]bool{}}
+	g.root = g
 	g.frame.limit = stackLimit
 	g.frame.top = 16 // ctx and scratch base slots
 	g.frame.max = 16
@@ -72,7 +88,7 @@ func (c *compiler) generate(inst *instance) {
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
 	if inst.probe.Pred != nil {
-		g.setSource(sourceText(inst.probe.Pred))
+		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
 		g.endStmt()
 	}
@@ -82,7 +98,7 @@ func (c *compiler) generate(inst *instance) {
 	body := g.finish()
 
 	var pro asm.Instructions
-	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(sourceText(inst.probe))))
+	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(stdlib.SourceText(inst.probe))))
 	if g.scratchMax > 0 {
 		pro = append(pro,
 			storeImm(asm.RFP, scratchSlot, 0, asm.Word),
@@ -98,8 +114,17 @@ func (c *compiler) generate(inst *instance) {
 		}
 	}
 	insns := append(pro, body...)
+	if len(g.subprogs) > 0 {
+		// Callbacks need BTF func info for every function.
+		insns[0] = btf.WithFuncMetadata(insns[0], probeFunc(progSymbol(inst)))
+		for _, sp := range g.subprogs {
+			insns = append(insns, sp.insns...)
+		}
+	}
 	if g.frame.max > stackLimit {
 		c.errorAt(inst.probe.Span(), "", "probe needs %d bytes of stack; the BPF limit is 512", g.frame.max)
+	} else if d := frameDepth(g.frame.max) + g.callDepth; g.callDepth > 0 && d > stackLimit {
+		c.errorAt(inst.probe.Span(), "", "probe and its map loops need %d bytes of stack together; the BPF limit is 512", d)
 	}
 	typ, attach, to := programType(inst.p)
 	spec := &ebpf.ProgramSpec{
@@ -110,7 +135,7 @@ func (c *compiler) generate(inst *instance) {
 		License:      "GPL",
 		Instructions: insns,
 	}
-	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec})
+	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec, Loops: g.loopSpans})
 }
 
 func progSymbol(inst *instance) string { return fmt.Sprintf("probe%d", inst.p.ID) }
@@ -132,11 +157,6 @@ func progName(inst *instance) string {
 		name = name[:15]
 	}
 	return name
-}
-
-func sourceText(n ast.Node) string {
-	s := n.Span().Start
-	return fmt.Sprintf("%d:%d", s.Line, s.Col)
 }
 
 // alloc reserves size bytes for a value: on the stack while it fits
@@ -162,7 +182,9 @@ func (g *gen) release(m mark) { g.frame.top, g.scratchTop = m.stack, m.scratch }
 // endStmt frees every temporary vreg at a statement boundary.
 func (g *gen) endStmt() {
 	for _, v := range append([]*vreg(nil), g.rf.live...) {
-		g.free(v)
+		if !g.kept[v] {
+			g.free(v)
+		}
 	}
 }
 
@@ -223,12 +245,16 @@ func (g *gen) copyMem(dst, src loc, n int) {
 	}
 	sb, soff := g.base(src, asm.R4)
 	db, doff := g.base(dst, asm.R5)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.DWord), asm.StoreMem(db, doff+int16(i), asm.R0, asm.DWord))
-	}
-	for ; i < n; i++ {
-		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), asm.Byte), asm.StoreMem(db, doff+int16(i), asm.R0, asm.Byte))
+	// The widest access that keeps both sides aligned: the verifier
+	// rejects misaligned stack access (strings in records are packed).
+	for i := 0; i < n; {
+		w := 8
+		for w > 1 && (i+w > n || (int(soff)+i)%w != 0 || (int(doff)+i)%w != 0) {
+			w /= 2
+		}
+		size := sizeOf(w)
+		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), size), asm.StoreMem(db, doff+int16(i), asm.R0, size))
+		i += w
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -297,11 +298,11 @@ func (ck *checker) argSlot(n ast.Node, sig *FuncSig, i int, what string) (int16,
 		for j := 0; j < i; j++ {
 			regs += slots(sig.Params[j].Type)
 		}
-		if regs >= len(ptRegsArgs) {
+		if regs >= len(stdlib.PtRegsArgs) {
 			ck.errorf(n, "%s is passed on the stack (beyond the 6 register arguments of x86_64); read it with fentry", what)
 			return 0, false
 		}
-		return ptRegsArgs[regs], true
+		return stdlib.PtRegsArgs[regs], true
 	case ProviderKretprobe:
 		ck.errorf(n, "%s is not available in kretprobe probes: the registers are gone at return; use fexit", what)
 		return 0, false
@@ -370,7 +371,7 @@ func (ck *checker) kernelArgsField(e *ast.Field) *types.Type {
 func (ck *checker) kernelArgN(id *ast.Ident, n int) *types.Type {
 	switch ck.inst.p.Provider {
 	case ProviderKprobe:
-		if n >= len(ptRegsArgs) {
+		if n >= len(stdlib.PtRegsArgs) {
 			ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", id.Name)
 			return nil
 		}
@@ -503,7 +504,7 @@ func (g *gen) kernelArgsField(e *ast.Field) value {
 // kernelArgN reads argN.
 func (g *gen) kernelArgN(n int, t *types.Type) value {
 	if g.inst.p.Provider == ProviderKprobe {
-		return g.loadCtx(ptRegsArgs[n], t)
+		return g.loadCtx(stdlib.PtRegsArgs[n], t)
 	}
 	return g.loadCtx(int16(8*n), t)
 }
@@ -518,5 +519,19 @@ func (g *gen) retvalValue(t *types.Type) value {
 		}
 		return g.loadCtx(int16(8*s), t)
 	}
-	return g.loadCtx(ptRegsAX, t)
+	return g.loadCtx(stdlib.PtRegsAX, t)
+}
+
+// StrReader picks the helper str() reads with (stdlib.Gen).
+func (g *gen) StrReader(t *types.Type) asm.BuiltinFunc {
+	switch {
+	case g.userSpace(t):
+		return asm.FnProbeReadUserStr
+	case isKernelFunc(g.inst.p.Provider):
+		// Kernel functions take user and kernel pointers alike, and BTF
+		// rarely says which (no __user tags without clang): the x86 compat
+		// helper picks the address space by the address.
+		return asm.FnProbeReadStr
+	}
+	return asm.FnProbeReadKernelStr
 }

@@ -110,6 +110,11 @@ func (g *gen) mapRead(m *ast.MapRef) value {
 // bpf_map_lookup_percpu_elem, as bpftrace does for `@c > 10`.
 func (g *gen) percpuRead(m *ast.MapRef, info *MapInfo, t *types.Type) value {
 	key, _ := g.keyFor(m, info, 0)
+	return g.percpuReadKey(info, key, t)
+}
+
+// percpuReadKey merges the per-CPU values of the key at key.
+func (g *gen) percpuReadKey(info *MapInfo, key loc, t *types.Type) value {
 	acc := g.newReg()
 	g.emit(asm.Mov.Imm(g.r(acc), 0))
 	cnt := g.newReg()
@@ -156,7 +161,7 @@ func (g *gen) percpuRead(m *ast.MapRef, info *MapInfo, t *types.Type) value {
 		done := g.newLabel("avg0")
 		g.emit(asm.JEq.Imm(rc, 0, done))
 		if info.Signed {
-			g.emit(asm.SDiv.Reg(ra, rc))
+			g.alu(asm.SDiv, ra, rc)
 		} else {
 			g.emit(asm.Div.Reg(ra, rc))
 		}
@@ -291,6 +296,9 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	insert, done, found := g.newLabel("agginsert"), g.newLabel("aggdone"), g.newLabel("aggfound")
 	g.emit(asm.JEq.Imm(asm.R0, 0, insert))
 	g.bind(found)
+	if info.SetAt > 0 {
+		g.emit(storeImm(asm.R0, int16(info.SetAt), 1, asm.DWord))
+	}
 	// Existing entry: update this CPU's copy in place.
 	switch agg {
 	case AggCount, AggHist, AggLhist:

@@ -120,13 +120,22 @@ func (c *compiler) setAggParams(ms *mapState, call *ast.Call, ck *checker) {
 	}
 }
 
+// aggParams are an aggregation's literal parameters after its value (none
+// when the call has the wrong arity, already reported).
+func aggParams(call *ast.Call) []ast.Expr {
+	if len(call.Args) < 2 {
+		return nil
+	}
+	return call.Args[1:]
+}
+
 func (c *compiler) checkSameHist(ms *mapState, call *ast.Call, ck *checker) {
 	var a, b []int64
-	for _, x := range ms.aggCall.Args[1:] {
+	for _, x := range aggParams(ms.aggCall) {
 		v, _ := constInt(x)
 		a = append(a, v)
 	}
-	for _, x := range call.Args[1:] {
+	for _, x := range aggParams(call) {
 		v, _ := constInt(x)
 		b = append(b, v)
 	}
@@ -197,21 +206,27 @@ func (c *compiler) buildMaps() {
 		}
 		spec.ValueSize = uint32(valSize)
 		if ms.key == nil {
-			info.Array = true
 			spec.KeySize = 4
 			spec.MaxEntries = 1
-			if info.NumBuckets > 0 {
+			switch {
+			case info.NumBuckets > 0:
+				// Keyless hist/lhist: one array element per bucket; a
+				// zeroed histogram prints nothing, as in bpftrace.
+				info.Array = true
 				spec.MaxEntries = uint32(info.NumBuckets)
-			}
-			if info.PerCPU {
 				spec.Type = ebpf.PerCPUArray
-			} else {
+			case info.PerCPU:
+				// Other keyless aggregations: a per-CPU array (the cheapest
+				// update) whose values end with a "set" word, so `@ = sum(0)`
+				// and zero(@c) still print `@: 0` while an aggregation never
+				// hit prints nothing.
+				info.Array = true
+				info.SetAt = valSize
+				spec.ValueSize = uint32(valSize + 8)
+				spec.Type = ebpf.PerCPUArray
+			default:
 				// A hash with one key, so an unset map prints nothing.
 				spec.Type = ebpf.Hash
-			}
-			if !info.PerCPU {
-				info.Array = false
-				info.Key = nil
 			}
 		} else {
 			spec.KeySize = uint32(ms.key.Size)

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -22,26 +23,30 @@ type Spec struct {
 type Program struct {
 	Probe Probe
 	Spec  *ebpf.ProgramSpec
+	// Loops are the loops whose bound is only known at run time: when the
+	// verifier gives up on the program, they are the likely reason.
+	Loops []ast.Span
 }
 
-// Provider names, canonical (lower case, full) forms.
+// Provider names, canonical (lower case, full) forms; defined with the
+// catalogue that types builtins per provider.
 const (
-	ProviderBegin         = "begin"
-	ProviderEnd           = "end"
-	ProviderTracepoint    = "tracepoint"
-	ProviderRawTracepoint = "rawtracepoint"
-	ProviderKprobe        = "kprobe"
-	ProviderKretprobe     = "kretprobe"
-	ProviderUprobe        = "uprobe"
-	ProviderUretprobe     = "uretprobe"
-	ProviderUSDT          = "usdt"
-	ProviderProfile       = "profile"
-	ProviderInterval      = "interval"
-	ProviderSoftware      = "software"
-	ProviderHardware      = "hardware"
-	ProviderFentry        = "fentry"
-	ProviderFexit         = "fexit"
-	ProviderIter          = "iter"
+	ProviderBegin         = stdlib.ProviderBegin
+	ProviderEnd           = stdlib.ProviderEnd
+	ProviderTracepoint    = stdlib.ProviderTracepoint
+	ProviderRawTracepoint = stdlib.ProviderRawTracepoint
+	ProviderKprobe        = stdlib.ProviderKprobe
+	ProviderKretprobe     = stdlib.ProviderKretprobe
+	ProviderUprobe        = stdlib.ProviderUprobe
+	ProviderUretprobe     = stdlib.ProviderUretprobe
+	ProviderUSDT          = stdlib.ProviderUSDT
+	ProviderProfile       = stdlib.ProviderProfile
+	ProviderInterval      = stdlib.ProviderInterval
+	ProviderSoftware      = stdlib.ProviderSoftware
+	ProviderHardware      = stdlib.ProviderHardware
+	ProviderFentry        = stdlib.ProviderFentry
+	ProviderFexit         = stdlib.ProviderFexit
+	ProviderIter          = stdlib.ProviderIter
 )
 
 // Probe is one attachment, after wildcard expansion.
@@ -154,6 +159,11 @@ type MapInfo struct {
 	// hash whose key is Key's bytes, followed for hist/lhist by a u64 bucket.
 	Array  bool
 	PerCPU bool
+	// SetAt, for a keyless aggregation other than hist/lhist, is the offset
+	// in each per-CPU value of a word the kernel sets to 1 on every update:
+	// the map has a value (printed even when it is 0, as after sum(0) or
+	// zero()) when any CPU's word is set. clear() and delete() reset it.
+	SetAt int
 
 	HistBits           int   // hist(n, k): k
 	LhistMin, LhistMax int64 // lhist bounds
@@ -161,36 +171,24 @@ type MapInfo struct {
 	NumBuckets         int // hist/lhist: buckets in total
 }
 
-// ActionKind is what an event record asks the runtime to do.
-type ActionKind int
-
-const (
-	ActPrintf     ActionKind = iota // Format with Args
-	ActPrintMap                     // print(@m [, Top [, Div]])
-	ActPrintValue                   // print(value): Args has one field
-	ActTime                         // time(Format)
-	ActExit                         // exit([code]): Args has the code (int64) when given
-	ActClear                        // clear(@m)
-	ActZero                         // zero(@m)
-	ActCat                          // cat(Format, args)
-	ActSystem                       // system(Format, args)
-	ActJoin                         // join(arr, Sep): Args holds the strings
-	ActErrorf                       // errorf(Format, args)
-	ActWarnf                        // warnf(Format, args)
-	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
+// Actions are declared with the catalogue whose functions send them.
+type (
+	ActionKind = stdlib.ActionKind
+	Action     = stdlib.Action
 )
 
-// Action describes one call site that sends events. Every record in the ring
-// buffer starts with the 8-byte action id (the index into Plan.Actions),
-// followed by a payload laid out as Args.
-type Action struct {
-	Kind   ActionKind
-	Format string      // printf/cat/system/errorf/warnf format, time() format
-	Args   *types.Type // a Tuple describing the payload after the id; nil if none
-	Map    string      // print/clear/zero: the user map name ("@x")
-	Top    int         // print(@m, top)
-	Div    int         // print(@m, top, div)
-	Sep    string      // join separator
-	Pos    ast.Pos     // the call's source position, for errorf/warnf
-	Source string      // the call as written, for diagnostics
-}
+const (
+	ActPrintf     = stdlib.ActPrintf
+	ActPrintMap   = stdlib.ActPrintMap
+	ActPrintValue = stdlib.ActPrintValue
+	ActTime       = stdlib.ActTime
+	ActExit       = stdlib.ActExit
+	ActClear      = stdlib.ActClear
+	ActZero       = stdlib.ActZero
+	ActCat        = stdlib.ActCat
+	ActSystem     = stdlib.ActSystem
+	ActJoin       = stdlib.ActJoin
+	ActErrorf     = stdlib.ActErrorf
+	ActWarnf      = stdlib.ActWarnf
+	ActMapFull    = stdlib.ActMapFull
+)

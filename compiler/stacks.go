@@ -1,12 +1,10 @@
 package compiler
 
 import (
-	"fmt"
-
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
-	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -17,64 +15,13 @@ import (
 // stack is {id u64, pid u64} so the runtime symbolizes it in the process.
 
 const (
-	defaultStackLimit = 127  // bpftrace's default, also perf_event_max_stack's
-	maxStackLimit     = 1024 // bpftrace's maximum
-	stackMapEntries   = 4096
-
-	bpfFUserStack = 1 << 8 // BPF_F_USER_STACK
+	stackMapEntries = 4096
+	bpfFUserStack   = 1 << 8 // BPF_F_USER_STACK
 )
 
-func stackMapName(limit int) string { return fmt.Sprintf("stack_%d", limit) }
-
-// stackArgs types kstack/ustack and kstack(mode), kstack(limit),
-// kstack(mode, limit).
-func (ck *checker) stackArgs(n ast.Node, user bool, args []ast.Expr) *types.Type {
-	name := "kstack"
-	if user {
-		name = "ustack"
-	}
-	mode, limit := ck.c.cfg.StackMode, defaultStackLimit
-	for i, a := range args {
-		if id, ok := a.(*ast.Ident); ok && i == 0 {
-			switch id.Name {
-			case "bpftrace":
-				mode = types.StackBpftrace
-			case "perf":
-				mode = types.StackPerf
-			case "raw":
-				mode = types.StackRaw
-			default:
-				ck.errorf(a, "unknown stack mode %s; use bpftrace, perf or raw", id.Name)
-				return nil
-			}
-			continue
-		}
-		v, ok := constInt(a)
-		if !ok {
-			ck.errorf(a, "%s() takes a mode (bpftrace, perf, raw) and a constant frame limit", name)
-			return nil
-		}
-		if v < 1 || v > maxStackLimit {
-			ck.errorf(a, "the frame limit of %s() must be between 1 and %d", name, maxStackLimit)
-			return nil
-		}
-		limit = int(v)
-	}
-	return stackType(user, mode, limit)
-}
-
-// stackType is the type of a stack value.
-func stackType(user bool, mode types.StackMode, limit int) *types.Type {
-	t := &types.Type{Kind: types.KStack, Size: 8, StackMode: mode, StackLimit: limit, StackMap: stackMapName(limit)}
-	if user {
-		t.Kind, t.Size = types.UStack, 16
-	}
-	return t
-}
-
 // stackValue emits bpf_get_stackid into the stack map of t. A stack that
-// cannot be taken (no stack, map full) keeps the negative error as its id,
-// which prints as an empty stack.
+// cannot be taken (no stack, map full) has id -1, which prints as an empty
+// stack.
 func (g *gen) stackValue(t *types.Type) value {
 	g.useStackMap(t.StackLimit)
 	var flags int32
@@ -87,6 +34,11 @@ func (g *gen) stackValue(t *types.Type) value {
 		asm.Mov.Imm(asm.R3, flags),
 		asm.FnGetStackid.Call(),
 	)
+	// Every failure (no stack in this context, a full or colliding map)
+	// is one id, so they count under one empty stack, not one per errno.
+	ok := g.newLabel("stackok")
+	g.emit(asm.JSGE.Imm(asm.R0, 0, ok), asm.Mov.Imm(asm.R0, -1))
+	g.bind(ok)
 	if t.Kind == types.KStack {
 		v := g.newReg()
 		g.emit(asm.Mov.Reg(g.r(v), asm.R0))
@@ -103,7 +55,7 @@ func (g *gen) stackValue(t *types.Type) value {
 
 // useStackMap declares the stack map for a frame limit.
 func (g *gen) useStackMap(limit int) {
-	name := stackMapName(limit)
+	name := stdlib.StackMapName(limit)
 	if _, ok := g.c.stackMaps[name]; ok {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -18,7 +19,7 @@ func (g *gen) block(b *ast.Block) {
 
 func (g *gen) stmt(s ast.Stmt) {
 	m := g.mark()
-	g.setSource(sourceText(s))
+	g.setSource(stdlib.SourceText(s))
 	switch s := s.(type) {
 	case *ast.Block:
 		g.block(s)
@@ -44,6 +45,7 @@ func (g *gen) stmt(s ast.Stmt) {
 	case *ast.ForStmt:
 		g.forStmt(s)
 	case *ast.WhileStmt:
+		g.loopSpans = append(g.loopSpans, s.Span())
 		top, done := g.newLabel("while"), g.newLabel("wend")
 		g.bind(top)
 		g.condJump(s.Cond, done)
@@ -90,8 +92,11 @@ func (g *gen) ifStmt(s *ast.IfStmt) {
 
 func (g *gen) forStmt(s *ast.ForStmt) {
 	if s.Map != nil {
-		g.c.errorAt(s.Span(), "", "for loops over maps are not supported yet")
+		g.forMap(s)
 		return
+	}
+	if _, ok := constInt(s.End); !ok {
+		g.loopSpans = append(g.loopSpans, s.Span())
 	}
 	vi := g.inst.vars[s.Var]
 	// The end bound is evaluated once, into a hidden slot.
@@ -136,7 +141,7 @@ func (g *gen) assign(s *ast.AssignStmt) {
 		old := g.loadField(vi.slot, vi.t)
 		v := g.expr(s.Value)
 		ro, rv := g.r2(old.reg, v.reg)
-		g.emit(compoundOp(s.Op, vi.t.Signed).Reg(ro, rv))
+		g.alu(compoundOp(s.Op, vi.t.Signed), ro, rv)
 		g.free(v.reg)
 		g.store(vi.slot, vi.t, old)
 		g.free(old.reg)
@@ -157,7 +162,7 @@ func (g *gen) assign(s *ast.AssignStmt) {
 			old := g.mapRead(t)
 			v := g.expr(s.Value)
 			ro, rv := g.r2(old.reg, v.reg)
-			g.emit(compoundOp(s.Op, old.t.Signed).Reg(ro, rv))
+			g.alu(compoundOp(s.Op, old.t.Signed), ro, rv)
 			g.free(v.reg)
 			g.mapStore(t, old)
 			return

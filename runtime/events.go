@@ -160,6 +160,11 @@ func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
 		return err
 	}
 	isArray := m.Type() == ebpf.Array || m.Type() == ebpf.PerCPUArray
+	if info.SetAt > 0 && zero {
+		// A zeroed keyless aggregation still prints (`@c: 0`): keep the
+		// CPUs' set words.
+		return r.zeroKeepSet(m, info.SetAt, raw)
+	}
 	for _, k := range raw.keys {
 		if zero || isArray {
 			if err := r.zeroKey(m, k); err != nil {
@@ -168,6 +173,24 @@ func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
 			continue
 		}
 		_ = m.Delete(k)
+	}
+	return nil
+}
+
+// zeroKeepSet zeroes the values of a keyless aggregation's array but
+// keeps each CPU's set word at setAt.
+func (r *run) zeroKeepSet(m *ebpf.Map, setAt int, raw *rawMap) error {
+	for i, k := range raw.keys {
+		vals := make([][]byte, r.ncpu)
+		for cpu := range vals {
+			vals[cpu] = make([]byte, m.ValueSize())
+			if cpu < len(raw.values[i]) && len(raw.values[i][cpu]) > setAt {
+				copy(vals[cpu][setAt:], raw.values[i][cpu][setAt:])
+			}
+		}
+		if err := m.Put(k, vals); err != nil {
+			return err
+		}
 	}
 	return nil
 }

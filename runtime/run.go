@@ -22,6 +22,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sonde/compiler"
+	"sonde/lang/ast"
+	"sonde/lang/diag"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
 )
@@ -35,6 +37,7 @@ type Options struct {
 	DryRun   bool
 	Unsafe   bool
 	Child    *Child // -c: started stopped, resumed after attach
+	Pid      int    // -p: the run ends when this process exits
 	Filename string
 }
 
@@ -150,7 +153,8 @@ func (r *run) load() error {
 }
 
 // setGlobals fills the values the programs read at run time: the start time
-// for `elapsed` and the child pid for `cpid`.
+// for `elapsed`, the child pid for `cpid` and the TAI offset for
+// nsecs(sw_tai). The layout is the compiler's globals map.
 func (r *run) setGlobals() error {
 	if r.plan.StartTimeMap == "" {
 		return nil
@@ -159,11 +163,16 @@ func (r *run) setGlobals() error {
 	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
 		return err
 	}
-	buf := make([]byte, 16)
+	var tai unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_TAI, &tai); err != nil {
+		return err
+	}
+	buf := make([]byte, 24)
 	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
 	if r.opts.Child != nil {
 		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
 	}
+	binary.LittleEndian.PutUint64(buf[16:], uint64(tai.Nano()-ts.Nano()))
 	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
 }
 
@@ -240,9 +249,17 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.onlySpecial() || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
-	var childDone <-chan struct{}
+	var childDone, pidDone <-chan struct{}
 	if r.opts.Child != nil {
 		childDone = r.opts.Child.Done()
+	}
+	if r.opts.Pid > 0 {
+		done, stop, err := watchPid(r.opts.Pid)
+		if err != nil {
+			return 0, err
+		}
+		defer stop()
+		pidDone = done
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
@@ -252,6 +269,7 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	case <-r.done:
 	case <-ctx.Done():
 	case <-childDone:
+	case <-pidDone:
 	case err := <-readerErr:
 		if err != nil {
 			return 0, err
@@ -425,6 +443,13 @@ func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
 func explainLoadError(err error, spec *compiler.Spec, file string) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
+		// The verifier gives up on a loop it cannot bound with E2BIG (too
+		// many instructions) or, on some kernels, EFAULT.
+		if errors.Is(err, unix.E2BIG) || errors.Is(err, unix.EFAULT) {
+			if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+				return unboundedLoop(p.Loops[0], "")
+			}
+		}
 		return err
 	}
 	// The reason is the last line that is not a state dump or statistics.
@@ -453,10 +478,41 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 			break
 		}
 	}
+	if strings.Contains(reason, "infinite loop") || strings.Contains(reason, "too large") || strings.Contains(reason, "too complex") {
+		if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+			return unboundedLoop(p.Loops[0], reason)
+		}
+	}
 	if pos != "" {
 		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
 	}
 	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// failedProgram finds the program a load error names ("program progN: ...",
+// as load names them).
+func failedProgram(err error, spec *compiler.Spec) *compiler.Program {
+	msg := err.Error()
+	i := strings.Index(msg, "program prog")
+	if i < 0 {
+		return nil
+	}
+	var n int
+	if _, err := fmt.Sscanf(msg[i+len("program prog"):], "%d", &n); err != nil || n < 0 || n >= len(spec.Programs) {
+		return nil
+	}
+	return spec.Programs[n]
+}
+
+// unboundedLoop words a verifier failure caused by a loop with a run-time
+// bound, pointing at the loop.
+func unboundedLoop(loop ast.Span, reason string) error {
+	msg := "the kernel's verifier could not prove that this loop ends"
+	if reason != "" {
+		msg += " (" + reason + ")"
+	}
+	return diag.Errorf(loop, "%s", msg).
+		WithHint("give it a constant bound as well, as in while ($i < $n && $i < 1000), or use unroll(N)")
 }
 
 // Child is a command started stopped, for -c.

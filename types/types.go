@@ -227,6 +227,16 @@ func (t *Type) IsInt() bool {
 	return t != nil && (t.Kind == Int || t.Kind == Enum || t.Kind == Bool)
 }
 
+// IsScalar reports whether values of t fit in a register: integers and
+// the integer-backed kinds (pointers, symbols, timestamps...).
+func (t *Type) IsScalar() bool {
+	switch t.Kind {
+	case Int, Bool, Pointer, Enum, KSym, Timestamp, Cgroup, Probe:
+		return true
+	}
+	return false
+}
+
 // Equal reports whether a and b are the same type.
 func Equal(a, b *Type) bool {
 	if a == b {

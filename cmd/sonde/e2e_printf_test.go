@@ -106,6 +106,9 @@ func TestE2EPrintf(t *testing.T) {
 // join() prints an argv array: the args of an execve.
 func TestE2EJoin(t *testing.T) {
 	runE2E(t, []e2eCase{
+		{name: "packed_string_literals_of_odd_sizes",
+			prog: `BEGIN { printf("%-8s %-6s %-16s %-6s %-16s %s|\n", "TIME", "PPID", "PCOMM", "PID", "COMM", "SECONDS"); }`,
+			want: "TIME     PPID   PCOMM            PID    COMM             SECONDS|\n\n\n"},
 		{name: "join_argv", cmd: `sh -c '/bin/echo a b c >/dev/null'`,
 			prog: `tracepoint:syscalls:sys_enter_execve /str(args.filename) == "/bin/echo"/ { join(args.argv); exit(); }`,
 			want: "/bin/echo a b c\n\n\n"},

@@ -65,6 +65,7 @@ func newEnv(spec *compiler.Spec, opts *options) *output.Env {
 		}
 		return strconv.FormatUint(id, 10)
 	}
+	env.SyscallName = output.SyscallNameOf
 	env.UserName = func(uid uint64) string {
 		if u, err := user.LookupId(strconv.FormatUint(uid, 10)); err == nil {
 			return u.Username

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/cilium/ebpf"
 
@@ -47,6 +48,19 @@ func (kernelFacts) NumCPUs() int {
 		return 1
 	}
 	return n
+}
+
+// CgroupID is the id of a cgroup v2 directory: its inode number, which
+// is what bpf_get_current_cgroup_id returns.
+func (kernelFacts) CgroupID(path string) (uint64, error) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return 0, err
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
+		return 0, fmt.Errorf("%s is not a cgroup directory", path)
+	}
+	return st.Ino, nil
 }
 
 // isBTFName reports whether a type name needs kernel BTF.

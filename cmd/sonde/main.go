@@ -61,6 +61,7 @@ type options struct {
 	hasProg  bool
 	file     string
 	args     []string
+	params   map[string]string // --name[=value] after the script, for getopt
 	list     bool
 	listArg  string
 	verbose  bool
@@ -121,6 +122,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
+	if opts.pid > 0 {
+		// Before anything is compiled or attached: a one-line error.
+		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
+			fmt.Fprintf(stderr, "sonde: -p %d: no such process\n", opts.pid)
+			return 1
+		}
+	}
 	if os.Geteuid() == 0 {
 		if _, err := tracefs.Mount(); err != nil {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
@@ -135,6 +143,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Symbols:      kallsyms{},
 		UserSymbols:  userSymbols{},
 		Args:         opts.args,
+		Params:       opts.params,
 		Unsafe:       opts.unsafe,
 		Pid:          opts.pid,
 		HasChild:     opts.cmd != "",
@@ -165,10 +174,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	return execute(opts, spec, name, stdout, stderr)
+	return execute(opts, spec, name, src, stdout, stderr)
 }
 
-func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.Writer) int {
+func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout, stderr io.Writer) int {
 	var w io.Writer = stdout
 	if opts.outFile != "" {
 		f, err := os.Create(opts.outFile)
@@ -203,10 +212,16 @@ func execute(opts *options, spec *compiler.Spec, name string, stdout, stderr io.
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
-		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Filename: name,
+		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
 	if err != nil {
+		var d *diag.Diagnostic
+		if errors.As(err, &d) {
+			// A failure the runtime traced back to the script.
+			renderError(stderr, err, name, src)
+			return 1
+		}
 		fmt.Fprintf(stderr, "sonde: %v\n", explainRunError(err))
 		return 1
 	}
@@ -298,8 +313,14 @@ func parseArgs(argv []string) (*options, error) {
 	o := &options{format: "text"}
 	for i := 0; i < len(argv); i++ {
 		a := argv[i]
+		if a == "--" {
+			// Everything after -- belongs to the script: positional
+			// arguments and named parameters (--name=value, for getopt).
+			o.addScriptArgs(argv[i+1:])
+			break
+		}
 		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
-			o.args = append(o.args, a)
+			o.addScriptArgs([]string{a})
 			continue
 		}
 		next := func() (string, error) {
@@ -372,6 +393,23 @@ func parseArgs(argv []string) (*options, error) {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
 	return o, nil
+}
+
+// addScriptArgs sorts the script's arguments into positional ones ($1...)
+// and named parameters (--name or --name=value).
+func (o *options) addScriptArgs(args []string) {
+	for _, a := range args {
+		name, ok := strings.CutPrefix(a, "--")
+		if !ok || name == "" {
+			o.args = append(o.args, a)
+			continue
+		}
+		if o.params == nil {
+			o.params = map[string]string{}
+		}
+		name, value, _ := strings.Cut(name, "=")
+		o.params[name] = value
+	}
 }
 
 // kallsyms resolves kaddr() at compile time.

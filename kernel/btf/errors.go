@@ -3,8 +3,9 @@ package kbtf
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+
+	"sonde/lang/diag"
 )
 
 // ErrNotFound is wrapped by every NotFoundError.
@@ -50,76 +51,6 @@ func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 const maxCandidates = 3
 
 // suggest returns the names closest to name by edit distance, best first.
-// A name qualifies when its distance is at most a third of its length (at
-// least 1, at most 3), which accepts typos and rejects unrelated names.
 func suggest(name string, names []string) []string {
-	limit := min(max(len(name)/3, 1), 3)
-	type cand struct {
-		name string
-		d    int
-	}
-	var cands []cand
-	for _, n := range names {
-		if n == name || abs(len(n)-len(name)) > limit {
-			continue
-		}
-		if d := distance(name, n, limit); d <= limit {
-			cands = append(cands, cand{n, d})
-		}
-	}
-	slices.SortFunc(cands, func(a, b cand) int {
-		if a.d != b.d {
-			return a.d - b.d
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	var out []string
-	for _, c := range cands {
-		if len(out) == maxCandidates {
-			break
-		}
-		if !slices.Contains(out, c.name) {
-			out = append(out, c.name)
-		}
-	}
-	return out
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// distance is the optimal string alignment distance (Levenshtein plus
-// adjacent transpositions), giving up early once every path exceeds limit.
-func distance(a, b string, limit int) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			best = min(best, v)
-		}
-		if best > limit {
-			return best
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return diag.Suggest(name, names, maxCandidates)
 }

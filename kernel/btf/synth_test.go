@@ -10,6 +10,7 @@ import (
 
 	"github.com/cilium/ebpf/btf"
 
+	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -270,7 +271,7 @@ func TestSuggest(t *testing.T) {
 	if got := suggest("zzzz", names); got != nil {
 		t.Errorf("suggest(zzzz) = %q", got)
 	}
-	if d := distance("abcd", "abdc", 3); d != 1 {
+	if d := diag.EditDistance("abcd", "abdc", 3); d != 1 {
 		t.Errorf("transposition distance = %d", d)
 	}
 }

@@ -145,3 +145,38 @@ func isNil(n Node) bool {
 	}
 	return false
 }
+
+// ConstInt evaluates a constant integer expression built from literals
+// and + - * / <<; ok is false for anything else.
+func ConstInt(e Expr) (v int64, ok bool) {
+	switch e := e.(type) {
+	case *IntLit:
+		return int64(e.Value), true
+	case *Unary:
+		if e.Op == "-" {
+			v, ok := ConstInt(e.X)
+			return -v, ok
+		}
+	case *Binary:
+		a, ok1 := ConstInt(e.X)
+		b, ok2 := ConstInt(e.Y)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch e.Op {
+		case "+":
+			return a + b, true
+		case "-":
+			return a - b, true
+		case "*":
+			return a * b, true
+		case "/":
+			if b != 0 {
+				return a / b, true
+			}
+		case "<<":
+			return a << uint(b), true
+		}
+	}
+	return 0, false
+}

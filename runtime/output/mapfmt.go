@@ -62,34 +62,41 @@ func appendMapText(dst []byte, m *MapData, top, div int, env *Env) []byte {
 
 // appendKeyText renders a key; tuples lose their outer parentheses.
 func appendKeyText(dst []byte, t *types.Type, key []byte, env *Env) []byte {
-	if t.Kind == types.Int { // the common case, without allocating
+	switch t.Kind {
+	case types.Int: // the common case, without allocating
 		return appendInt(dst, Int{Bits: readInt(key, t.Size, t.Signed), Signed: t.Signed})
+	case types.Tuple:
+		return appendTupleKey(dst, Decode(t, key), ", ", env)
 	}
-	start := len(dst)
-	dst = AppendText(dst, Decode(t, key), env)
-	if s := dst[start:]; len(s) >= 2 && s[0] == '(' && s[len(s)-1] == ')' {
-		copy(s, s[1:len(s)-1])
-		dst = dst[:len(dst)-2]
+	return AppendText(dst, Decode(t, key), env)
+}
+
+func appendTupleKey(dst []byte, v Value, sep string, env *Env) []byte {
+	tup, ok := v.(Tuple)
+	if !ok {
+		return AppendText(dst, v, env)
+	}
+	for i, e := range tup {
+		if i > 0 {
+			dst = append(dst, sep...)
+		}
+		dst = AppendText(dst, e, env)
 	}
 	return dst
 }
 
-// appendKeyJSON renders a key as a JSON object key: its text without
-// outer parentheses and without any spaces.
+// appendKeyJSON renders a key as a JSON object key: its text, tuple
+// elements joined by "," as bpftrace does.
 func appendKeyJSON(dst []byte, t *types.Type, key []byte, env *Env) []byte {
-	if t.Kind == types.Int { // digits need no escaping
+	switch t.Kind {
+	case types.Int: // digits need no escaping
 		dst = append(dst, '"')
 		dst = appendKeyText(dst, t, key, env)
 		return append(dst, '"')
+	case types.Tuple:
+		return appendJSONString(dst, string(appendTupleKey(nil, Decode(t, key), ",", env)))
 	}
-	s := appendKeyText(nil, t, key, env)
-	out := s[:0]
-	for _, c := range s {
-		if c != ' ' {
-			out = append(out, c)
-		}
-	}
-	return appendJSONString(dst, string(out))
+	return appendJSONString(dst, string(AppendText(nil, Decode(t, key), env)))
 }
 
 // appendEntryValue renders a non-histogram value as text or JSON.

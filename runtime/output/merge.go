@@ -30,8 +30,10 @@ type Entry struct {
 // not per-CPU). Layouts follow compiler.MapInfo: hist/lhist keys carry a
 // u64 bucket suffix, or are the u32 bucket index of a keyless (Array) map.
 //
-// Array maps cannot tell a zero from an absent value, so an all-zero
-// element counts as absent (like a cleared bpftrace map). The entries keep
+// A keyless aggregation's array element is there when some CPU set its
+// "set" word (Info.SetAt); other array maps cannot tell a zero from an
+// absent value, so an all-zero element counts as absent (like a cleared
+// bpftrace map). The entries keep
 // references to keys and values: don't reuse those buffers before printing.
 func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
 	var items []sortItem
@@ -47,7 +49,11 @@ func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData
 				e.Key = k
 			}
 			order := mergeValue(info, e, values[i])
-			if info.Array && e.zero() {
+			if info.SetAt > 0 {
+				if !anySet(values[i], info.SetAt) {
+					continue
+				}
+			} else if info.Array && e.zero() {
 				continue
 			}
 			items = append(items, sortItem{v: order, e: e})
@@ -218,4 +224,14 @@ func u64(b []byte, off int) uint64 {
 		return binary.LittleEndian.Uint64(b[off:])
 	}
 	return readUint(slice(b, off, 8), 8)
+}
+
+// anySet reports whether some CPU's value has its set word at off.
+func anySet(cpus [][]byte, off int) bool {
+	for _, v := range cpus {
+		if len(v) >= off+8 && u64(v, off) != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package compiler
+package stdlib
 
 import (
 	"fmt"
@@ -7,9 +7,9 @@ import (
 	"sonde/types"
 )
 
-// checkFormat validates a printf-style format against its arguments:
+// CheckFormat validates a printf-style format against its arguments:
 // the number of conversions and that %s/%d get sensible values.
-func checkFormat(format string, args []*types.Type) error {
+func CheckFormat(format string, args []*types.Type) error {
 	n := 0
 	for i := 0; i < len(format); i++ {
 		if format[i] != '%' {
@@ -40,7 +40,7 @@ func checkFormat(format string, args []*types.Type) error {
 			return fmt.Errorf("the format has more conversions than arguments (%d)", len(args))
 		}
 		t := args[n]
-		if strings.IndexByte("diuoxXc", c) >= 0 && !scalar(t) && t.Kind != types.USym && t.Kind != types.Username {
+		if strings.IndexByte("diuoxXc", c) >= 0 && !t.IsScalar() && t.Kind != types.USym && t.Kind != types.Username {
 			return fmt.Errorf("%%%c needs an integer, but argument %d is %s", c, n+1, t)
 		}
 		n++

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Functions added to the catalogue: compile-time ones (getopt, cgroupid)
+// and in-kernel string search.
+func TestE2EStdlibFunctions(t *testing.T) {
+	cg := ownCgroupDir(t)
+	// A fresh child group: its id must differ from ours.
+	other := filepath.Join(cg, fmt.Sprintf("sonde-test-%d", os.Getpid()))
+	if os.Geteuid() == 0 {
+		if err := os.Mkdir(other, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Remove(other) })
+	}
+	runE2E(t, []e2eCase{
+		{name: "getopt_defaults",
+			prog: `BEGIN { printf("%d %s %d %d\n", getopt("num", 5), getopt("who", "me"), getopt("v"), getopt("q", true)); }`,
+			want: "5 me 0 1\n\n\n"},
+		{name: "getopt_given",
+			prog: `BEGIN { printf("%d %s %d %d\n", getopt("num", 5), getopt("who", "me"), getopt("v"), getopt("q", true)); }`,
+			args: []string{"--", "--num=-10", "--who=you", "--v", "--q=false"},
+			want: "-10 you 1 0\n\n\n"},
+		{name: "getopt_unread_parameter_is_an_error",
+			prog: `BEGIN { printf("%d\n", getopt("num", 5)); }`, args: []string{"--", "--nmu=3"},
+			code: 1, errRe: `not read by the script \(getopt\): --nmu`},
+		{name: "getopt_bad_integer",
+			prog: `BEGIN { printf("%d\n", getopt("num", 5)); }`, args: []string{"--", "--num=abc"},
+			code: 1, errRe: `1:24: error: program parameter --num needs an integer, not "abc"`},
+		{name: "cgroupid_matches_cgroup",
+			prog: `BEGIN { @same = cgroup == cgroupid("` + cg + `"); @other = cgroupid("` + other + `") == cgroup; }`,
+			want: "\n\n@other: false\n@same: true\n"},
+		{name: "cgroupid_missing_path",
+			prog: `BEGIN { @ = cgroupid("/sys/fs/cgroup/no/such/group"); }`,
+			code: 1, errRe: `1:22: error: cgroupid: no such file or directory`},
+		{name: "names_and_addresses",
+			prog: `BEGIN { printf("%s|%s|%s|%s|%s|%s\n", strerror(2), syscall_name(59), ntop(0x0100007f), ntop(pton("fe80::1")), ntop(2, pton("10.1.2.3")), macaddr(pton("1:2:3:4:5:6:7:8"))); @e[strerror(13)] = count(); @s[syscall_name(0), 1] = 1; @n[ntop(pton("1.2.3.4"))] = 1; }`,
+			want: "No such file or directory|execve|127.0.0.1|fe80::1|10.1.2.3|00:01:00:02:00:03\n\n\n@e[Permission denied]: 1\n@n[1.2.3.4]: 1\n@s[read, 1]: 1\n"},
+		{name: "names_json_keys",
+			flags: []string{"-f", "json"},
+			prog:  `BEGIN { @e[strerror(13)] = count(); @s[syscall_name(0), 1] = 1; @p["(sd-pam)"] = 1; }`,
+			want: `{"type": "attached_probes", "count": 1, "data": {"probes": 1}}` + "\n" +
+				`{"type": "map", "data": {"@e": {"Permission denied": 1}}}` + "\n" + `{"type": "map", "data": {"@p": {"(sd-pam)": 1}}}` + "\n" + `{"type": "map", "data": {"@s": {"read,1": 1}}}` + "\n"},
+		{name: "syscall_name_of_a_real_syscall", work: "getpid:3",
+			prog: `tracepoint:raw_syscalls:sys_enter /pid == cpid && args.id == 39/ { @[syscall_name(args.id)] = count(); }`,
+			want: "\n\n@[getpid]: 3\n"},
+		{name: "strlen_strncmp_buf",
+			prog: `BEGIN { $s = "hello"; printf("%d %d %d %d %d|%r|%rx|%rh\n", strlen($s), strlen(""), strncmp($s, "help", 3), strncmp($s, "help", 4), strncmp("ab", "ab", 10), buf(pton("1.2.3.4")), buf(pton("1.2.3.4")), buf(pton("65.66.0.255"))); }`,
+			want: "5 0 0 1 0|\\x01\\x02\\x03\\x04|\\x01\\x02\\x03\\x04|41 42 00 ff\n\n\n"},
+		{name: "buf_of_user_memory_with_runtime_length", cmd: "/bin/echo sonde-buf",
+			prog: `tracepoint:syscalls:sys_enter_write /pid == cpid/ { printf("%r|%d\n", buf(args.buf, args.count), args.count); }`,
+			re:   `(?m)^sonde-buf\\x0a\|10$`},
+		{name: "reg_in_profile",
+			prog: `profile:hz:199 { @[reg("ip") > 0, reg("sp") > 0] = count(); if (@[1, 1] >= 2) { exit(); } }`,
+			re:   `(?m)^@\[1, 1\]: [2-9]`},
+		{name: "reg_needs_registers",
+			prog: `BEGIN { @ = reg("ip"); }`, code: 1, errRe: `1:13: error: reg\(\) needs a probe whose context is the registers`},
+		{name: "macros",
+			prog: `macro add_one(x) { x + 1 } macro bump($v, n) { $v = $v + n; $tmp = 5; } macro store(@m, k, v) { @m[k] = v; } macro twice(x) { add_one(x) + add_one(x) } macro errname() { "E" }
+BEGIN { $tmp = 1; $a = 10; bump($a, 5); store(@m, "k", add_one($a)); @t = twice(3); @s = 1 + add_one(2) * 3; printf("%d %d %s\n", $a, $tmp, errname); }`,
+			want: "15 1 E\n\n\n@m[k]: 16\n@s: 10\n@t: 8\n"},
+		{name: "macro_with_map_parameter_in_a_probe", work: "getpid:4",
+			prog: `macro top(@m, n) { print(@m, n); clear(@m); } tracepoint:syscalls:sys_enter_getpid /pid == cpid/ { @c[comm] = count(); } END { top(@c, 1); }`,
+			re:   `(?m)^@c\[[^\]]+\]: 4$`},
+		{name: "strcontains",
+			prog: `BEGIN { $s = "hello world"; @a = strcontains($s, "lo w"); @b = strcontains($s, "low"); @c = strcontains($s, ""); @d = strcontains($s, "hello world!"); @e = strcontains($s, "d"); @f = strcontains("", "x"); }`,
+			want: "\n\n@a: true\n@b: false\n@c: true\n@d: false\n@e: true\n@f: false\n"},
+	})
+}
+
+// ownCgroupDir is this process's cgroup v2 directory (hybrid or unified
+// hierarchy), or skips when there is none.
+func ownCgroupDir(t *testing.T) string {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		t.Skip(err)
+	}
+	var rel string
+	for _, line := range strings.Split(string(b), "\n") {
+		if p, ok := strings.CutPrefix(line, "0::"); ok {
+			rel = p
+		}
+	}
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		for i, x := range fields {
+			if x == "-" && i+1 < len(fields) && fields[i+1] == "cgroup2" {
+				return filepath.Join(fields[4], rel)
+			}
+		}
+	}
+	t.Skip("no cgroup2 mount")
+	return ""
+}

@@ -1,0 +1,84 @@
+package compiler_test
+
+import (
+	"errors"
+	"testing"
+
+	"sonde/compiler"
+	"sonde/lang"
+	"sonde/stdlib"
+	"sonde/types"
+)
+
+// fakeKernel has just enough BTF for curtask and ppid.
+type fakeKernel struct{}
+
+var fakeTask = &types.Type{Kind: types.Struct, Name: "task_struct", Size: 64}
+
+func (fakeKernel) Type(name string) (*types.Type, error) {
+	if name == "struct task_struct" {
+		return fakeTask, nil
+	}
+	return nil, errors.New("no type " + name)
+}
+
+func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
+	switch name {
+	case "real_parent":
+		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
+	case "tgid":
+		return types.Field{Name: name, Offset: 16, Type: types.Int32}, nil
+	case "comm":
+		return types.Field{Name: name, Offset: 24, Type: types.ArrayOf(types.Int8, 16)}, nil
+	}
+	return types.Field{}, errors.New("no field " + name)
+}
+
+func (fakeKernel) EnumValue(string) (int64, *types.Type, bool) { return 0, nil, false }
+
+type fakeSymbols struct{}
+
+func (fakeSymbols) KernelAddr(name string) (uint64, bool) {
+	return 0xffffffff81000000, name == "vfs_read"
+}
+func (fakeSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	return []compiler.UprobeTarget{{Binary: binary, Symbol: spec, FileOffset: 0x1000}}, nil
+}
+
+// Every builtin's example script type-checks and lowers.
+func TestCatalogueExamplesCompile(t *testing.T) {
+	var examples []struct{ name, src string }
+	for _, n := range stdlib.VarNames() {
+		v, _ := stdlib.LookupVar(n)
+		examples = append(examples, struct{ name, src string }{n, v.Example})
+	}
+	for _, n := range stdlib.FuncNames() {
+		f, _ := stdlib.LookupFunc(n)
+		examples = append(examples, struct{ name, src string }{n, f.Example})
+	}
+	for _, n := range stdlib.AggregationNames() {
+		a, _ := stdlib.LookupAggregation(n)
+		examples = append(examples, struct{ name, src string }{n, a.Example})
+	}
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			prog, err := lang.Parse("example.sd", []byte(ex.src))
+			if err != nil {
+				t.Fatalf("%s: %v", ex.src, err)
+			}
+			spec, err := compiler.Compile(prog, compiler.Options{
+				Facts: fakeFacts{}, KernelTypes: fakeKernel{}, Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{},
+				Unsafe: true, Env: func(string) string { return "" },
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", ex.src, err)
+			}
+			if len(spec.Programs) == 0 || len(spec.Programs[0].Spec.Instructions) == 0 {
+				t.Fatalf("%s: no code", ex.src)
+			}
+		})
+	}
+}
+
+// fakeFacts resolves every cgroup path to one id.
+func (fakeFacts) CgroupID(path string) (uint64, error) { return 4242, nil }

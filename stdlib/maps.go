@@ -1,0 +1,148 @@
+package stdlib
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"sonde/lang/ast"
+	"sonde/types"
+)
+
+// Functions on whole maps and their entries.
+
+func init() {
+	addFuncs(
+		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActClear)},
+		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActZero)},
+		&Func{Name: "delete", Example: `BEGIN { @[1] = 1; delete(@[1]); delete(@, 1); }`, Doc: "delete(@m[key]) or delete(@m, key): remove an entry; true if it existed", Min: 1, Max: 2, Type: typeDelete, Gen: genDelete},
+		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d\n", len(@)); }`, Doc: "len(@m): the number of entries of a map", Min: 1, Max: 1, Type: typeLen, Gen: func(g Gen, call *ast.Call) Value { return g.MapLen(call.Args[0].(*ast.MapRef)) }},
+		&Func{Name: "has_key", Example: `BEGIN { @[1] = 1; if (has_key(@, 1)) { printf("yes\n"); } }`, Doc: "has_key(@m, key): whether the map holds key", Min: 2, Max: 2, Type: typeHasKey, Gen: genHasKey},
+	)
+}
+
+func typeMapArg(c Checker, call *ast.Call) *types.Type {
+	m, ok := call.Args[0].(*ast.MapRef)
+	if !ok || m.Keys != nil {
+		c.Errorf(call.Args[0], "%s() takes a map, as in %s(@name)", call.Name, call.Name)
+		return nil
+	}
+	c.Map(m)
+	return types.VoidT
+}
+
+func typeLen(c Checker, call *ast.Call) *types.Type {
+	m, ok := call.Args[0].(*ast.MapRef)
+	if !ok || m.Keys != nil {
+		c.Errorf(call.Args[0], "len() takes a map, as in len(@name); len of stacks is not supported")
+		return nil
+	}
+	if _, _, ok := c.Map(m); !ok {
+		return nil
+	}
+	return types.Int64
+}
+
+func typeDelete(c Checker, call *ast.Call) *types.Type {
+	m, ok := call.Args[0].(*ast.MapRef)
+	if !ok {
+		c.Errorf(call.Args[0], "delete() takes a map, as in delete(@m, key)")
+		return nil
+	}
+	key, keyless, ok := c.Map(m)
+	if !ok {
+		return nil
+	}
+	if len(call.Args) == 2 {
+		if m.Keys != nil {
+			c.Errorf(call, "delete() takes either @m[key] or @m, key")
+			return nil
+		}
+		if keyless {
+			c.Errorf(call.Args[1], "map @%s has no keys; use delete(@%s)", m.Name, m.Name)
+			return nil
+		}
+		t := c.Expr(call.Args[1])
+		if t != nil && key != nil && !c.KeyFits(key, t) {
+			c.Errorf(call.Args[1], "map @%s has keys of type %s, not %s", m.Name, key, t)
+		}
+		return types.BoolT
+	}
+	c.MapKeys(m)
+	return types.BoolT
+}
+
+func typeHasKey(c Checker, call *ast.Call) *types.Type {
+	m, ok := call.Args[0].(*ast.MapRef)
+	if !ok || m.Keys != nil {
+		c.Errorf(call.Args[0], "has_key() takes a map, as in has_key(@m, key)")
+		return nil
+	}
+	_, keyless, ok := c.Map(m)
+	if !ok {
+		return nil
+	}
+	if keyless {
+		c.Errorf(m, "has_key() needs a map with keys; @%s has none", m.Name)
+	}
+	c.Expr(call.Args[1])
+	return types.BoolT
+}
+
+func mapAction(kind ActionKind) func(Gen, *ast.Call) Value {
+	return func(g Gen, call *ast.Call) Value {
+		m := call.Args[0].(*ast.MapRef)
+		g.SendEvent(&Action{Kind: kind, Map: "@" + m.Name, Source: SourceText(call)}, nil)
+		return void
+	}
+}
+
+// keyArg builds the key of delete(@m, key) / has_key(@m, key) in memory,
+// laid out as the map stores it.
+func keyArg(g Gen, m *ast.MapRef, key ast.Expr) Slot {
+	kt := g.MapKeyType(m)
+	s := g.Alloc(kt.Size)
+	g.Zero(s, kt.Size)
+	v := g.Expr(key)
+	g.Store(s, kt, v)
+	g.Free(v)
+	return s
+}
+
+// boolFromR0 turns "R0 == want" into a bool value.
+func boolFromR0(g Gen, want int32, hint string) Value {
+	v := g.NewValue(types.BoolT)
+	r := g.Reg(v)
+	g.Emit(asm.Mov.Imm(r, 1))
+	yes := g.NewLabel(hint)
+	g.Emit(asm.JEq.Imm(asm.R0, want, yes), asm.Mov.Imm(r, 0))
+	g.Bind(yes)
+	// A label needs an instruction to bind to.
+	g.Emit(asm.Mov.Reg(r, r))
+	return v
+}
+
+func genDelete(g Gen, call *ast.Call) Value {
+	m := call.Args[0].(*ast.MapRef)
+	var key Slot
+	if len(call.Args) == 2 {
+		key = keyArg(g, m, call.Args[1])
+	} else {
+		key = g.MapKey(m)
+	}
+	g.Delete(m, key)
+	// delete returns true when the key existed (R0 == 0).
+	return boolFromR0(g, 0, "deleted")
+}
+
+func genHasKey(g Gen, call *ast.Call) Value {
+	m := call.Args[0].(*ast.MapRef)
+	key := keyArg(g, m, call.Args[1])
+	g.Lookup(m, key)
+	v := g.NewValue(types.BoolT)
+	r := g.Reg(v)
+	g.Emit(asm.Mov.Imm(r, 0))
+	no := g.NewLabel("nokey")
+	g.Emit(asm.JEq.Imm(asm.R0, 0, no), asm.Mov.Imm(r, 1))
+	g.Bind(no)
+	g.Emit(asm.Mov.Reg(r, r))
+	return v
+}

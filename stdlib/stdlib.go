@@ -1,0 +1,267 @@
+// Package stdlib is sonde's catalogue of builtin variables and functions.
+//
+// Each entry is defined once, here: its name, how many arguments it takes,
+// its type rule and its code generation. The compiler calls into the
+// catalogue through two narrow interfaces, Checker and Gen, that it
+// implements; stdlib never sees the compiler's internals, so adding a
+// function such as strcontains touches one file of this package and its
+// tests. The runtime side of a function (what its event does, how its value
+// prints) is keyed by the Action kinds and types declared here.
+package stdlib
+
+import (
+	"sort"
+
+	"github.com/cilium/ebpf/asm"
+
+	"sonde/lang/ast"
+	"sonde/types"
+)
+
+// Var is a builtin variable such as pid or comm.
+type Var struct {
+	Name    string
+	Doc     string
+	Example string // a whole script using it; the tests compile every one
+	// Type returns the variable's type, or nil after reporting an error.
+	Type func(c Checker, id *ast.Ident) *types.Type
+	// Gen computes the value.
+	Gen func(g Gen, t *types.Type) Value
+}
+
+// Func is a builtin function such as printf or str.
+type Func struct {
+	Name     string
+	Doc      string
+	Example  string // a whole script using it; the tests compile every one
+	Min, Max int    // argument count bounds
+	Unsafe   bool   // needs --unsafe
+	Bare     bool   // may be written without parentheses, like a variable (nsecs)
+	// Type checks the arguments and returns the result type (types.VoidT
+	// for statement-only functions), or nil after reporting an error.
+	Type func(c Checker, call *ast.Call) *types.Type
+	// Gen lowers the call.
+	Gen func(g Gen, call *ast.Call) Value
+}
+
+var (
+	vars  = map[string]*Var{}
+	funcs = map[string]*Func{}
+)
+
+func addVars(vs ...*Var) {
+	for _, v := range vs {
+		if vars[v.Name] != nil {
+			panic("stdlib: duplicate variable " + v.Name)
+		}
+		vars[v.Name] = v
+	}
+}
+
+func addFuncs(fs ...*Func) {
+	for _, f := range fs {
+		if funcs[f.Name] != nil {
+			panic("stdlib: duplicate function " + f.Name)
+		}
+		funcs[f.Name] = f
+	}
+}
+
+// LookupVar returns the builtin variable called name.
+func LookupVar(name string) (*Var, bool) {
+	v, ok := vars[name]
+	return v, ok
+}
+
+// LookupFunc returns the builtin function called name.
+func LookupFunc(name string) (*Func, bool) {
+	f, ok := funcs[name]
+	return f, ok
+}
+
+// VarNames lists the builtin variables, sorted.
+func VarNames() []string { return sortedKeys(vars) }
+
+// FuncNames lists the builtin functions, sorted.
+func FuncNames() []string { return sortedKeys(funcs) }
+
+func sortedKeys[T any](m map[string]T) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Value is an evaluated expression, made and consumed by Gen: a scalar in
+// a register or bytes in a Slot.
+type Value interface {
+	Type() *types.Type
+}
+
+// Slot is memory the generator allocated: on the BPF stack or in the
+// per-CPU scratch area.
+type Slot interface {
+	Plus(n int) Slot
+}
+
+// Checker is what a type rule sees of the compiler's checker.
+type Checker interface {
+	// Expr types a sub-expression; nil after an error was reported.
+	Expr(e ast.Expr) *types.Type
+	// IntArg types call.Args[i] and requires an integer.
+	IntArg(call *ast.Call, i int) *types.Type
+	// SetType records the type of an expression the checker does not walk
+	// (a format string, a positional parameter used as a string).
+	SetType(e ast.Expr, t *types.Type)
+	Errorf(n ast.Node, format string, args ...any)
+	ErrorHint(n ast.Node, hint, format string, args ...any)
+	// SetData attaches a value computed while checking to a node, for Gen.
+	SetData(n ast.Node, v any)
+
+	// Provider is the canonical provider of the probe being checked.
+	Provider() string
+	InLoop() bool
+	Positional(n int) string
+	MaxStrlen() int
+
+	// Map looks up a map argument: its key type (nil until known, or when
+	// keyless). ok is false, after an error, when the map is unknown.
+	Map(m *ast.MapRef) (key *types.Type, keyless, ok bool)
+	// MapKeys types the keys written in a map reference (@m[k1, k2]).
+	MapKeys(m *ast.MapRef) *types.Type
+	// KeyFits tells whether a value of type t can be a key of type key.
+	KeyFits(key, t *types.Type) bool
+
+	// TaskType is the type of curtask: struct task_struct * with BTF.
+	TaskType() *types.Type
+	HasBTF() bool
+	// KernelAddr resolves a kernel symbol; available is false when the
+	// kernel's symbols cannot be read.
+	KernelAddr(name string) (addr uint64, found, available bool)
+	// CgroupID resolves a cgroup v2 path to its id.
+	CgroupID(path string) (uint64, error)
+	// Param returns the named program parameter --name[=value] and marks
+	// it used.
+	Param(name string) (value string, given bool)
+
+	// RetvalType and FuncType type retval and func in the probe being
+	// checked: from the traced kernel function's BTF prototype where there
+	// is one. Nil after an error.
+	RetvalType(id *ast.Ident) *types.Type
+	FuncType(id *ast.Ident) *types.Type
+	// StackMode is the configured stack_mode (the default of kstack/ustack).
+	StackMode() types.StackMode
+}
+
+// Gen is what code generation sees of the compiler's generator. Physical
+// registers R0-R5 are scratch between calls to Gen; values live in
+// registers the generator allocates and may spill.
+type Gen interface {
+	Emit(ins ...asm.Instruction)
+	NewLabel(hint string) string
+	Bind(label string)
+	// ExitLabel ends the probe run (return 0).
+	ExitLabel() string
+
+	Expr(e ast.Expr) Value
+	TypeOf(e ast.Expr) *types.Type
+	Data(n ast.Node) any
+
+	// Reg is the physical register holding a register value.
+	Reg(v Value) asm.Register
+	// NewValue is a fresh register value of type t.
+	NewValue(t *types.Type) Value
+	// Imm is a register value holding n.
+	Imm(t *types.Type, n int64) Value
+	// WithType retypes a value without code.
+	WithType(v Value, t *types.Type) Value
+	Free(v Value)
+
+	Alloc(size int) Slot
+	MemValue(t *types.Type, s Slot) Value
+	Mem(v Value) Slot
+	// Addr puts the address of s into dst.
+	Addr(dst asm.Register, s Slot)
+	// Base returns a register and offset addressing s, using tmp if needed.
+	Base(s Slot, tmp asm.Register) (asm.Register, int16)
+	Zero(s Slot, size int)
+	Copy(dst, src Slot, size int)
+	Store(dst Slot, t *types.Type, v Value)
+	StoreImm(s Slot, v int64)
+	StringLit(s string, t *types.Type) Value
+
+	// UserSpace tells whether an address of type t points into user memory.
+	UserSpace(t *types.Type) bool
+	// StrReader is the helper that reads a NUL-terminated string at an
+	// address of type t: user, kernel, or (kernel-function probes on x86)
+	// the compat helper that picks the space by the address.
+	StrReader(t *types.Type) asm.BuiltinFunc
+	// Retval reads the traced function's return value, FuncIP its address
+	// (a ksym), as typed by Checker.RetvalType/FuncType.
+	Retval(t *types.Type) Value
+	FuncIP(t *types.Type) Value
+	// Stack takes the current stack (t is a KStack or UStack type from
+	// StackType) with bpf_get_stackid into t.StackMap.
+	Stack(t *types.Type) Value
+	// LoadCtx puts the probe's context pointer into dst.
+	LoadCtx(dst asm.Register)
+	ProbeID() int
+	NumCPUs() int
+	Positional(n int) string
+	MaxStrlen() int
+	// Global loads a runtime-filled global (GlobalStartTime, GlobalCpid)
+	// into R0.
+	Global(which int)
+	// TaskPath reads curtask->path[0]->path[1]... as a value of type t.
+	TaskPath(t *types.Type, path ...string) Value
+
+	// SendEvent registers a and writes [id][args laid out as a.Args] to the
+	// ring buffer.
+	SendEvent(a *Action, args []ast.Expr)
+	// AddAction registers a and returns its id, for hand-built records.
+	AddAction(a *Action) int
+	// Output writes size bytes at s to the ring buffer.
+	Output(s Slot, size int)
+
+	// MapKey builds the key of @m[k...] in memory.
+	MapKey(m *ast.MapRef) Slot
+	// MapKeyType is the stored key type of m (nil when keyless).
+	MapKeyType(m *ast.MapRef) *types.Type
+	// LoadMap puts the map's pointer into dst.
+	LoadMap(dst asm.Register, m *ast.MapRef)
+	// Lookup looks key up in m; R0 holds the value pointer or NULL.
+	Lookup(m *ast.MapRef, key Slot)
+	// Delete removes key from m; R0 is 0 when the key was there.
+	Delete(m *ast.MapRef, key Slot)
+	// MapLen counts the entries of m in the kernel (bpf_for_each_map_elem).
+	MapLen(m *ast.MapRef) Value
+}
+
+// Globals the runtime fills before BEGIN.
+const (
+	GlobalStartTime = iota // CLOCK_BOOTTIME at start, ns
+	GlobalCpid             // pid of the -c child
+	GlobalTAIOffset        // CLOCK_TAI - CLOCK_BOOTTIME, ns, for nsecs(sw_tai)
+)
+
+// Canonical provider names, as Checker.Provider returns them.
+const (
+	ProviderBegin         = "begin"
+	ProviderEnd           = "end"
+	ProviderTracepoint    = "tracepoint"
+	ProviderRawTracepoint = "rawtracepoint"
+	ProviderKprobe        = "kprobe"
+	ProviderKretprobe     = "kretprobe"
+	ProviderUprobe        = "uprobe"
+	ProviderUretprobe     = "uretprobe"
+	ProviderUSDT          = "usdt"
+	ProviderProfile       = "profile"
+	ProviderInterval      = "interval"
+	ProviderSoftware      = "software"
+	ProviderHardware      = "hardware"
+	ProviderFentry        = "fentry"
+	ProviderFexit         = "fexit"
+	ProviderIter          = "iter"
+)

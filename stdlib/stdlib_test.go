@@ -1,0 +1,72 @@
+package stdlib_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"sonde/stdlib"
+	"sonde/types"
+)
+
+// Every entry is complete: documented, with an example script (compiled by
+// the compiler's catalogue test), a type rule and code generation.
+func TestCatalogueComplete(t *testing.T) {
+	for _, name := range stdlib.VarNames() {
+		v, _ := stdlib.LookupVar(name)
+		if v.Name != name || v.Doc == "" || v.Example == "" || v.Type == nil || v.Gen == nil {
+			t.Errorf("variable %s is incomplete: %+v", name, v)
+		}
+		if !strings.Contains(v.Example, name) {
+			t.Errorf("variable %s: example %q does not use it", name, v.Example)
+		}
+		if _, clash := stdlib.LookupFunc(name); clash {
+			t.Errorf("%s is both a variable and a function", name)
+		}
+	}
+	for _, name := range stdlib.FuncNames() {
+		f, _ := stdlib.LookupFunc(name)
+		if f.Name != name || f.Doc == "" || f.Example == "" || f.Type == nil || f.Gen == nil || f.Min > f.Max {
+			t.Errorf("function %s is incomplete: %+v", name, f)
+		}
+		if !strings.Contains(f.Example, name+"(") {
+			t.Errorf("function %s: example %q does not call it", name, f.Example)
+		}
+	}
+	for _, name := range stdlib.AggregationNames() {
+		a, _ := stdlib.LookupAggregation(name)
+		if a.Doc == "" || !strings.Contains(a.Example, name+"(") || a.Min > a.Max {
+			t.Errorf("aggregation %s is incomplete: %+v", name, a)
+		}
+		if _, clash := stdlib.LookupFunc(name); clash {
+			t.Errorf("%s is both an aggregation and a function", name)
+		}
+	}
+	if names := stdlib.FuncNames(); !slices.IsSorted(names) || len(names) == 0 {
+		t.Errorf("FuncNames not sorted or empty: %v", names)
+	}
+}
+
+func TestCheckFormat(t *testing.T) {
+	str := types.StringType(16)
+	for _, c := range []struct {
+		format string
+		args   []*types.Type
+		want   string // "" for valid
+	}{
+		{"%d %s\n", []*types.Type{types.Int64, str}, ""},
+		{"%-10s|%5.2d %%\n", []*types.Type{str, types.Uint32}, ""},
+		{"%lu %llx %hhd\n", []*types.Type{types.Uint64, types.Uint64, types.Int8}, ""},
+		{"%d\n", nil, "more conversions than arguments"},
+		{"%d\n", []*types.Type{types.Int64, types.Int64}, "1 conversions but 2 arguments"},
+		{"%d\n", []*types.Type{str}, "%d needs an integer"},
+	} {
+		err := stdlib.CheckFormat(c.format, c.args)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%q: unexpected error %v", c.format, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%q: got %v, want an error containing %q", c.format, err, c.want)
+		}
+	}
+}

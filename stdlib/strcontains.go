@@ -1,0 +1,64 @@
+package stdlib
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"sonde/lang/ast"
+	"sonde/types"
+)
+
+func init() {
+	addFuncs(&Func{Name: "strcontains", Min: 2, Max: 2,
+		Doc:     `strcontains(haystack, "needle"): whether the string contains the literal needle`,
+		Example: `tracepoint:syscalls:sys_enter_openat /strcontains(str(args.filename), "passwd")/ { @[comm] = count(); }`,
+		Type:    typeStrcontains, Gen: genStrcontains})
+}
+
+func typeStrcontains(c Checker, call *ast.Call) *types.Type {
+	t := c.Expr(call.Args[0])
+	if t != nil && t.Kind != types.String {
+		c.Errorf(call.Args[0], "strcontains() needs a string, not %s", t)
+	}
+	if _, ok := call.Args[1].(*ast.StringLit); !ok {
+		// A literal needle lets the search unroll with constant offsets,
+		// which the verifier checks quickly.
+		c.Errorf(call.Args[1], "strcontains() takes a literal needle")
+		return nil
+	}
+	return types.BoolT
+}
+
+// genStrcontains compares the needle at every start position of the
+// haystack, unrolled; the search stops at the haystack's NUL.
+func genStrcontains(g Gen, call *ast.Call) Value {
+	needle := call.Args[1].(*ast.StringLit).Value
+	hay := g.Expr(call.Args[0])
+	size := g.TypeOf(call.Args[0]).Size
+	res := g.NewValue(types.BoolT)
+	r := g.Reg(res)
+	found, done := g.NewLabel("found"), g.NewLabel("containsdone")
+	g.Emit(asm.Mov.Imm(r, 0))
+	if needle == "" {
+		g.Emit(asm.Ja.Label(found))
+	}
+	b, off := g.Base(g.Mem(hay), asm.R5)
+	for i := 0; needle != "" && i+len(needle) <= size; i++ {
+		next := g.NewLabel("next")
+		g.Emit(asm.LoadMem(asm.R1, b, off+int16(i), asm.Byte), asm.JEq.Imm(asm.R1, 0, done))
+		for k := 0; k < len(needle); k++ {
+			if k > 0 {
+				g.Emit(asm.LoadMem(asm.R1, b, off+int16(i+k), asm.Byte))
+			}
+			g.Emit(asm.JNE.Imm(asm.R1, int32(needle[k]), next))
+		}
+		g.Emit(asm.Ja.Label(found))
+		g.Bind(next)
+	}
+	g.Emit(asm.Ja.Label(done))
+	g.Bind(found)
+	g.Emit(asm.Mov.Imm(r, 1))
+	g.Bind(done)
+	g.Emit(asm.Mov.Reg(r, r))
+	g.Free(hay)
+	return res
+}
