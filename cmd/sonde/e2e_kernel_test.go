@@ -172,6 +172,9 @@ func TestE2EKernelListing(t *testing.T) {
 		{[]string{"-lv", "struct list_head"}, `^struct list_head \{\n\tstruct list_head \*next;\n\tstruct list_head \*prev;\n\};\n`},
 		{[]string{"-l", "-e", `rt:sched_switch, tracepoint:syscalls:sys_enter_getpid { @ = count(); }`},
 			`^rawtracepoint:sched_switch\ntracepoint:syscalls:sys_enter_getpid\n$`},
+		// The probes a script would attach, whatever this kernel has.
+		{[]string{"-l", "-e", `kprobe:vfs_read* { @[func] = count(); } fexit:vfs_readv { @ = retval; }`},
+			`^kprobe:vfs_read\n(kprobe:vfs_read.*\n)*kprobe:vfs_readv\nfexit:vfs_readv\n$`},
 	} {
 		stdout, stderr, code := sonde(t, c.args...)
 		if code != 0 || !regexp.MustCompile(c.re).MatchString(stdout) {

@@ -134,8 +134,16 @@ func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, erro
 	return sigOf(p), nil
 }
 
-func (kernelFuncs) Traceable(pattern string) ([]string, error) {
-	return tracefs.KprobeFunctions(pattern)
+func (k kernelFuncs) Traceable(pattern string) ([]string, error) {
+	names, err := tracefs.KprobeFunctions(pattern)
+	if err != nil {
+		// available_filter_functions cannot be read (lockdown, no
+		// ftrace): the functions in BTF are the closest list.
+		if bnames, berr := k.btf.kernel().Functions(pattern); berr == nil {
+			return bnames, nil
+		}
+	}
+	return names, err
 }
 
 func (k kernelFuncs) BTFFunctions(module, pattern string) ([]string, error) {

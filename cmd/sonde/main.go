@@ -148,6 +148,11 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Pid:          opts.pid,
 		HasChild:     opts.cmd != "",
 	}
+	if opts.list || opts.debug != "" {
+		// Listing a script's probes or showing its code does not attach:
+		// compile for the probe types as written, whatever this kernel has.
+		copts.ProbeSupport = nil
+	}
 	spec, err := compiler.Compile(prog, copts)
 	if err != nil {
 		renderError(stderr, err, name, src)
