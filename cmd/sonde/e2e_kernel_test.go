@@ -173,7 +173,7 @@ func TestE2EKernelListing(t *testing.T) {
 		{[]string{"-l", "-e", `rt:sched_switch, tracepoint:syscalls:sys_enter_getpid { @ = count(); }`},
 			`^rawtracepoint:sched_switch\ntracepoint:syscalls:sys_enter_getpid\n$`},
 		// The probes a script would attach, whatever this kernel has.
-		{[]string{"-l", "-e", `kprobe:vfs_read* { @[func] = count(); } fexit:vfs_readv { @ = retval; }`},
+		{[]string{"-l", "-e", `kprobe:vfs_read* { @[func] = count(); } fexit:vfs_readv { @r = retval; }`},
 			`^kprobe:vfs_read\n(kprobe:vfs_read.*\n)*kprobe:vfs_readv\nfexit:vfs_readv\n$`},
 	} {
 		stdout, stderr, code := sonde(t, c.args...)
