@@ -8,8 +8,9 @@ import (
 )
 
 // Stacks: kstack (and ustack, which shares this machinery: StackType with
-// user set, Gen.Stack) are ids into a BPF_MAP_TYPE_STACK_TRACE map, one
-// per frame limit; the print mode travels in the type.
+// user set, Gen.Stack) are ids (a 64-bit hash of the frames) into a stack
+// map, one per frame limit; the print mode travels in the type. See
+// compiler/stacks.go.
 
 const (
 	DefaultStackLimit = 127  // bpftrace's default, also perf_event_max_stack's

@@ -374,3 +374,19 @@ func TestE2EInfo(t *testing.T) {
 		}
 	}
 }
+
+// kstack in kernel-function probes: the stack leads back through the
+// read(2) path.
+func TestKernelKstack(t *testing.T) {
+	needProbe(t, compiler.ProviderKprobe)
+	progs := []string{`kprobe:vfs_read /pid == cpid/ { @[kstack(4)] = count(); }`}
+	if attach.Supported(compiler.ProviderFentry) == nil {
+		progs = append(progs, `fentry:vfs_read /pid == cpid/ { @[kstack(4)] = count(); }`)
+	}
+	for _, prog := range progs {
+		out := runKernelCase(t, prog, "read:20:4093")
+		if !regexp.MustCompile(`(?m)^        ksys_read\+\d+$`).MatchString(out) {
+			t.Errorf("%s: no ksys_read frame:\n%s", prog, out)
+		}
+	}
+}

@@ -71,6 +71,7 @@ var sondeFeatureTests = []featureTest{
 	{"TestKernelKprobeWildcard/single", kprobeNeeds},
 	{"TestKernelKprobeWildcard/multi", append(kprobeNeeds, "CONFIG_FPROBE")},
 	{"TestKernelFallback", append(kprobeNeeds, fentryNeeds...)},
+	{"TestKernelKstack", kprobeNeeds},
 }
 
 // defaultSondeRun selects sondeFeatureTests.
