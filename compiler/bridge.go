@@ -48,7 +48,26 @@ func (ck *checker) KeyFits(key, t *types.Type) bool {
 	return unify(key, storageType(t)) != nil
 }
 func (ck *checker) TaskType() *types.Type { return ck.taskType() }
-func (ck *checker) HasBTF() bool          { return ck.c.opts.KernelTypes != nil }
+
+func (ck *checker) CtxType() (*types.Type, error) {
+	kt := ck.c.opts.KernelTypes
+	switch ck.inst.p.Provider {
+	case ProviderIter:
+		t, err := iterCtxType(kt, ck.inst.p.Event)
+		if err != nil {
+			return nil, err
+		}
+		return types.PointerTo(t, false), nil
+	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile:
+		if kt != nil {
+			if t, err := kt.Type("struct pt_regs"); err == nil {
+				return types.PointerTo(t, false), nil
+			}
+		}
+	}
+	return types.Uint64, nil
+}
+func (ck *checker) HasBTF() bool { return ck.c.opts.KernelTypes != nil }
 
 func (ck *checker) Map(m *ast.MapRef) (key *types.Type, keyless, ok bool) {
 	ms := ck.c.maps[mapName(m.Name)]

@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"sonde/compiler"
@@ -15,15 +16,22 @@ type fakeKernel struct{}
 
 var fakeTask = &types.Type{Kind: types.Struct, Name: "task_struct", Size: 64}
 
+var fakeIterTask = &types.Type{Kind: types.Struct, Name: "bpf_iter__task", Size: 16}
+
 func (fakeKernel) Type(name string) (*types.Type, error) {
-	if name == "struct task_struct" {
+	switch strings.TrimPrefix(name, "struct ") {
+	case "task_struct":
 		return fakeTask, nil
+	case "bpf_iter__task":
+		return fakeIterTask, nil
 	}
 	return nil, errors.New("no type " + name)
 }
 
 func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
 	switch name {
+	case "task":
+		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
 	case "real_parent":
 		return types.Field{Name: name, Offset: 8, Type: types.PointerTo(fakeTask, false)}, nil
 	case "tgid":

@@ -561,7 +561,7 @@ func (ck *checker) expr1(e ast.Expr) *types.Type {
 		}
 		return types.Uint64
 	case *ast.Offsetof:
-		return types.Uint64
+		return ck.offsetof(e)
 	}
 	ck.errorf(e, "unsupported expression")
 	return nil
@@ -969,3 +969,57 @@ func assignable(to, from *types.Type) bool {
 }
 
 func mapName(n string) string { return "@" + n }
+
+// offsetof resolves offsetof(type, a.b.c) to a constant, walking nested
+// members through BTF; the generator reads it back from inst.data.
+func (ck *checker) offsetof(e *ast.Offsetof) *types.Type {
+	var st *types.Type
+	if e.X != nil {
+		st = ck.expr(e.X)
+	} else {
+		st = ck.resolveType(e.Type)
+	}
+	if st == nil {
+		return nil
+	}
+	if st.Kind == types.Pointer && st.Elem != nil {
+		st = st.Elem
+	}
+	kt := ck.c.opts.KernelTypes
+	off := 0
+	for _, name := range e.Fields {
+		if st.Kind == types.Struct && len(st.Fields) == 0 && kt != nil && st.Name != "" {
+			if full, err := kt.Type(st.Name); err == nil {
+				st = full
+			}
+		}
+		if st.Kind != types.Struct && st.Kind != types.Record {
+			ck.errorf(e, "offsetof: %s has no members", st)
+			return nil
+		}
+		var f types.Field
+		var err error
+		if kt != nil && st.Kind == types.Struct {
+			f, err = kt.Field(st, name)
+		} else {
+			err = fmt.Errorf("%s has no field %q", st, name)
+			for _, sf := range st.Fields {
+				if sf.Name == name {
+					f, err = sf, nil
+				}
+			}
+		}
+		if err != nil {
+			hint := ""
+			if h, ok := err.(interface{ Hint() string }); ok {
+				hint = h.Hint()
+			}
+			ck.errorHint(e, hint, "offsetof: %v", err)
+			return nil
+		}
+		off += f.Offset
+		st = f.Type
+	}
+	ck.inst.data[e] = int64(off)
+	return types.Uint64
+}

@@ -94,6 +94,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		c.maps[ms.name] = ms
 	}
 	c.expand(prog)
+	c.checkIterAlone(prog)
 	if c.errs.HasErrors() {
 		return nil, c.result()
 	}
@@ -236,15 +237,6 @@ func (c *compiler) configure(prog *ast.Program) {
 	if c.cfg.MaxStrlen > 4096 {
 		c.errorAt(ast.Span{}, "", "max_strlen %d is too large; the limit is 4096", c.cfg.MaxStrlen)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // unusedParams rejects named parameters the script never reads, as

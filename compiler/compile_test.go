@@ -22,6 +22,7 @@ func (fakeFacts) TracepointFields(group, event string) ([]compiler.TracepointFie
 		{Name: "ret", Offset: 16, Size: 8, Type: types.Int64},
 		{Name: "count", Offset: 24, Size: 8, Type: types.Uint64},
 		{Name: "buf", Offset: 32, Size: 8, Type: types.PointerTo(types.Int8, true)},
+		{Name: "sig", Offset: 40, Size: 4, Type: types.Int32},
 	}, nil
 }
 func (fakeFacts) Tracepoints(pattern string) ([]string, error) {

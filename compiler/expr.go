@@ -107,6 +107,8 @@ func (g *gen) expr(e ast.Expr) value {
 			n = int64(st.Size)
 		}
 		return value{t: t, reg: g.imm(n)}
+	case *ast.Offsetof:
+		return value{t: t, reg: g.imm(g.inst.data[e].(int64))}
 	}
 	panic("compiler: unhandled expression")
 }

@@ -87,6 +87,7 @@ func (c *compiler) generate(inst *instance) {
 		// an implicit pid == PID predicate, as in bpftrace.
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
 	}
+	g.iterPrologue()
 	if inst.probe.Pred != nil {
 		g.setSource(stdlib.SourceText(inst.probe.Pred))
 		g.condJump(inst.probe.Pred, g.exitLabel)
@@ -210,17 +211,8 @@ func (g *gen) addr(dst asm.Register, l loc) {
 	}
 }
 
-func sizeOf(n int) asm.Size {
-	switch n {
-	case 1:
-		return asm.Byte
-	case 2:
-		return asm.Half
-	case 4:
-		return asm.Word
-	}
-	return asm.DWord
-}
+// sizeOf is the load/store size for an n-byte integer.
+var sizeOf = stdlib.AccessSize
 
 // zero clears size bytes at l.
 func (g *gen) zero(l loc, size int) {
@@ -375,7 +367,7 @@ func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
 func needsPidFilter(provider string) bool {
 	switch provider {
-	case ProviderBegin, ProviderEnd, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
+	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
 		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
 		// These attach to the process itself (Probe.Pid).
 		return false

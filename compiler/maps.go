@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/cilium/ebpf"
 
@@ -162,7 +164,7 @@ func aggValueSize(a AggKind) int {
 
 // buildMaps turns map states into MapInfos and BPF map specs.
 func (c *compiler) buildMaps() {
-	names := sortedKeys(c.maps)
+	names := slices.Sorted(maps.Keys(c.maps))
 	for i, name := range names {
 		ms := c.maps[name]
 		info := &MapInfo{

@@ -27,6 +27,7 @@ var providerAliases = map[string]string{
 	"fentry": ProviderFentry, "f": ProviderFentry, "kfunc": ProviderFentry,
 	"fexit": ProviderFexit, "fr": ProviderFexit, "kretfunc": ProviderFexit,
 	"iter": ProviderIter, "it": ProviderIter,
+	"self": ProviderSelf,
 }
 
 // CanonicalProvider maps a provider name or alias to its canonical name.
@@ -201,6 +202,14 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 		}
 		p.Name = prov + ":" + strings.Join(parts, ":")
 		return []Probe{p}, nil
+	case ProviderIter:
+		return c.expandIter(parts, ap)
+	case ProviderSelf:
+		// Run by sonde itself when it receives the signal.
+		if len(parts) != 2 || parts[0] != "signal" || parts[1] != "SIGUSR1" {
+			return nil, fmt.Errorf("self probes are written self:signal:SIGUSR1 (the only signal supported, as in bpftrace)")
+		}
+		return []Probe{{Provider: prov, Name: "self:signal:SIGUSR1", Event: "SIGUSR1"}}, nil
 	}
 	return nil, fmt.Errorf("%s probes are not supported yet", prov)
 }
@@ -297,7 +306,7 @@ func perfEvents(prov string) map[string]perfEvent {
 // programType returns how a probe's program is loaded.
 func programType(p Probe) (ebpf.ProgramType, ebpf.AttachType, string) {
 	switch p.Provider {
-	case ProviderBegin, ProviderEnd:
+	case ProviderBegin, ProviderEnd, ProviderSelf:
 		return ebpf.RawTracepoint, ebpf.AttachNone, ""
 	case ProviderTracepoint:
 		return ebpf.TracePoint, ebpf.AttachNone, ""

@@ -47,6 +47,7 @@ const (
 	ProviderFentry        = stdlib.ProviderFentry
 	ProviderFexit         = stdlib.ProviderFexit
 	ProviderIter          = stdlib.ProviderIter
+	ProviderSelf          = stdlib.ProviderSelf
 )
 
 // Probe is one attachment, after wildcard expansion.

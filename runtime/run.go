@@ -65,6 +65,9 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 	if err := r.attachAll(); err != nil {
 		return res, err
 	}
+	// Before the banner: a SIGUSR1 sent once attached must find the handler.
+	stopSelf := r.watchSelfSignals()
+	defer stopSelf()
 	if !opts.Quiet {
 		r.out.AttachedProbes(len(spec.Programs))
 	}
@@ -95,8 +98,10 @@ type run struct {
 	coll  *ebpf.Collection
 	progs map[*compiler.Program]*ebpf.Program
 	links []attach.Link
-	rb    *ringbuf.Reader
-	ncpu  int
+	// iterLinks are the iter probes' links, read once by runIterators.
+	iterLinks []attach.Link
+	rb        *ringbuf.Reader
+	ncpu      int
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
@@ -192,8 +197,9 @@ func (r *run) runSpecial(provider string) error {
 
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider == compiler.ProviderBegin || p.Probe.Provider == compiler.ProviderEnd {
-			continue
+		switch p.Probe.Provider {
+		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
+			continue // run by sonde, not attached
 		}
 		l, err := attach.Attach(p.Probe, r.progs[p])
 		if err != nil {
@@ -206,6 +212,9 @@ func (r *run) attachAll() error {
 			continue
 		}
 		r.links = append(r.links, l)
+		if isIter(p) {
+			r.iterLinks = append(r.iterLinks, l)
+		}
 	}
 	return nil
 }
@@ -265,6 +274,10 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	if r.rb != nil {
 		go func() { readerErr <- r.readEvents() }()
 	}
+	if len(r.iterLinks) > 0 {
+		go r.runIterators()
+	}
+
 	select {
 	case <-r.done:
 	case <-ctx.Done():

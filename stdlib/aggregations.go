@@ -1,5 +1,10 @@
 package stdlib
 
+import (
+	"maps"
+	"slices"
+)
+
 // Aggregations are declared here with their signatures, docs and examples.
 // Their lowering is not a call but an update of a per-CPU map value, so it
 // lives with the map operations in the compiler (compiler/mapops.go), and
@@ -45,4 +50,4 @@ func LookupAggregation(name string) (*Aggregation, bool) {
 }
 
 // AggregationNames lists the aggregations, sorted.
-func AggregationNames() []string { return sortedKeys(aggregations) }
+func AggregationNames() []string { return slices.Sorted(maps.Keys(aggregations)) }

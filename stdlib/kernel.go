@@ -35,13 +35,14 @@ func init() {
 			},
 			Gen: func(g Gen, call *ast.Call) Value {
 				v := g.Expr(call.Args[0])
-				g.Emit(asm.HostTo(asm.BE, g.Reg(v), sizeOf(g.TypeOf(call.Args[0]).Size)))
+				g.Emit(asm.HostTo(asm.BE, g.Reg(v), AccessSize(g.TypeOf(call.Args[0]).Size)))
 				return g.WithType(v, g.TypeOf(call))
 			}},
 	)
 }
 
-func sizeOf(n int) asm.Size {
+// AccessSize is the load/store size for an n-byte integer.
+func AccessSize(n int) asm.Size {
 	switch n {
 	case 1:
 		return asm.Byte

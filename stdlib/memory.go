@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"github.com/cilium/ebpf/asm"
+	"maps"
+	"slices"
 
 	"sonde/lang/ast"
 	"sonde/types"
@@ -131,11 +133,20 @@ func typeBuf(c Checker, call *ast.Call) *types.Type {
 		}
 		return bufType(t.Size)
 	}
-	if !t.IsScalar() {
-		c.Errorf(call.Args[0], "buf() needs an address, not %s", t)
+	inMemory := t.Kind == types.String || t.Kind == types.Array
+	if !t.IsScalar() && !inMemory {
+		c.Errorf(call.Args[0], "buf() needs an address, a string or an array, not %s", t)
 		return nil
 	}
 	max := c.MaxStrlen()
+	if inMemory {
+		n, ok := ast.ConstInt(call.Args[1])
+		if !ok || n <= 0 {
+			c.Errorf(call.Args[1], "buf() of a string or array takes a literal length")
+			return nil
+		}
+		return bufType(int(min(n, int64(t.Size))))
+	}
 	if n, ok := ast.ConstInt(call.Args[1]); ok {
 		if n <= 0 || n > int64(max) {
 			c.Errorf(call.Args[1], "buf() length must be between 1 and %d (max_strlen)", max)
@@ -155,10 +166,15 @@ func genBuf(g Gen, call *ast.Call) Value {
 	v := g.Expr(call.Args[0])
 	s := g.Alloc(t.Size)
 	g.Zero(s, t.Size)
-	if len(call.Args) == 1 {
-		g.Copy(s.Plus(4), g.Mem(v), at.Size)
+	if at.Kind == types.Array || at.Kind == types.String {
+		n := at.Size
+		if len(call.Args) == 2 {
+			l, _ := ast.ConstInt(call.Args[1])
+			n = int(min(l, int64(at.Size)))
+		}
+		g.Copy(s.Plus(4), g.Mem(v), n)
 		b, off := g.Base(s, asm.R5)
-		g.Emit(asm.StoreImm(b, off, int64(at.Size), asm.Word))
+		g.Emit(asm.StoreImm(b, off, int64(n), asm.Word))
 		g.Free(v)
 		return g.MemValue(t, s)
 	}
@@ -222,7 +238,7 @@ func typeReg(c Checker, call *ast.Call) *types.Type {
 	}
 	off, ok := ptRegsOffsets[lit.Value]
 	if !ok {
-		names := sortedKeys(ptRegsOffsets)
+		names := slices.Sorted(maps.Keys(ptRegsOffsets))
 		c.Errorf(lit, "unknown register %q; x86_64 has %v", lit.Value, names)
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 var (
 	errnoT   = &types.Type{Kind: types.Errno, Size: 8}
 	syscallT = &types.Type{Kind: types.SyscallName, Size: 8}
+	signalT  = &types.Type{Kind: types.SignalName, Size: 8}
 	// inetT is [u32 family][pad][16-byte address], as runtime/output decodes it.
 	inetT = &types.Type{Kind: types.Inet, Size: 24}
 	macT  = &types.Type{Kind: types.Macaddr, Size: 8}
@@ -33,6 +34,10 @@ func init() {
 			Doc:     "syscall_name(nr): the system call's name (x86_64 numbering)",
 			Example: `BEGIN { printf("%s\n", syscall_name(59)); }`,
 			Type:    retype(syscallT), Gen: genRetype},
+		&Func{Name: "signal_name", Min: 1, Max: 1,
+			Doc:     "signal_name(sig): the signal's name (SIGKILL)",
+			Example: `tracepoint:signal:signal_generate { @[signal_name(args.sig)] = count(); }`,
+			Type:    retype(signalT), Gen: genRetype},
 		&Func{Name: "ntop", Min: 1, Max: 2,
 			Doc:     "ntop([af,] addr): an IPv4 (integer or char[4]) or IPv6 (char[16]) address, printed as text",
 			Example: `BEGIN { printf("%s %s\n", ntop(0x0100007f), ntop(10, pton("::1"))); }`,

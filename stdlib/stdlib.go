@@ -10,7 +10,8 @@
 package stdlib
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -80,19 +81,10 @@ func LookupFunc(name string) (*Func, bool) {
 }
 
 // VarNames lists the builtin variables, sorted.
-func VarNames() []string { return sortedKeys(vars) }
+func VarNames() []string { return slices.Sorted(maps.Keys(vars)) }
 
 // FuncNames lists the builtin functions, sorted.
-func FuncNames() []string { return sortedKeys(funcs) }
-
-func sortedKeys[T any](m map[string]T) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func FuncNames() []string { return slices.Sorted(maps.Keys(funcs)) }
 
 // Value is an evaluated expression, made and consumed by Gen: a scalar in
 // a register or bytes in a Slot.
@@ -136,6 +128,8 @@ type Checker interface {
 
 	// TaskType is the type of curtask: struct task_struct * with BTF.
 	TaskType() *types.Type
+	// CtxType is the type of the probe's context pointer, ctx.
+	CtxType() (*types.Type, error)
 	HasBTF() bool
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
@@ -264,4 +258,5 @@ const (
 	ProviderFentry        = "fentry"
 	ProviderFexit         = "fexit"
 	ProviderIter          = "iter"
+	ProviderSelf          = "self"
 )

@@ -8,10 +8,28 @@ import (
 )
 
 func init() {
-	addFuncs(&Func{Name: "strcontains", Min: 2, Max: 2,
-		Doc:     `strcontains(haystack, "needle"): whether the string contains the literal needle`,
-		Example: `tracepoint:syscalls:sys_enter_openat /strcontains(str(args.filename), "passwd")/ { @[comm] = count(); }`,
-		Type:    typeStrcontains, Gen: genStrcontains})
+	addFuncs(
+		&Func{Name: "strcontains", Min: 2, Max: 2,
+			Doc:     `strcontains(haystack, "needle"): whether the string contains the literal needle`,
+			Example: `tracepoint:syscalls:sys_enter_openat /strcontains(str(args.filename), "passwd")/ { @[comm] = count(); }`,
+			Type:    typeStrcontains, Gen: genStrcontains},
+		&Func{Name: "strstr", Min: 2, Max: 2,
+			Doc:     `strstr(haystack, "needle"): the index of the literal needle in the string, or -1`,
+			Example: `tracepoint:syscalls:sys_enter_openat { @[strstr(str(args.filename), "/")] = count(); }`,
+			Type:    typeStrstr, Gen: genStrstr},
+	)
+}
+
+func typeStrstr(c Checker, call *ast.Call) *types.Type {
+	if typeStrcontains(c, call) == nil {
+		return nil
+	}
+	return types.Int64
+}
+
+// genStrstr is genStrcontains answering with the position.
+func genStrstr(g Gen, call *ast.Call) Value {
+	return search(g, call, types.Int64, -1, func(i int) int64 { return int64(i) })
 }
 
 func typeStrcontains(c Checker, call *ast.Call) *types.Type {
@@ -31,15 +49,22 @@ func typeStrcontains(c Checker, call *ast.Call) *types.Type {
 // genStrcontains compares the needle at every start position of the
 // haystack, unrolled; the search stops at the haystack's NUL.
 func genStrcontains(g Gen, call *ast.Call) Value {
+	return search(g, call, types.BoolT, 0, func(int) int64 { return 1 })
+}
+
+// search looks for the literal needle at every start position of the
+// haystack, unrolled with constant offsets, and stops at the haystack's
+// NUL. The result is found(i) for a match at i, else missing.
+func search(g Gen, call *ast.Call, t *types.Type, missing int64, found func(i int) int64) Value {
 	needle := call.Args[1].(*ast.StringLit).Value
 	hay := g.Expr(call.Args[0])
 	size := g.TypeOf(call.Args[0]).Size
-	res := g.NewValue(types.BoolT)
+	res := g.NewValue(t)
 	r := g.Reg(res)
-	found, done := g.NewLabel("found"), g.NewLabel("containsdone")
-	g.Emit(asm.Mov.Imm(r, 0))
+	done := g.NewLabel("searchdone")
+	g.Emit(asm.Mov.Imm(r, int32(missing)))
 	if needle == "" {
-		g.Emit(asm.Ja.Label(found))
+		g.Emit(asm.Mov.Imm(r, int32(found(0))), asm.Ja.Label(done))
 	}
 	b, off := g.Base(g.Mem(hay), asm.R5)
 	for i := 0; needle != "" && i+len(needle) <= size; i++ {
@@ -51,12 +76,9 @@ func genStrcontains(g Gen, call *ast.Call) Value {
 			}
 			g.Emit(asm.JNE.Imm(asm.R1, int32(needle[k]), next))
 		}
-		g.Emit(asm.Ja.Label(found))
+		g.Emit(asm.Mov.Imm(r, int32(found(i))), asm.Ja.Label(done))
 		g.Bind(next)
 	}
-	g.Emit(asm.Ja.Label(done))
-	g.Bind(found)
-	g.Emit(asm.Mov.Imm(r, 1))
 	g.Bind(done)
 	g.Emit(asm.Mov.Reg(r, r))
 	g.Free(hay)

@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -38,7 +40,7 @@ func typeNsecs(c Checker, call *ast.Call) *types.Type {
 	if len(call.Args) == 1 {
 		id, ok := call.Args[0].(*ast.Ident)
 		if !ok || nsecsClocks[id.Name] == 0 {
-			names := sortedKeys(nsecsClocks)
+			names := slices.Sorted(maps.Keys(nsecsClocks))
 			hint := ""
 			if ok {
 				if s := diag.DidYouMean(id.Name, names); s != "" {

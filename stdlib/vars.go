@@ -88,6 +88,21 @@ func init() {
 			Type: fixed(types.ProbeT), Gen: func(g Gen, t *types.Type) Value {
 				return g.Imm(t, int64(g.ProbeID()))
 			}},
+		&Var{Name: "ctx", Example: `iter:task { printf("%s\n", ctx->task->comm); }`,
+			Doc: "the probe's context: struct bpf_iter__NAME * in iter probes, struct pt_regs * where the context is the registers",
+			Type: func(c Checker, id *ast.Ident) *types.Type {
+				t, err := c.CtxType()
+				if err != nil {
+					c.Errorf(id, "%v", err)
+					return nil
+				}
+				return t
+			},
+			Gen: func(g Gen, t *types.Type) Value {
+				v := g.NewValue(t)
+				g.LoadCtx(g.Reg(v))
+				return v
+			}},
 		&Var{Name: "curtask", Example: `BEGIN { @ = curtask; }`, Doc: "the current task_struct",
 			Type: func(c Checker, _ *ast.Ident) *types.Type { return c.TaskType() },
 			Gen:  helperValue(asm.FnGetCurrentTask)},

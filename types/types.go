@@ -36,6 +36,7 @@ const (
 	Errno            // strerror(): an int printed as the error string
 	SyscallName      // syscall_name(): an int printed as the syscall name
 	Macaddr          // 6 bytes printed as AA:BB:CC:DD:EE:FF
+	SignalName       // signal_name(): an int printed as the signal's name
 )
 
 var kindNames = [...]string{
@@ -44,7 +45,7 @@ var kindNames = [...]string{
 	Struct: "struct", Enum: "enum", KStack: "kstack", UStack: "ustack",
 	KSym: "ksym", USym: "usym", Timestamp: "timestamp", Inet: "inet",
 	Username: "username", Cgroup: "cgroup", Probe: "probe", Errno: "errno",
-	SyscallName: "syscall_name", Macaddr: "macaddr",
+	SyscallName: "syscall_name", Macaddr: "macaddr", SignalName: "signal_name",
 }
 
 func (k Kind) String() string {

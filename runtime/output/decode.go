@@ -72,6 +72,8 @@ func Decode(t *types.Type, b []byte) Value {
 		return Errno(readInt(b, sizeOr8(t), true))
 	case types.SyscallName:
 		return SyscallName(readInt(b, sizeOr8(t), true))
+	case types.SignalName:
+		return SignalName(readInt(b, sizeOr8(t), true))
 	case types.Macaddr:
 		var m MAC
 		copy(m[:], slice(b, 0, 6))

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"golang.org/x/sys/unix"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -88,6 +89,11 @@ func AppendText(dst []byte, v Value, env *Env) []byte {
 		return strconv.AppendUint(dst, uint64(v), 10)
 	case Errno:
 		return append(dst, strerror(int64(v))...)
+	case SignalName:
+		if name := unix.SignalName(syscall.Signal(v)); name != "" {
+			return append(dst, name...)
+		}
+		return strconv.AppendInt(dst, int64(v), 10)
 	case SyscallName:
 		if env.SyscallName != nil {
 			return append(dst, env.SyscallName(int64(v))...)

@@ -92,6 +92,9 @@ type Errno int64
 // SyscallName is a syscall number printed as its name.
 type SyscallName int64
 
+// SignalName is a signal number printed as its name (SIGKILL).
+type SignalName int64
+
 // MAC is a link-layer address.
 type MAC [6]byte
 
@@ -114,6 +117,7 @@ func (Username) isValue()    {}
 func (Probe) isValue()       {}
 func (Errno) isValue()       {}
 func (SyscallName) isValue() {}
+func (SignalName) isValue()  {}
 func (MAC) isValue()         {}
 
 // Int64 returns v as a signed number.

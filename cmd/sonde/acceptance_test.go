@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every acceptance script (reference section 7, in lang/testdata) compiles,
+// passes the kernel's verifier and attaches (--dry-run), unless this kernel
+// lacks what it needs; those are listed with the reason.
+func TestAcceptanceScriptsLoad(t *testing.T) {
+	needRoot(t)
+	// Scripts that cannot run on this machine, and the error that says why.
+	unavailable := map[string]string{
+		"20_cgroup_opens.sd":   `cgroupid: no such file or directory`,              // the cgroup it names does not exist here
+		"27_loads.sd":          `unknown kernel symbol avenrun`,                    // data symbols need CONFIG_KALLSYMS_ALL
+		"28b_runqlen.sd":       `struct cfs_rq has no field "nr_running"`,          // renamed nr_queued in Linux 6.14
+		"29b_threadsnoop.sd":   `libpthread.so.0: no function "pthread_create"`,    // glibc 2.34 moved it into libc
+		"12_vfs_open_paths.sd": `kprobe|fentry|this kernel has no`,                 // kprobes are off here
+		"06_read_linear.sd":    `kprobe|kretprobe|fexit|this kernel has no`,        // idem
+		"07_read_latency.sd":   `kprobe|kretprobe|fentry|fexit|this kernel has no`, // idem
+		"18_cache_misses.sd":   `hardware|perf event|not supported|no such device`, // no hardware counters in a VM
+	}
+	files, _ := filepath.Glob("../../lang/testdata/acceptance/*.sd")
+	if len(files) == 0 {
+		t.Fatal("no acceptance scripts")
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(strings.TrimSuffix(name, ".sd"), func(t *testing.T) {
+			src, _ := os.ReadFile(f)
+			if strings.Contains(string(src), "kstack") || strings.Contains(string(src), "ustack") {
+				if _, err := os.Stat("../../compiler/stacks.go"); err != nil {
+					t.Skip("stacks are not built yet")
+				}
+			}
+			_, stderr, code := sondeTimeout(t, 20*time.Second, "--dry-run", f)
+			if want, ok := unavailable[name]; ok {
+				if code == 0 {
+					return // the kernel has it after all
+				}
+				if !regexp.MustCompile(want).MatchString(stderr) {
+					t.Errorf("failed for another reason than %q:\n%s", want, stderr)
+				}
+				t.Skipf("not available here: %s", strings.TrimSpace(stderr))
+			}
+			if code != 0 {
+				t.Errorf("exit %d:\n%s", code, stderr)
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+package compiler
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf/asm"
+
+	"sonde/lang/ast"
+	"sonde/types"
+)
+
+// BPF iterators: `iter:task`, `iter:task_file`, `iter:task_vma`... The
+// program runs once per object when the runtime reads the iterator, with
+// ctx pointing at the kernel's struct bpf_iter__NAME; after the last object
+// it runs once more with the object pointer NULL, which the prologue skips,
+// so scripts see only real objects.
+
+// iterCtxType is ctx's type in an iter:NAME probe.
+func iterCtxType(kt KernelTypes, name string) (*types.Type, error) {
+	if kt == nil {
+		return nil, fmt.Errorf("iter probes need kernel BTF")
+	}
+	t, err := kt.Type("struct bpf_iter__" + name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown iterator %s: this kernel has no struct bpf_iter__%s", name, name)
+	}
+	return t, nil
+}
+
+func (c *compiler) expandIter(parts []string, ap *ast.AttachPoint) ([]Probe, error) {
+	switch {
+	case len(parts) == 2:
+		return nil, fmt.Errorf("pinning iterators (%s) is not supported", ap.Raw)
+	case len(parts) != 1:
+		return nil, fmt.Errorf("iter probes are written iter:NAME, as in iter:task")
+	}
+	if _, err := iterCtxType(c.opts.KernelTypes, parts[0]); err != nil {
+		return nil, err
+	}
+	return []Probe{{Provider: ProviderIter, Name: "iter:" + parts[0], Event: parts[0]}}, nil
+}
+
+// checkIterAlone enforces bpftrace's rule that iterators run alone: the
+// run is one pass over the objects, which other probes would not share.
+func (c *compiler) checkIterAlone(prog *ast.Program) {
+	iters, others := 0, 0
+	var first *instance
+	for _, inst := range c.insts {
+		if inst.p.Provider == ProviderIter {
+			iters++
+			if first == nil {
+				first = inst
+			}
+		} else {
+			others++
+		}
+	}
+	switch {
+	case iters > 0 && others > 0:
+		c.errorAt(first.probe.Span(), "", "iter probes cannot be mixed with other probes")
+	case iters > 1:
+		c.errorAt(first.probe.Span(), "", "only one iter probe per script")
+	}
+}
+
+// iterPrologue ends the run for the final call, whose object pointer (the
+// first field after meta) is NULL.
+func (g *gen) iterPrologue() {
+	if g.inst.p.Provider != ProviderIter {
+		return
+	}
+	g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(asm.R1, asm.R1, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, g.exitLabel))
+}
