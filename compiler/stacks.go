@@ -1,6 +1,9 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
@@ -106,7 +109,7 @@ func (g *gen) useStackMap(limit int) {
 
 // addStackMaps adds the stack maps, in name order, to the spec and plan.
 func (c *compiler) addStackMaps() {
-	for _, name := range sortedKeys(c.stackMaps) {
+	for _, name := range slices.Sorted(maps.Keys(c.stackMaps)) {
 		c.spec.Maps = append(c.spec.Maps, c.stackMaps[name])
 		c.plan.StackMaps = append(c.plan.StackMaps, name)
 	}
