@@ -1,12 +1,14 @@
 package compiler
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
+	"sonde/lang/ast"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -30,6 +32,67 @@ const (
 	fnvOffset       = -3750763034362895579 // 0xcbf29ce484222325
 	fnvPrime        = 0x100000001b3
 )
+
+const (
+	defaultStackLimit = 127  // bpftrace's default, also perf_event_max_stack's
+	maxStackLimit     = 1024 // bpftrace's maximum
+)
+
+func stackMapName(limit int) string { return fmt.Sprintf("stack_%d", limit) }
+
+// StackType implements stdlib.Checker for kstack and ustack.
+func (ck *checker) StackType(n ast.Node, user bool, args []ast.Expr) *types.Type {
+	return ck.stackArgs(n, user, args)
+}
+
+// Stack implements stdlib.Gen for kstack and ustack.
+func (g *gen) Stack(t *types.Type) stdlib.Value { return g.stackValue(t) }
+
+// stackArgs types kstack/ustack and kstack(mode), kstack(limit),
+// kstack(mode, limit).
+func (ck *checker) stackArgs(n ast.Node, user bool, args []ast.Expr) *types.Type {
+	name := "kstack"
+	if user {
+		name = "ustack"
+	}
+	mode, limit := ck.c.cfg.StackMode, defaultStackLimit
+	for i, a := range args {
+		if id, ok := a.(*ast.Ident); ok && i == 0 {
+			switch id.Name {
+			case "bpftrace":
+				mode = types.StackBpftrace
+			case "perf":
+				mode = types.StackPerf
+			case "raw":
+				mode = types.StackRaw
+			default:
+				ck.errorf(a, "unknown stack mode %s; use bpftrace, perf or raw", id.Name)
+				return nil
+			}
+			continue
+		}
+		v, ok := constInt(a)
+		if !ok {
+			ck.errorf(a, "%s() takes a mode (bpftrace, perf, raw) and a constant frame limit", name)
+			return nil
+		}
+		if v < 1 || v > maxStackLimit {
+			ck.errorf(a, "the frame limit of %s() must be between 1 and %d", name, maxStackLimit)
+			return nil
+		}
+		limit = int(v)
+	}
+	return stackType(user, mode, limit)
+}
+
+// stackType is the type of a stack value.
+func stackType(user bool, mode types.StackMode, limit int) *types.Type {
+	t := &types.Type{Kind: types.KStack, Size: 8, StackMode: mode, StackLimit: limit, StackMap: stackMapName(limit)}
+	if user {
+		t.Kind, t.Size = types.UStack, 16
+	}
+	return t
+}
 
 // stackValue takes the current stack into the stack map of t and returns
 // its id. A stack that cannot be taken (none in this context) has id 0,
@@ -97,7 +160,7 @@ func (g *gen) stackValue(t *types.Type) value {
 
 // useStackMap declares the stack map for a frame limit.
 func (g *gen) useStackMap(limit int) {
-	name := stdlib.StackMapName(limit)
+	name := stackMapName(limit)
 	if _, ok := g.c.stackMaps[name]; ok {
 		return
 	}

@@ -134,6 +134,9 @@ type Checker interface {
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
 	KernelAddr(name string) (addr uint64, found, available bool)
+	// StackType types kstack/ustack with their optional mode and frame
+	// limit arguments (args; nil when written bare).
+	StackType(n ast.Node, user bool, args []ast.Expr) *types.Type
 	// CgroupID resolves a cgroup v2 path to its id.
 	CgroupID(path string) (uint64, error)
 	// Param returns the named program parameter --name[=value] and marks
@@ -145,8 +148,6 @@ type Checker interface {
 	// is one. Nil after an error.
 	RetvalType(id *ast.Ident) *types.Type
 	FuncType(id *ast.Ident) *types.Type
-	// StackMode is the configured stack_mode (the default of kstack/ustack).
-	StackMode() types.StackMode
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
@@ -186,6 +187,10 @@ type Gen interface {
 	StoreImm(s Slot, v int64)
 	StringLit(s string, t *types.Type) Value
 
+	// Stack takes the current kernel or user stack as a value of type t
+	// (from StackType).
+	Stack(t *types.Type) Value
+
 	// UserSpace tells whether an address of type t points into user memory.
 	UserSpace(t *types.Type) bool
 	// StrReader is the helper that reads a NUL-terminated string at an
@@ -196,9 +201,6 @@ type Gen interface {
 	// (a ksym), as typed by Checker.RetvalType/FuncType.
 	Retval(t *types.Type) Value
 	FuncIP(t *types.Type) Value
-	// Stack takes the current stack (t is a KStack or UStack type from
-	// StackType) with bpf_get_stackid into t.StackMap.
-	Stack(t *types.Type) Value
 	// LoadCtx puts the probe's context pointer into dst.
 	LoadCtx(dst asm.Register)
 	ProbeID() int
