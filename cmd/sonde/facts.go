@@ -119,19 +119,31 @@ func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
 }
 
 func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
+	key := "f:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
 	p, err := k.btf.kernel().FuncIn(module, name)
 	if err != nil {
 		return nil, err
 	}
-	return sigOf(p), nil
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
 }
 
 func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
+	key := "rt:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
 	p, err := k.btf.kernel().RawTracepointIn(module, name)
 	if err != nil {
 		return nil, err
 	}
-	return sigOf(p), nil
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
 }
 
 func (k kernelFuncs) Traceable(pattern string) ([]string, error) {

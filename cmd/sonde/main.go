@@ -154,6 +154,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		copts.ProbeSupport = nil
 	}
 	spec, err := compiler.Compile(prog, copts)
+	kbtf.saveCache()
 	if err != nil {
 		renderError(stderr, err, name, src)
 		return 1
