@@ -62,6 +62,9 @@ func traceableFunctions() ([]string, error) {
 // modules, or "" when there is no usable cache directory.
 func funcCachePath() string {
 	dir := os.Getenv("SONDE_CACHE_DIR")
+	if dir == "off" {
+		return ""
+	}
 	if dir == "" {
 		d, err := os.UserCacheDir()
 		if err != nil {
