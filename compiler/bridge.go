@@ -96,6 +96,7 @@ func (g *gen) Bind(label string)                    { g.bind(label) }
 func (g *gen) ExitLabel() string                    { return g.exitLabel }
 func (g *gen) Expr(e ast.Expr) stdlib.Value         { return g.expr(e) }
 func (g *gen) TypeOf(e ast.Expr) *types.Type        { return g.typeOf(e) }
+func (g *gen) SetTypeOf(e ast.Expr, t *types.Type)  { g.inst.types[e] = t }
 func (g *gen) Data(n ast.Node) any                  { return g.inst.data[n] }
 func (g *gen) Reg(v stdlib.Value) asm.Register      { return g.r(asValue(v).reg) }
 func (g *gen) Free(v stdlib.Value)                  { g.freeVal(asValue(v)) }

@@ -75,7 +75,17 @@ func (r *run) handle(rec []byte) error {
 		if err != nil {
 			return err
 		}
-		r.out.Map(data, a.Top, a.Div)
+		top, div := a.Top, a.Div
+		// Run-time top and div travel in the record (print(@m, $n)).
+		if len(args) == 2 {
+			if n, ok := args[0].(output.Int); ok {
+				top = int(n.Int64())
+			}
+			if n, ok := args[1].(output.Int); ok {
+				div = int(n.Int64())
+			}
+		}
+		r.out.Map(data, max(top, 0), max(div, 0))
 	case compiler.ActClear:
 		return r.clearMap(r.mapByName(a.Map), false)
 	case compiler.ActZero:

@@ -74,9 +74,9 @@ func typeExit(c Checker, call *ast.Call) *types.Type {
 
 func typePrint(c Checker, call *ast.Call) *types.Type {
 	if m, ok := call.Args[0].(*ast.MapRef); ok && m.Keys == nil {
-		for _, a := range call.Args[1:] {
-			if _, ok := ast.ConstInt(a); !ok {
-				c.Errorf(a, "print() top and div must be integer literals")
+		for i := range call.Args[1:] {
+			if c.IntArg(call, i+1) == nil {
+				return nil
 			}
 		}
 		return typeMapArg(c, call)
@@ -123,12 +123,28 @@ func genExit(g Gen, call *ast.Call) Value {
 func genPrint(g Gen, call *ast.Call) Value {
 	if m, ok := call.Args[0].(*ast.MapRef); ok && m.Keys == nil {
 		a := &Action{Kind: ActPrintMap, Map: "@" + m.Name, Source: SourceText(call)}
-		if len(call.Args) > 1 {
-			n, _ := ast.ConstInt(call.Args[1])
+		params := call.Args[1:]
+		literal := true
+		for _, p := range params {
+			_, ok := ast.ConstInt(p)
+			literal = literal && ok
+		}
+		if !literal {
+			// Computed at run time (getopt, variables): both travel in
+			// the record, div defaulting to 0 (none).
+			if len(params) == 1 {
+				params = append(params, &ast.IntLit{At: call.At})
+				g.SetTypeOf(params[1], types.Int64)
+			}
+			g.SendEvent(a, params)
+			return void
+		}
+		if len(params) > 0 {
+			n, _ := ast.ConstInt(params[0])
 			a.Top = int(n)
 		}
-		if len(call.Args) > 2 {
-			n, _ := ast.ConstInt(call.Args[2])
+		if len(params) > 1 {
+			n, _ := ast.ConstInt(params[1])
 			a.Div = int(n)
 		}
 		g.SendEvent(a, nil)

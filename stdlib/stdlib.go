@@ -162,6 +162,8 @@ type Gen interface {
 
 	Expr(e ast.Expr) Value
 	TypeOf(e ast.Expr) *types.Type
+	// SetTypeOf types an expression the generator makes up itself.
+	SetTypeOf(e ast.Expr, t *types.Type)
 	Data(n ast.Node) any
 
 	// Reg is the physical register holding a register value.

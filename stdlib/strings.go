@@ -117,10 +117,45 @@ func genStr(g Gen, call *ast.Call) Value {
 		g.Emit(asm.Mov.Imm(asm.R2, int32(t.Size)))
 	}
 	g.Emit(asm.Mov.Reg(asm.R3, g.Reg(v)))
-	g.Free(v)
 	g.Addr(asm.R1, s)
-	g.Emit(g.StrReader(at).Call())
+	readStr := g.StrReader(at)
+	read := asm.FnProbeReadKernel
+	switch readStr {
+	case asm.FnProbeReadUserStr:
+		read = asm.FnProbeReadUser
+	case asm.FnProbeReadStr:
+		read = asm.FnProbeRead
+	}
+	g.Emit(readStr.Call())
+	if n == nil {
+		markTruncated(g, s, t.Size, v, read)
+	}
+	g.Free(v)
 	return g.MemValue(t, s)
+}
+
+// TruncMark ends a string that went on past its capacity: str() puts it
+// in the last byte (where the NUL was) and runtime/output prints the
+// characters before it and the ".." trailer. 0xff never occurs in UTF-8
+// text, and the mark survives the string being widened into a longer map
+// key, where a length could not.
+const TruncMark = 0xff
+
+// markTruncated flags a string cut at its capacity: when the read filled
+// the buffer (R0 == size), the byte after the last kept character is read;
+// if the string goes on, TruncMark replaces the terminating NUL.
+func markTruncated(g Gen, s Slot, size int, src Value, read asm.BuiltinFunc) {
+	done := g.NewLabel("strfit")
+	g.Emit(asm.JNE.Imm(asm.R0, int32(size), done))
+	last := s.Plus(size - 1)
+	g.Emit(asm.Mov.Reg(asm.R3, g.Reg(src)), asm.Add.Imm(asm.R3, int32(size-1)))
+	g.Addr(asm.R1, last)
+	g.Emit(asm.Mov.Imm(asm.R2, 1), read.Call())
+	b, off := g.Base(last, asm.R5)
+	g.Emit(asm.LoadMem(asm.R1, b, off, asm.Byte), asm.JEq.Imm(asm.R1, 0, done))
+	g.Emit(asm.StoreImm(b, off, TruncMark, asm.Byte))
+	g.Bind(done)
+	g.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // joinMax is how many strings join() reads, as bpftrace.

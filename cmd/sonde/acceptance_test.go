@@ -41,6 +41,15 @@ func TestAcceptanceScriptsLoad(t *testing.T) {
 					t.Skipf("%s is not built yet", fn)
 				}
 			}
+			if name == "01_list_enter_syscalls.sd" {
+				// Attaching is quick, but detaching 360 tracepoints takes the
+				// kernel ~20 s (bpftrace: 50 s): list them instead.
+				stdout, stderr, code := sondeTimeout(t, 20*time.Second, "-l", f)
+				if n := strings.Count(stdout, "\ntracepoint:syscalls:sys_enter_"); code != 0 || n < 200 {
+					t.Errorf("exit %d, %d probes listed:\n%s", code, n, stderr)
+				}
+				return
+			}
 			_, stderr, code := sondeTimeout(t, 20*time.Second, "--dry-run", f)
 			if want, ok := unavailable[name]; ok {
 				if code == 0 {

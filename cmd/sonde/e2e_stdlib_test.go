@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,18 @@ func TestE2EStdlibFunctions(t *testing.T) {
 		}
 		t.Cleanup(func() { os.Remove(other) })
 	}
+	target := filepath.Join(t.TempDir(), "trunc-target")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := len(target)
 	runE2E(t, []e2eCase{
+		{name: "str_that_fits_exactly_has_no_trailer", work: "open:1:" + target,
+			prog: fmt.Sprintf(`config = { max_strlen = %d } tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("%%s|\n", str(args.filename)); }`, n+1),
+			re:   `(?m)^` + regexp.QuoteMeta(target) + `\|$`},
+		{name: "str_cut_at_capacity_gets_the_trailer", work: "open:1:" + target,
+			prog: fmt.Sprintf(`config = { max_strlen = %d } tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf("%%s|\n", str(args.filename)); @[str(args.filename)] = count(); }`, n),
+			re:   `(?m)^` + regexp.QuoteMeta(target[:n-1]) + `\.\.\|$(?s).*^@\[` + regexp.QuoteMeta(target[:n-1]) + `\.\.\]: 1$`},
 		{name: "getopt_defaults",
 			prog: `BEGIN { printf("%d %s %d %d\n", getopt("num", 5), getopt("who", "me"), getopt("v"), getopt("q", true)); }`,
 			want: "5 me 0 1\n\n\n"},
@@ -87,6 +99,10 @@ BEGIN { $tmp = 1; $a = 10; bump($a, 5); store(@m, "k", add_one($a)); @t = twice(
 		{name: "assert_fails_with_code_1",
 			prog: `BEGIN { assert(1 == 1, "fine"); printf("a\n"); assert(1 == 2, "one is not two: 100%"); printf("b\n"); }`,
 			want: "a\n\n\n", code: 1, errRe: `(?m)^stdin:1:48: ERROR: one is not two: 100%$`},
+		{name: "print_top_and_div_at_run_time",
+			prog: `BEGIN { @m[1] = 5; @m[2] = 10; @m[3] = 1; $n = 2; print(@m, $n); print(@m, getopt("top", 1), 5); clear(@m); }`,
+			args: []string{"--", "--top=3"},
+			want: "@m[1]: 5\n@m[2]: 10\n@m[3]: 0\n@m[1]: 1\n@m[2]: 2\n\n\n"},
 		{name: "strcontains",
 			prog: `BEGIN { $s = "hello world"; @a = strcontains($s, "lo w"); @b = strcontains($s, "low"); @c = strcontains($s, ""); @d = strcontains($s, "hello world!"); @e = strcontains($s, "d"); @f = strcontains("", "x"); }`,
 			want: "\n\n@a: true\n@b: false\n@c: true\n@d: false\n@e: true\n@f: false\n"},

@@ -30,6 +30,8 @@ func TestExamples(t *testing.T) {
 		{"syscount.sd", "sleep:1300", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@\[[^\]]+\]: [1-9][0-9]*$`}},
 		{"sched.sd", "sleep:300", []string{`(?m)^@\[tracepoint:sched:sched_switch\]: [1-9][0-9]*$`}},
 		{"runqlat.sd", "sleep:300", []string{`(?m)^@usecs:\n\[[0-9]+`}},
+		{"topsyscalls.sd", "sleep:1300,getpid:50", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@syscall\[[a-z_0-9]+\]: [1-9][0-9]*$`, `(?m)^@process\[[^\]]+\]: [1-9]`}},
+		{"tasks.sd", "", []string{`(?m)^@threads\[[^\]]+\]: [1-9][0-9]*$`}},
 		{"syscallshare.sd", "sleep:300", []string{`^[1-9][0-9]* processes, [1-9][0-9]* system calls\n`}},
 	}
 	files, _ := filepath.Glob("../../examples/*.sd")
@@ -44,7 +46,7 @@ func TestExamples(t *testing.T) {
 				args = append(args, "-c", e2eWorkCmd(t, c.work))
 			}
 			args = append(args, filepath.Join("../../examples", c.file))
-			stdout, stderr, code := sondeTimeout(t, 15*time.Second, args...)
+			stdout, stderr, code := sondeTimeout(t, 30*time.Second, args...)
 			if code != 0 || strings.Contains(stderr, "error") {
 				t.Fatalf("exit %d\nstderr: %s", code, stderr)
 			}

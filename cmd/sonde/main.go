@@ -54,6 +54,9 @@ options:
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
+
+Script arguments: $1, $2... after the program; after --, --name=value
+parameters are read with getopt("name", default).
 `
 
 type options struct {

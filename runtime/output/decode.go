@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"sonde/types"
@@ -106,14 +107,25 @@ func decodeField(f types.Field, b []byte) Value {
 
 // decodeString follows bpftrace: a string that fills its whole capacity
 // (no NUL inside it) was truncated.
+// truncMark is stdlib.TruncMark: the last byte of a string str() cut.
+const truncMark = 0xff
+
 func decodeString(b []byte, size int) String {
 	b = slice(b, 0, size)
-	for i, c := range b {
-		if c == 0 {
-			return String{S: string(b[:i])}
+	end := bytes.IndexByte(b, 0)
+	switch {
+	case end > 0 && b[end-1] == truncMark, end < 0 && len(b) > 0 && b[len(b)-1] == truncMark:
+		// str() cut the string at its capacity and said so (the mark is
+		// last, or before the padding of a wider map key).
+		if end < 0 {
+			end = len(b)
 		}
+		return String{S: string(b[:end-1]), Truncated: true}
+	case end < 0:
+		// A char array filled to the end: all of it, marked truncated.
+		return String{S: string(b), Truncated: len(b) > 0}
 	}
-	return String{S: string(b), Truncated: size > 0}
+	return String{S: string(b[:end])}
 }
 
 func sizeOr8(t *types.Type) int {
