@@ -87,6 +87,9 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			if ck.inst.p.Provider == ProviderUSDT {
 				return ck.usdtArg(id, n)
 			}
+			if isKernelFunc(ck.inst.p.Provider) {
+				return ck.kernelArgN(id, n)
+			}
 			switch ck.inst.p.Provider {
 			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
 				if n >= len(stdlib.PtRegsArgs) {
@@ -142,6 +145,9 @@ func (g *gen) ident(id *ast.Ident) value {
 		n, _ := strconv.Atoi(id.Name[3:])
 		if g.inst.usdt != nil {
 			return g.usdtArg(n, t)
+		}
+		if isKernelFunc(g.inst.p.Provider) {
+			return g.kernelArgN(n, t)
 		}
 		v := g.newReg()
 		r := g.r(v)

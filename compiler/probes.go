@@ -42,13 +42,18 @@ func CanonicalProvider(name string) (string, bool) {
 // expand turns each probe's attach points into instances.
 func (c *compiler) expand(prog *ast.Program) {
 	for _, pr := range prog.Probes {
+		c.curProbe = pr
 		for _, ap := range pr.Attach {
 			probes, sites, err := c.expandAttach(ap)
 			if err != nil {
 				hint := ""
 				var h interface{ Hinted() string }
-				if errors.As(err, &h) {
+				var wh *withHint
+				switch {
+				case errors.As(err, &h):
 					hint = h.Hinted()
+				case errors.As(err, &wh):
+					hint = wh.hint
 				}
 				c.errorAt(ap.Span(), hint, "%v", err)
 				continue
@@ -155,25 +160,7 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		}
 		return out, nil
 	case ProviderRawTracepoint, ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit:
-		if err := want(1, 2, prov+":[MODULE:]FUNCTION"); err != nil {
-			return nil, err
-		}
-		p := Probe{Provider: prov, Event: parts[len(parts)-1]}
-		if len(parts) == 2 {
-			p.Group = parts[0]
-		}
-		if fn, off, ok := strings.Cut(p.Event, "+"); ok && (prov == ProviderKprobe) {
-			n, err := strconv.ParseUint(off, 0, 64)
-			if err != nil {
-				return nil, fmt.Errorf("bad offset %q in %s", off, ap.Raw)
-			}
-			p.Event, p.Offset = fn, n
-		}
-		if strings.ContainsAny(p.Event, "*?") {
-			return nil, fmt.Errorf("wildcards in %s probes are not supported yet", prov)
-		}
-		p.Name = prov + ":" + strings.Join(parts, ":")
-		return []Probe{p}, nil
+		return c.expandKernel(ap, prov, parts)
 	case ProviderUprobe, ProviderUretprobe:
 		if err := want(2, 3, prov+":BINARY:FUNCTION"); err != nil {
 			return nil, err
@@ -342,7 +329,12 @@ func programType(p Probe) (ebpf.ProgramType, ebpf.AttachType, string) {
 		return ebpf.TracePoint, ebpf.AttachNone, ""
 	case ProviderRawTracepoint:
 		return ebpf.Tracing, ebpf.AttachTraceRawTp, p.Event
-	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT:
+	case ProviderKprobe, ProviderKretprobe:
+		if p.Multi {
+			return ebpf.Kprobe, ebpf.AttachTraceKprobeMulti, ""
+		}
+		return ebpf.Kprobe, ebpf.AttachNone, ""
+	case ProviderUprobe, ProviderUretprobe, ProviderUSDT:
 		return ebpf.Kprobe, ebpf.AttachNone, ""
 	case ProviderFentry:
 		return ebpf.Tracing, ebpf.AttachTraceFEntry, p.Event

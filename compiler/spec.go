@@ -14,6 +14,9 @@ type Spec struct {
 	Programs []*Program
 	Maps     []*ebpf.MapSpec // every map the programs reference, by Name
 	Plan     *Plan
+	// Notes are one-line notices for stderr, such as a kprobe running as
+	// fentry on a kernel without kprobes.
+	Notes []string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -60,6 +63,12 @@ type Probe struct {
 	Event string
 
 	Offset uint64 // kprobe fn+off, uprobe offset/address
+
+	// kprobe/kretprobe wildcards whose program is shared: the functions to
+	// attach to (Event holds the pattern). Multi: one kprobe_multi link
+	// (the program is loaded for it); otherwise one link per function.
+	Symbols []string
+	Multi   bool
 
 	// uprobe, uretprobe, usdt: the resolved binary path, symbol and
 	// file offset; Pid restricts to one process (-p), 0 for all.

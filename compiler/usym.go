@@ -1,12 +1,6 @@
 package compiler
 
-import (
-	"errors"
-
-	"sonde/lang/ast"
-	"sonde/stdlib"
-	"sonde/types"
-)
+import "errors"
 
 // UserSymbol implements stdlib.Checker for uaddr().
 func (ck *checker) UserSymbol(name string) (addr, size uint64, pie bool, err error) {
@@ -25,10 +19,3 @@ func (ck *checker) UserSymbol(name string) (addr, size uint64, pie bool, err err
 	return a.Addr, a.Size, false, nil
 }
 
-// StackType implements stdlib.Checker for kstack and ustack.
-func (ck *checker) StackType(n ast.Node, user bool, args []ast.Expr) *types.Type {
-	return ck.stackArgs(n, user, args)
-}
-
-// Stack implements stdlib.Gen for kstack and ustack.
-func (g *gen) Stack(t *types.Type) stdlib.Value { return g.stackValue(t) }

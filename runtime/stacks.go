@@ -2,25 +2,23 @@ package runtime
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"math"
 )
 
-// stackFrames reads stack id from the stack-trace map name: the frame
-// addresses, ending at the first zero. It backs output.Env.StackFrames for
+// stackFrames reads stack id (a hash of the frames, see compiler/stacks.go)
+// from the stack map name: the frame addresses, ending at the first zero. It backs output.Env.StackFrames for
 // kstack and ustack values.
 func (r *run) stackFrames(name string, id uint64) ([]uint64, error) {
 	m := r.coll.Maps[name]
 	if m == nil {
 		return nil, fmt.Errorf("no stack map %s", name)
 	}
-	if id > math.MaxInt32 {
-		// A negative id: bpf_get_stackid failed (no stack, or a hash
-		// collision in a full map).
-		return nil, fmt.Errorf("stack unavailable (error %d)", int64(id))
+	if id == 0 {
+		return nil, errors.New("no stack") // none in the probe's context
 	}
 	buf := make([]byte, m.ValueSize())
-	if err := m.Lookup(uint32(id), buf); err != nil {
+	if err := m.Lookup(id, buf); err != nil {
 		return nil, err
 	}
 	frames := make([]uint64, 0, len(buf)/8)

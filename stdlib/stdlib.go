@@ -146,6 +146,12 @@ type Checker interface {
 	// Param returns the named program parameter --name[=value] and marks
 	// it used.
 	Param(name string) (value string, given bool)
+
+	// RetvalType and FuncType type retval and func in the probe being
+	// checked: from the traced kernel function's BTF prototype where there
+	// is one. Nil after an error.
+	RetvalType(id *ast.Ident) *types.Type
+	FuncType(id *ast.Ident) *types.Type
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
@@ -193,6 +199,14 @@ type Gen interface {
 
 	// UserSpace tells whether an address of type t points into user memory.
 	UserSpace(t *types.Type) bool
+	// StrReader is the helper that reads a NUL-terminated string at an
+	// address of type t: user, kernel, or (kernel-function probes on x86)
+	// the compat helper that picks the space by the address.
+	StrReader(t *types.Type) asm.BuiltinFunc
+	// Retval reads the traced function's return value, FuncIP its address
+	// (a ksym), as typed by Checker.RetvalType/FuncType.
+	Retval(t *types.Type) Value
+	FuncIP(t *types.Type) Value
 	// LoadCtx puts the probe's context pointer into dst.
 	LoadCtx(dst asm.Register)
 	ProbeID() int

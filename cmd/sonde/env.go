@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,10 +20,13 @@ import (
 )
 
 // lazyBTF opens kernel BTF on first use, so scripts that need no kernel
-// types never pay for parsing it.
+// types never pay for parsing it, and answers from the on-disk cache of
+// earlier answers (btfcache.go) before that.
 type lazyBTF struct {
-	once sync.Once
-	k    *kbtf.Kernel
+	once      sync.Once
+	k         *kbtf.Kernel
+	cacheOnce sync.Once
+	cache     *btfCache
 }
 
 func newLazyBTF() *lazyBTF { return &lazyBTF{} }
@@ -32,12 +36,65 @@ func (l *lazyBTF) kernel() *kbtf.Kernel {
 	return l.k
 }
 
-func (l *lazyBTF) Type(name string) (*types.Type, error) { return l.kernel().Type(name) }
-func (l *lazyBTF) Field(t *types.Type, name string) (types.Field, error) {
-	return l.kernel().Field(t, name)
+func (l *lazyBTF) cached() *btfCache {
+	l.cacheOnce.Do(func() { l.cache = openBTFCache() })
+	return l.cache
 }
+
+// saveCache writes what this run learned from BTF.
+func (l *lazyBTF) saveCache() {
+	if l.k != nil {
+		l.cached().save()
+	}
+}
+
+// cacheable reports whether a struct can be found again by its name.
+func cacheable(name string) bool { return name != "" && !strings.Contains(name, "(anon)") }
+
+func (l *lazyBTF) Type(name string) (*types.Type, error) {
+	if t, ok := l.cached().typ(name); ok {
+		return t, nil
+	}
+	t, err := l.kernel().Type(name)
+	if err == nil && cacheable(name) {
+		l.cached().putType(name, t)
+	}
+	return t, err
+}
+
+func (l *lazyBTF) Field(t *types.Type, name string) (types.Field, error) {
+	if t != nil && t.Kind == types.Struct {
+		full := t
+		if t.Fields == nil && cacheable(t.Name) {
+			if ct, ok := l.cached().typ(t.Name); ok {
+				full = ct
+			}
+		}
+		for _, f := range full.Fields {
+			if f.Name == name {
+				return f, nil
+			}
+		}
+	}
+	// Not known here (or an error, whose did-you-mean BTF computes).
+	f, err := l.kernel().Field(t, name)
+	if err == nil && t.Fields == nil && cacheable(t.Name) {
+		if full, err := l.kernel().Type(t.Name); err == nil {
+			l.cached().putType(t.Name, full)
+		}
+	}
+	return f, err
+}
+
 func (l *lazyBTF) EnumValue(name string) (int64, *types.Type, bool) {
-	return l.kernel().EnumValue(name)
+	if e, ok := l.cached().enum(name); ok {
+		return e.Value, e.Type, true
+	}
+	v, t, ok := l.kernel().EnumValue(name)
+	if ok {
+		l.cached().putEnum(name, cachedEnum{Value: v, Type: t})
+	}
+	return v, t, ok
 }
 
 // symbolizer resolves kernel addresses from kallsyms and user addresses

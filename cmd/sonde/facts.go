@@ -10,6 +10,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sonde/compiler"
+	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
 	"sonde/types"
@@ -339,4 +340,65 @@ func symbolError(err error, what string) error {
 			Hint: "probe an unstripped build, or install its debug symbols"}
 	}
 	return err
+}
+
+// kernelFuncs answers the compiler's questions about kernel functions from
+// BTF (prototypes, fentry targets, raw tracepoints) and tracefs (what
+// kprobes can attach to, cached across runs).
+type kernelFuncs struct{ btf *lazyBTF }
+
+func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
+	s := &compiler.FuncSig{Return: p.Return}
+	for _, a := range p.Params {
+		s.Params = append(s.Params, compiler.FuncParam{Name: a.Name, Type: a.Type})
+	}
+	return s
+}
+
+func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
+	key := "f:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
+	p, err := k.btf.kernel().FuncIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
+}
+
+func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
+	key := "rt:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
+	p, err := k.btf.kernel().RawTracepointIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
+}
+
+func (k kernelFuncs) Traceable(pattern string) ([]string, error) {
+	names, err := tracefs.KprobeFunctions(pattern)
+	if err != nil {
+		// available_filter_functions cannot be read (lockdown, no
+		// ftrace): the functions in BTF are the closest list.
+		if bnames, berr := k.btf.kernel().Functions(pattern); berr == nil {
+			return bnames, nil
+		}
+	}
+	return names, err
+}
+
+func (k kernelFuncs) BTFFunctions(module, pattern string) ([]string, error) {
+	return k.btf.kernel().FunctionsIn(module, pattern)
+}
+
+func (k kernelFuncs) RawTracepoints(module, pattern string) ([]string, error) {
+	return k.btf.kernel().RawTracepointsIn(module, pattern)
 }
