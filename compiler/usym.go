@@ -18,4 +18,3 @@ func (ck *checker) UserSymbol(name string) (addr, size uint64, pie bool, err err
 	}
 	return a.Addr, a.Size, false, nil
 }
-
