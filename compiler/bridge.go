@@ -195,3 +195,11 @@ func (ck *checker) CgroupID(path string) (uint64, error) {
 	}
 	return r.CgroupID(path)
 }
+
+// ---- kernel functions (kfuncs.go) ----
+
+func (ck *checker) RetvalType(id *ast.Ident) *types.Type { return ck.retvalType(id) }
+func (ck *checker) FuncType(id *ast.Ident) *types.Type   { return ck.funcType(id) }
+
+func (g *gen) Retval(t *types.Type) stdlib.Value { return g.retvalValue(t) }
+func (g *gen) FuncIP(t *types.Type) stdlib.Value { return g.funcValue(t) }

@@ -84,6 +84,12 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
+			if ck.inst.p.Provider == ProviderUSDT {
+				return ck.usdtArg(id, n)
+			}
+			if isKernelFunc(ck.inst.p.Provider) {
+				return ck.kernelArgN(id, n)
+			}
 			switch ck.inst.p.Provider {
 			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
 				if n >= len(stdlib.PtRegsArgs) {
@@ -137,6 +143,12 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
+		if g.inst.usdt != nil {
+			return g.usdtArg(n, t)
+		}
+		if isKernelFunc(g.inst.p.Provider) {
+			return g.kernelArgN(n, t)
+		}
 		v := g.newReg()
 		r := g.r(v)
 		g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(r, asm.R1, stdlib.PtRegsArgs[n], asm.DWord))

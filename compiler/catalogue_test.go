@@ -50,7 +50,14 @@ func (fakeSymbols) KernelAddr(name string) (uint64, bool) {
 	return 0xffffffff81000000, name == "vfs_read"
 }
 func (fakeSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
-	return []compiler.UprobeTarget{{Binary: binary, Symbol: spec, FileOffset: 0x1000}}, nil
+	return []compiler.UprobeTarget{{Binary: binary, Symbol: spec, FileOffset: 0x1000, Addr: 0x1000}}, nil
+}
+func (fakeSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+	return []compiler.USDTTarget{{Binary: binary, Provider: "p", Name: spec, FileOffset: 0x1100, PC: 0x1100,
+		Args: []compiler.USDTArg{{Kind: compiler.USDTReg, Size: 4, Signed: true, Reg: 112, Index: -1}}}}, nil
+}
+func (fakeSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error) {
+	return compiler.UserAddr{Addr: 0x4000, Size: 8, PIE: true}, nil
 }
 
 // Every builtin's example script type-checks and lowers.

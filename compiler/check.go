@@ -32,6 +32,14 @@ type instance struct {
 	enumVals map[*ast.Ident]int64
 	data     map[ast.Node]any // per-node facts the catalogue computed while checking
 	usesArgs bool
+	usdt     *USDTTarget // usdt: the probe site, for its argument specs
+
+	// Kernel functions: the BTF signature (loaded on first use) and the
+	// function's address for `func`.
+	sig      *FuncSig
+	sigErr   error
+	sigDone  bool
+	funcAddr uint64
 }
 
 // checker types one instance. Map types are global (in compiler.maps).
@@ -735,6 +743,9 @@ func fieldType(t *types.Type) *types.Type {
 func (ck *checker) argsField(e *ast.Field) *types.Type {
 	inst := ck.inst
 	inst.usesArgs = true
+	if isKernelFunc(inst.p.Provider) {
+		return ck.kernelArgsField(e)
+	}
 	if inst.p.Provider != ProviderTracepoint {
 		ck.errorf(e, "args is not available in %s probes", inst.p.Provider)
 		return nil

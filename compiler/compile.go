@@ -21,15 +21,20 @@ import (
 // Options are the inputs of a compilation besides the script.
 type Options struct {
 	Facts       Facts
-	KernelTypes KernelTypes       // nil: no BTF
-	Symbols     Symbols           // nil: kaddr unavailable
-	UserSymbols UserSymbols       // nil: uprobes unavailable
-	Args        []string          // positional parameters $1..$N
-	Params      map[string]string // named program parameters --name[=value], read by getopt
-	Env         func(string) string
-	Unsafe      bool
-	Pid         int // -p: restrict probes to this process
-	HasChild    bool
+	KernelTypes KernelTypes // nil: no BTF
+	Symbols     Symbols     // nil: kaddr unavailable
+	UserSymbols UserSymbols // nil: uprobes unavailable
+	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	// ProbeSupport says whether a probe type (or ProviderKprobeMulti) works
+	// on this kernel: nil, or an error saying why not. It picks fallbacks
+	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
+	ProbeSupport func(provider string) error
+	Args         []string          // positional parameters $1..$N
+	Params       map[string]string // named program parameters --name[=value], read by getopt
+	Env          func(string) string
+	Unsafe       bool
+	Pid          int // -p: restrict probes to this process
+	HasChild     bool
 }
 
 // Positional returns $n ("" when missing).
@@ -57,6 +62,7 @@ type compiler struct {
 	usesStart   bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
+	curProbe    *ast.Probe // the probe being expanded
 }
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's

@@ -606,6 +606,9 @@ func (g *gen) bitfield(v value, f types.Field) value {
 
 // argsField reads a tracepoint field straight from the context.
 func (g *gen) argsField(e *ast.Field) value {
+	if isKernelFunc(g.inst.p.Provider) {
+		return g.kernelArgsField(e)
+	}
 	t := g.typeOf(e)
 	var f TracepointField
 	for _, x := range g.inst.fields {

@@ -53,6 +53,19 @@ type UserSymbols interface {
 	// as libc) and spec ("func", "func+off", "0xADDR" or a wildcard) to
 	// probe points. pid > 0 resolves through that process's mappings.
 	Uprobes(binary, spec string, pid int) ([]UprobeTarget, error)
+	// USDT resolves binary and a "provider:name" or "name" pattern
+	// (wildcards allowed) to the USDT probe sites of the file.
+	USDT(binary, spec string, pid int) ([]USDTTarget, error)
+	// Addr resolves a global variable or function of binary for
+	// uaddr("sym").
+	Addr(binary, name string, pid int) (UserAddr, error)
+}
+
+// UserAddr is a symbol of a user binary, for uaddr().
+type UserAddr struct {
+	Addr uint64 // link-time virtual address
+	Size uint64 // bytes
+	PIE  bool   // the file is position-independent: Addr moves at load time
 }
 
 // UprobeTarget is one resolved uprobe point.
@@ -60,4 +73,54 @@ type UprobeTarget struct {
 	Binary     string // absolute path
 	Symbol     string
 	FileOffset uint64
+	Addr       uint64 // link-time virtual address of the point
 }
+
+// USDTTarget is one resolved USDT probe site. A probe written at several
+// places in the program has one target per place.
+type USDTTarget struct {
+	Binary          string // absolute path
+	Provider, Name  string
+	FileOffset      uint64 // of the probe's nop
+	PC              uint64 // link-time virtual address of the probe's nop
+	SemaphoreOffset uint64 // file offset of the semaphore; 0 when none
+	Args            []USDTArg
+	ArgErr          error // the note's argument spec could not be decoded
+}
+
+// USDTArgKind says where a USDT argument's value lives.
+type USDTArgKind int
+
+const (
+	USDTConst USDTArgKind = iota // the value is Const
+	USDTReg                      // the value is in the register at Reg
+	USDTMem                      // the value is in user memory at Reg + Offset (+ Index*Scale)
+)
+
+// USDTArg is one decoded USDT argument, with registers given as byte
+// offsets into struct pt_regs (-1: none). A PC-relative operand
+// (sym(%rip)) is turned into Reg = ip with Offset the distance from the
+// probe to the symbol, since ip holds the probe's address when it fires.
+type USDTArg struct {
+	Kind   USDTArgKind
+	Size   int  // 1, 2, 4 or 8 bytes
+	Signed bool // sign-extend to 64 bits
+	Reg    int
+	Index  int
+	Scale  int
+	Offset int64
+	Const  int64
+}
+
+// HintError is a Facts error that comes with a suggestion, such as "did
+// you mean add?", which the compiler shows as the diagnostic's hint.
+type HintError struct {
+	Msg  string
+	Hint string
+}
+
+func (e *HintError) Error() string { return e.Msg }
+
+// Hinted returns e's hint; callers find it with errors.As on an
+// interface{ Hinted() string }.
+func (e *HintError) Hinted() string { return e.Hint }

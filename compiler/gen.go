@@ -217,16 +217,25 @@ var sizeOf = stdlib.AccessSize
 // zero clears size bytes at l.
 func (g *gen) zero(l loc, size int) {
 	b, off := g.base(l, asm.R5)
-	i := 0
-	for ; i+8 <= size; i += 8 {
-		g.emit(storeImm(b, off+int16(i), 0, asm.DWord))
-	}
-	for ; i < size; i++ {
-		g.emit(storeImm(b, off+int16(i), 0, asm.Byte))
+	for i := 0; i < size; {
+		w := alignedWidth(int(off)+i, size-i)
+		g.emit(storeImm(b, off+int16(i), 0, sizeOf(w)))
+		i += w
 	}
 }
 
-// copyMem copies n bytes from src to dst (both 8-byte aligned locs).
+// alignedWidth is the widest access (8, 4, 2 or 1 bytes) at offset off
+// that is aligned and fits in n bytes: the verifier rejects misaligned
+// stack access, and packed tuples put strings at odd offsets.
+func alignedWidth(off, n int) int {
+	w := 8
+	for w > 1 && (w > n || off%w != 0) {
+		w /= 2
+	}
+	return w
+}
+
+// copyMem copies n bytes from src to dst.
 func (g *gen) copyMem(dst, src loc, n int) {
 	if n > 128 {
 		g.addr(asm.R1, dst)
@@ -240,10 +249,7 @@ func (g *gen) copyMem(dst, src loc, n int) {
 	// The widest access that keeps both sides aligned: the verifier
 	// rejects misaligned stack access (strings in records are packed).
 	for i := 0; i < n; {
-		w := 8
-		for w > 1 && (i+w > n || (int(soff)+i)%w != 0 || (int(doff)+i)%w != 0) {
-			w /= 2
-		}
+		w := min(alignedWidth(int(soff)+i, n-i), alignedWidth(int(doff)+i, n-i))
 		size := sizeOf(w)
 		g.emit(asm.LoadMem(asm.R0, sb, soff+int16(i), size), asm.StoreMem(db, doff+int16(i), asm.R0, size))
 		i += w

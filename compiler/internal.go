@@ -18,6 +18,7 @@ const (
 // buffer, the per-CPU scratch buffer, failure counters and globals. Maps no
 // program refers to are left out: each costs a system call or more at load.
 func (c *compiler) addInternalMaps() {
+	c.addStackMaps()
 	if c.usesRingbuf {
 		size := uint32(c.ringSize())
 		if c.cfg.PerfRingPages > 0 {

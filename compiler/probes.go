@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -41,14 +42,27 @@ func CanonicalProvider(name string) (string, bool) {
 // expand turns each probe's attach points into instances.
 func (c *compiler) expand(prog *ast.Program) {
 	for _, pr := range prog.Probes {
+		c.curProbe = pr
 		for _, ap := range pr.Attach {
-			probes, err := c.expandAttach(ap)
+			probes, sites, err := c.expandAttach(ap)
 			if err != nil {
-				c.errorAt(ap.Span(), "", "%v", err)
+				hint := ""
+				var h interface{ Hinted() string }
+				var wh *withHint
+				switch {
+				case errors.As(err, &h):
+					hint = h.Hinted()
+				case errors.As(err, &wh):
+					hint = wh.hint
+				}
+				c.errorAt(ap.Span(), hint, "%v", err)
 				continue
 			}
-			for _, p := range probes {
+			for i, p := range probes {
 				inst := &instance{probe: pr, p: p}
+				if sites != nil {
+					inst.usdt = sites[i]
+				}
 				if p.Provider == ProviderTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
 					if err != nil {
@@ -92,15 +106,25 @@ func (c *compiler) substParams(s string) string {
 	return b.String()
 }
 
-func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
+// expandAttach expands one attach point. For usdt probes it also returns
+// each probe's site (argument specs), index for index.
+func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, []*USDTTarget, error) {
 	prov, ok := CanonicalProvider(ap.Provider)
 	if !ok {
-		return nil, fmt.Errorf("unknown probe type %s", ap.Provider)
+		return nil, nil, fmt.Errorf("unknown probe type %s", ap.Provider)
 	}
 	parts := make([]string, len(ap.Parts))
 	for i, p := range ap.Parts {
 		parts[i] = c.substParams(p)
 	}
+	if prov == ProviderUSDT {
+		return c.expandUSDT(parts)
+	}
+	probes, err := c.expandProvider(prov, ap, parts)
+	return probes, nil, err
+}
+
+func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []string) ([]Probe, error) {
 	want := func(lo, hi int, form string) error {
 		if len(parts) < lo || len(parts) > hi {
 			return fmt.Errorf("%s probes are written %s", prov, form)
@@ -136,25 +160,7 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 		}
 		return out, nil
 	case ProviderRawTracepoint, ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit:
-		if err := want(1, 2, prov+":[MODULE:]FUNCTION"); err != nil {
-			return nil, err
-		}
-		p := Probe{Provider: prov, Event: parts[len(parts)-1]}
-		if len(parts) == 2 {
-			p.Group = parts[0]
-		}
-		if fn, off, ok := strings.Cut(p.Event, "+"); ok && (prov == ProviderKprobe) {
-			n, err := strconv.ParseUint(off, 0, 64)
-			if err != nil {
-				return nil, fmt.Errorf("bad offset %q in %s", off, ap.Raw)
-			}
-			p.Event, p.Offset = fn, n
-		}
-		if strings.ContainsAny(p.Event, "*?") {
-			return nil, fmt.Errorf("wildcards in %s probes are not supported yet", prov)
-		}
-		p.Name = prov + ":" + strings.Join(parts, ":")
-		return []Probe{p}, nil
+		return c.expandKernel(ap, prov, parts)
 	case ProviderUprobe, ProviderUretprobe:
 		if err := want(2, 3, prov+":BINARY:FUNCTION"); err != nil {
 			return nil, err
@@ -174,7 +180,7 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, error) {
 				name = prov + ":" + t.Binary + ":" + fn
 			}
 			out = append(out, Probe{Provider: prov, Name: name, Binary: t.Binary, Symbol: t.Symbol,
-				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol})
+				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})
 		}
 		return out, nil
 	case ProviderProfile, ProviderInterval:
@@ -323,7 +329,12 @@ func programType(p Probe) (ebpf.ProgramType, ebpf.AttachType, string) {
 		return ebpf.TracePoint, ebpf.AttachNone, ""
 	case ProviderRawTracepoint:
 		return ebpf.Tracing, ebpf.AttachTraceRawTp, p.Event
-	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT:
+	case ProviderKprobe, ProviderKretprobe:
+		if p.Multi {
+			return ebpf.Kprobe, ebpf.AttachTraceKprobeMulti, ""
+		}
+		return ebpf.Kprobe, ebpf.AttachNone, ""
+	case ProviderUprobe, ProviderUretprobe, ProviderUSDT:
 		return ebpf.Kprobe, ebpf.AttachNone, ""
 	case ProviderFentry:
 		return ebpf.Tracing, ebpf.AttachTraceFEntry, p.Event

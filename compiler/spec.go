@@ -14,6 +14,9 @@ type Spec struct {
 	Programs []*Program
 	Maps     []*ebpf.MapSpec // every map the programs reference, by Name
 	Plan     *Plan
+	// Notes are one-line notices for stderr, such as a kprobe running as
+	// fentry on a kernel without kprobes.
+	Notes []string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -61,11 +64,18 @@ type Probe struct {
 
 	Offset uint64 // kprobe fn+off, uprobe offset/address
 
+	// kprobe/kretprobe wildcards whose program is shared: the functions to
+	// attach to (Event holds the pattern). Multi: one kprobe_multi link
+	// (the program is loaded for it); otherwise one link per function.
+	Symbols []string
+	Multi   bool
+
 	// uprobe, uretprobe, usdt: the resolved binary path, symbol and
 	// file offset; Pid restricts to one process (-p), 0 for all.
 	Binary string
 	Symbol string
 	Pid    int
+	Addr   uint64 // link-time virtual address of the probe point (uaddr in PIE files)
 
 	// USDT: the semaphore's file offset (0 if none).
 	RefCtrOffset uint64

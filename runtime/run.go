@@ -155,6 +155,9 @@ func (r *run) load() error {
 		r.progs[p] = coll.Programs[name]
 	}
 	r.done = make(chan struct{})
+	if r.opts.Env != nil && len(r.plan.StackMaps) > 0 {
+		r.opts.Env.StackFrames = r.stackFrames
+	}
 	if r.plan.RingBuf != "" {
 		rb, err := ringbuf.NewReader(coll.Maps[r.plan.RingBuf])
 		if err != nil {

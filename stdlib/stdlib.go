@@ -134,11 +134,24 @@ type Checker interface {
 	// KernelAddr resolves a kernel symbol; available is false when the
 	// kernel's symbols cannot be read.
 	KernelAddr(name string) (addr uint64, found, available bool)
+	// UserSymbol resolves a global variable or function of the probed
+	// binary (uprobe, uretprobe, usdt). When pie, the file moves at load
+	// time and addr is the symbol's distance from the probe point.
+	UserSymbol(name string) (addr, size uint64, pie bool, err error)
+	// StackType types kstack/ustack with their optional mode and frame
+	// limit arguments (args; nil when written bare).
+	StackType(n ast.Node, user bool, args []ast.Expr) *types.Type
 	// CgroupID resolves a cgroup v2 path to its id.
 	CgroupID(path string) (uint64, error)
 	// Param returns the named program parameter --name[=value] and marks
 	// it used.
 	Param(name string) (value string, given bool)
+
+	// RetvalType and FuncType type retval and func in the probe being
+	// checked: from the traced kernel function's BTF prototype where there
+	// is one. Nil after an error.
+	RetvalType(id *ast.Ident) *types.Type
+	FuncType(id *ast.Ident) *types.Type
 }
 
 // Gen is what code generation sees of the compiler's generator. Physical
@@ -180,8 +193,20 @@ type Gen interface {
 	StoreImm(s Slot, v int64)
 	StringLit(s string, t *types.Type) Value
 
+	// Stack takes the current kernel or user stack as a value of type t
+	// (from StackType).
+	Stack(t *types.Type) Value
+
 	// UserSpace tells whether an address of type t points into user memory.
 	UserSpace(t *types.Type) bool
+	// StrReader is the helper that reads a NUL-terminated string at an
+	// address of type t: user, kernel, or (kernel-function probes on x86)
+	// the compat helper that picks the space by the address.
+	StrReader(t *types.Type) asm.BuiltinFunc
+	// Retval reads the traced function's return value, FuncIP its address
+	// (a ksym), as typed by Checker.RetvalType/FuncType.
+	Retval(t *types.Type) Value
+	FuncIP(t *types.Type) Value
 	// LoadCtx puts the probe's context pointer into dst.
 	LoadCtx(dst asm.Register)
 	ProbeID() int

@@ -118,9 +118,13 @@ func genStr(g Gen, call *ast.Call) Value {
 	}
 	g.Emit(asm.Mov.Reg(asm.R3, g.Reg(v)))
 	g.Addr(asm.R1, s)
-	read, readStr := asm.FnProbeReadKernel, asm.FnProbeReadKernelStr
-	if g.UserSpace(at) {
-		read, readStr = asm.FnProbeReadUser, asm.FnProbeReadUserStr
+	readStr := g.StrReader(at)
+	read := asm.FnProbeReadKernel
+	switch readStr {
+	case asm.FnProbeReadUserStr:
+		read = asm.FnProbeReadUser
+	case asm.FnProbeReadStr:
+		read = asm.FnProbeRead
 	}
 	g.Emit(readStr.Call())
 	if n == nil {

@@ -62,6 +62,10 @@ func init() {
 		&Var{Name: "comm", Example: `BEGIN { @[comm] = count(); }`, Doc: "name of the current task",
 			Type: fixed(types.StringType(16)), Gen: func(g Gen, t *types.Type) Value {
 				s := g.Alloc(16)
+				// Before 6.x, get_current_comm leaves the bytes after the
+				// NUL as they were (strscpy without padding): zero them,
+				// or equal comms make different map keys.
+				g.Zero(s, 16)
 				g.Addr(asm.R1, s)
 				g.Emit(asm.Mov.Imm(asm.R2, 16), asm.FnGetCurrentComm.Call())
 				return g.MemValue(t, s)
@@ -102,22 +106,12 @@ func init() {
 		&Var{Name: "curtask", Example: `BEGIN { @ = curtask; }`, Doc: "the current task_struct",
 			Type: func(c Checker, _ *ast.Ident) *types.Type { return c.TaskType() },
 			Gen:  helperValue(asm.FnGetCurrentTask)},
-		&Var{Name: "retval", Example: `uretprobe:/bin/sh:main { @ = retval; }`, Doc: "return value of the traced function (kretprobe, uretprobe)",
-			Type: func(c Checker, id *ast.Ident) *types.Type {
-				switch c.Provider() {
-				case ProviderKretprobe, ProviderUretprobe:
-					return types.Uint64
-				}
-				c.Errorf(id, "retval is only available in kretprobe and uretprobe probes")
-				return nil
-			},
-			Gen: func(g Gen, t *types.Type) Value {
-				v := g.NewValue(t)
-				r := g.Reg(v)
-				g.LoadCtx(asm.R1)
-				g.Emit(asm.LoadMem(r, asm.R1, PtRegsAX, asm.DWord))
-				return v
-			}},
+		&Var{Name: "retval", Example: `uretprobe:/bin/sh:main { @ = retval; }`,
+			Doc:  "return value of the traced function (kretprobe, fexit: typed from BTF; uretprobe)",
+			Type: Checker.RetvalType, Gen: Gen.Retval},
+		&Var{Name: "func", Example: `fentry:vfs_read { @[func] = count(); }`,
+			Doc:  "the traced kernel function (kprobe, kretprobe, fentry, fexit), printed by name",
+			Type: Checker.FuncType, Gen: Gen.FuncIP},
 		&Var{Name: "pcomm", Example: `tracepoint:syscalls:sys_enter_execve { @[pcomm, comm] = count(); }`, Doc: "name of the current task's parent",
 			Type: func(c Checker, id *ast.Ident) *types.Type {
 				if !c.HasBTF() {

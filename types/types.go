@@ -79,9 +79,9 @@ type Type struct {
 
 	Enumerators map[uint64]string // Enum value names
 
-	// Stacks: the in-kernel value is an 8-byte stack id (from a
-	// BPF_MAP_TYPE_STACK_TRACE map named StackMap) and, for user stacks, the
-	// pid in the following 8 bytes.
+	// Stacks: the in-kernel value is an 8-byte stack id (the key of the
+	// frames in the hash map named StackMap; 0 for no stack) and, for user
+	// stacks, the pid in the following 8 bytes.
 	StackMode  StackMode
 	StackLimit int
 	StackMap   string

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"debug/elf"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"sonde/compiler"
+	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
 	"sonde/types"
@@ -70,7 +72,40 @@ func isBTFName(s string) bool {
 // userSymbols resolves uprobe targets with the ELF symbol tables.
 type userSymbols struct{}
 
-func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+// processBinaries expands the binary "*" of uprobe:*:func and
+// usdt:*:probe: every file the -p process has mapped.
+func processBinaries(pid int) ([]string, error) {
+	if pid <= 0 {
+		return nil, errors.New(`the binary "*" means every file of a process: run with -p PID`)
+	}
+	bins, err := usym.ProcessBinaries(pid)
+	if err != nil {
+		return nil, fmt.Errorf("process %d: %w", pid, err)
+	}
+	return bins, nil
+}
+
+func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	if binary != "*" {
+		return u.uprobes(binary, spec, pid)
+	}
+	bins, err := processBinaries(pid)
+	if err != nil {
+		return nil, err
+	}
+	var out []compiler.UprobeTarget
+	for _, b := range bins {
+		if ts, err := u.uprobes(b, spec, pid); err == nil {
+			out = append(out, ts...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no function %s in the files of process %d", spec, pid)
+	}
+	return out, nil
+}
+
+func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
 	path, err := usym.ResolveBinary(binary, pid)
 	if err != nil {
 		return nil, err
@@ -86,7 +121,7 @@ func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 			if err != nil {
 				continue
 			}
-			out = append(out, compiler.UprobeTarget{Binary: path, Symbol: s.Name, FileOffset: off})
+			out = append(out, compiler.UprobeTarget{Binary: path, Symbol: s.Name, FileOffset: off, Addr: s.Addr})
 		}
 		if len(out) == 0 {
 			return nil, fmt.Errorf("no function in %s matches %s", path, spec)
@@ -95,11 +130,275 @@ func (userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 	}
 	loc, err := f.Resolve(spec)
 	if err != nil {
-		var se *usym.SymbolError
-		if errors.As(err, &se) && se.Hint != "" {
-			return nil, fmt.Errorf("%v; %s", err, se.Hint)
-		}
+		return nil, symbolError(err, "function")
+	}
+	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset, Addr: loc.Addr}}, nil
+}
+
+func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+	if binary != "*" {
+		return u.usdt(binary, spec, pid)
+	}
+	bins, err := processBinaries(pid)
+	if err != nil {
 		return nil, err
 	}
-	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset}}, nil
+	var out []compiler.USDTTarget
+	for _, b := range bins {
+		if ts, err := u.usdt(b, spec, pid); err == nil {
+			out = append(out, ts...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no USDT probe %s in the files of process %d", spec, pid)
+	}
+	return out, nil
+}
+
+func (userSymbols) usdt(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
+	path, err := usym.ResolveBinary(binary, pid)
+	if err != nil {
+		return nil, err
+	}
+	f, err := usym.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	all, err := f.USDTProbes()
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s has no USDT probes (no .note.stapsdt section)", path)
+	}
+	probes := f.MatchUSDT(spec)
+	if len(probes) == 0 {
+		return nil, usdtMiss(path, spec, all)
+	}
+	var out []compiler.USDTTarget
+	for _, p := range probes {
+		t := compiler.USDTTarget{Binary: path, Provider: p.Provider, Name: p.Name, PC: p.PC,
+			FileOffset: p.FileOffset, SemaphoreOffset: p.SemaphoreOffset, ArgErr: p.ArgErr}
+		for _, a := range p.Args {
+			ca, err := usdtArg(f, p, a)
+			if err != nil {
+				t.ArgErr = err
+				break
+			}
+			t.Args = append(t.Args, ca)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// usdtMiss explains a USDT pattern that matched nothing, suggesting the
+// closest probe name.
+func usdtMiss(path, spec string, all []usym.USDTProbe) error {
+	var names []string
+	for _, p := range all {
+		names = append(names, p.Provider+":"+p.Name)
+	}
+	e := &compiler.HintError{Msg: fmt.Sprintf("%s has no USDT probe %s", path, spec)}
+	if !strings.Contains(spec, ":") {
+		for i, p := range all {
+			names[i] = p.Name
+		}
+	}
+	if s := closest(spec, names); s != "" && !usym.HasWildcard(spec) {
+		e.Hint = fmt.Sprintf("did you mean %s?", s)
+	}
+	return e
+}
+
+// closest returns the name nearest to want by edit distance, if close.
+func closest(want string, names []string) string {
+	best, bestD := "", len(want)/2+2
+	for _, n := range names {
+		if d := editDistance(want, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// usdtArg turns a decoded argument spec into pt_regs offsets. A
+// PC-relative operand (sym(%rip)) becomes ip-relative from the probe
+// site: when the probe fires, ip holds the site's runtime address.
+func usdtArg(f *usym.File, p usym.USDTProbe, a usym.USDTArg) (compiler.USDTArg, error) {
+	ca := compiler.USDTArg{Size: a.Size, Signed: a.Signed, Reg: -1, Index: -1, Scale: a.Scale,
+		Offset: a.Offset, Const: a.Const}
+	switch a.Kind {
+	case usym.ArgConst:
+		ca.Kind = compiler.USDTConst
+		return ca, nil
+	case usym.ArgReg:
+		ca.Kind = compiler.USDTReg
+	default:
+		ca.Kind = compiler.USDTMem
+	}
+	reg := func(name string) (int, error) {
+		off, ok := usym.PtRegsOffset(name)
+		if !ok {
+			return 0, fmt.Errorf("unsupported register %s in argument spec %q", name, p.ArgSpec)
+		}
+		return off, nil
+	}
+	if a.Reg == "" {
+		// An absolute address (no base register): only meaningful in a
+		// file loaded where it was linked.
+		if f.Type != elf.ET_EXEC {
+			return ca, fmt.Errorf("argument spec %q: absolute address in a position-independent file", p.ArgSpec)
+		}
+		if a.Symbol != "" {
+			s, err := f.Var(a.Symbol)
+			if err != nil {
+				return ca, fmt.Errorf("argument spec %q: %v", p.ArgSpec, err)
+			}
+			ca.Offset += int64(s.Addr)
+		}
+		return ca, nil
+	}
+	var err error
+	if ca.Reg, err = reg(a.Reg); err != nil {
+		return ca, err
+	}
+	if a.IndexReg != "" {
+		if ca.Index, err = reg(a.IndexReg); err != nil {
+			return ca, err
+		}
+	}
+	if a.Reg == "ip" {
+		if a.Symbol == "" {
+			return ca, fmt.Errorf("argument spec %q: a numeric PC-relative operand is not supported", p.ArgSpec)
+		}
+		s, err := f.Var(a.Symbol)
+		if err != nil {
+			return ca, fmt.Errorf("argument spec %q: %v", p.ArgSpec, err)
+		}
+		ca.Offset = int64(s.Addr) + a.Offset - int64(p.PC)
+	} else if a.Symbol != "" {
+		return ca, fmt.Errorf("argument spec %q: a symbolic displacement needs %%rip", p.ArgSpec)
+	}
+	return ca, nil
+}
+
+func (userSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error) {
+	path, err := usym.ResolveBinary(binary, pid)
+	if err != nil {
+		return compiler.UserAddr{}, err
+	}
+	f, err := usym.Open(path)
+	if err != nil {
+		return compiler.UserAddr{}, err
+	}
+	s, err := f.Var(name)
+	if err != nil {
+		return compiler.UserAddr{}, symbolError(err, "symbol")
+	}
+	return compiler.UserAddr{Addr: s.Addr, Size: s.Size, PIE: f.Type != elf.ET_EXEC}, nil
+}
+
+// symbolError words a failed lookup in a binary: the closest name as a
+// hint, and what to do about a stripped binary.
+func symbolError(err error, what string) error {
+	var se *usym.SymbolError
+	switch {
+	case errors.As(err, &se):
+		e := &compiler.HintError{Msg: fmt.Sprintf("%s: no %s %q", se.Path, what, se.Name)}
+		if se.Stripped {
+			e.Msg += " (the binary is stripped: only its exported functions are known)"
+		}
+		if se.Hint != "" {
+			e.Hint = fmt.Sprintf("did you mean %s?", se.Hint)
+		} else if se.Stripped {
+			e.Hint = "probe an unstripped build, or install its debug symbols"
+		}
+		return e
+	case errors.Is(err, usym.ErrStripped):
+		return &compiler.HintError{Msg: err.Error(),
+			Hint: "probe an unstripped build, or install its debug symbols"}
+	}
+	return err
+}
+
+// kernelFuncs answers the compiler's questions about kernel functions from
+// BTF (prototypes, fentry targets, raw tracepoints) and tracefs (what
+// kprobes can attach to, cached across runs).
+type kernelFuncs struct{ btf *lazyBTF }
+
+func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
+	s := &compiler.FuncSig{Return: p.Return}
+	for _, a := range p.Params {
+		s.Params = append(s.Params, compiler.FuncParam{Name: a.Name, Type: a.Type})
+	}
+	return s
+}
+
+func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
+	key := "f:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
+	p, err := k.btf.kernel().FuncIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
+}
+
+func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
+	key := "rt:" + module + ":" + name
+	if s, ok := k.btf.cached().fn(key); ok {
+		return s, nil
+	}
+	p, err := k.btf.kernel().RawTracepointIn(module, name)
+	if err != nil {
+		return nil, err
+	}
+	s := sigOf(p)
+	k.btf.cached().putFn(key, s)
+	return s, nil
+}
+
+func (k kernelFuncs) Traceable(pattern string) ([]string, error) {
+	names, err := tracefs.KprobeFunctions(pattern)
+	if err != nil {
+		// available_filter_functions cannot be read (lockdown, no
+		// ftrace): the functions in BTF are the closest list.
+		if bnames, berr := k.btf.kernel().Functions(pattern); berr == nil {
+			return bnames, nil
+		}
+	}
+	return names, err
+}
+
+func (k kernelFuncs) BTFFunctions(module, pattern string) ([]string, error) {
+	return k.btf.kernel().FunctionsIn(module, pattern)
+}
+
+func (k kernelFuncs) RawTracepoints(module, pattern string) ([]string, error) {
+	return k.btf.kernel().RawTracepointsIn(module, pattern)
 }

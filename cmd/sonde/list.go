@@ -57,7 +57,23 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 	}
 	switch canon {
 	case compiler.ProviderKprobe, compiler.ProviderKretprobe:
-		return tracefs.ListKprobes(w, rest)
+		if i := strings.LastIndex(rest, ":"); i >= 0 {
+			rest = rest[i+1:]
+		}
+		err := tracefs.ListKprobes(w, rest)
+		if err == nil {
+			return nil
+		}
+		// Where available_filter_functions cannot be read (lockdown,
+		// no ftrace), the functions in BTF are the best approximation.
+		names, berr := kbtf.New().Functions(rest)
+		if berr != nil {
+			return err
+		}
+		for _, n := range names {
+			fmt.Fprintf(w, "kprobe:%s\n", n)
+		}
+		return nil
 	case compiler.ProviderRawTracepoint, compiler.ProviderFentry, compiler.ProviderFexit:
 		return listBTF(w, canon, rest, verbose)
 	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
@@ -93,7 +109,8 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 		return err
 	}
 	for _, n := range names {
-		fmt.Fprintf(w, "%s:%s\n", prov, n)
+		// bpftrace names the module: fentry:vmlinux:vfs_read.
+		fmt.Fprintf(w, "%s:vmlinux:%s\n", prov, n)
 		if !verbose {
 			continue
 		}

@@ -36,6 +36,7 @@ const usage = `usage: sonde [options] FILE [ARGS...]
        sonde [options] -e PROGRAM [ARGS...]
        sonde [options] - (program on stdin)
        sonde -l [PATTERN | FILE]
+       sonde info     (= --info)
 
 options:
   -e PROGRAM     run PROGRAM
@@ -85,6 +86,12 @@ func main() {
 }
 
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(argv) == 1 && argv[0] == "info" {
+		// `sonde info` is --info, unless a script file named info exists.
+		if _, err := os.Stat("info"); err != nil {
+			argv = []string{"--info"}
+		}
+	}
 	opts, err := parseArgs(argv)
 	if err != nil {
 		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
@@ -129,27 +136,45 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
 		}
 	}
+	kbtf := newLazyBTF()
 	copts := compiler.Options{
-		Facts:       kernelFacts{},
-		KernelTypes: newLazyBTF(),
-		Symbols:     kallsyms{},
-		UserSymbols: userSymbols{},
-		Args:        opts.args,
-		Params:      opts.params,
-		Unsafe:      opts.unsafe,
-		Pid:         opts.pid,
-		HasChild:    opts.cmd != "",
+		Facts:        kernelFacts{},
+		KernelTypes:  kbtf,
+		KernelFuncs:  kernelFuncs{kbtf},
+		ProbeSupport: probeSupport,
+		Symbols:      kallsyms{},
+		UserSymbols:  userSymbols{},
+		Args:         opts.args,
+		Params:       opts.params,
+		Unsafe:       opts.unsafe,
+		Pid:          opts.pid,
+		HasChild:     opts.cmd != "",
+	}
+	if opts.list || opts.debug != "" {
+		// Listing a script's probes or showing its code does not attach:
+		// compile for the probe types as written, whatever this kernel has.
+		copts.ProbeSupport = nil
 	}
 	spec, err := compiler.Compile(prog, copts)
+	kbtf.saveCache()
 	if err != nil {
 		renderError(stderr, err, name, src)
 		return 1
 	}
 	if opts.list {
 		for _, p := range spec.Plan.Probes {
+			if len(p.Symbols) > 0 {
+				for _, s := range p.Symbols {
+					fmt.Fprintf(stdout, "%s:%s\n", p.Provider, s)
+				}
+				continue
+			}
 			fmt.Fprintln(stdout, p.Name)
 		}
 		return 0
+	}
+	for _, n := range spec.Notes {
+		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
 	if opts.debug == "asm" {
 		for _, p := range spec.Programs {
@@ -193,6 +218,15 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 		}
 		child = c
 		defer c.Kill()
+	}
+	if sym, ok := env.Sym.(*symbolizer); ok && (child != nil || opts.pid > 0) && usesUserSymbols(spec) {
+		stop := make(chan struct{})
+		defer close(stop)
+		pid := opts.pid
+		if child != nil {
+			pid = child.Pid()
+		}
+		sym.watch(pid, child != nil, stop)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -361,6 +395,10 @@ func parseArgs(argv []string) (*options, error) {
 	if o.cmd != "" && o.pid != 0 {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
+	if o.pid < 0 {
+		return nil, fmt.Errorf("-p %d: not a process id", o.pid)
+	}
+
 	return o, nil
 }
 
@@ -385,3 +423,20 @@ func (o *options) addScriptArgs(args []string) {
 type kallsyms struct{}
 
 func (kallsyms) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
+
+// probeSupport answers the compiler's feature questions from the attach
+// package's probes. SONDE_NO_FEATURE (comma-separated: kprobe, kretprobe,
+// fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
+// kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
+// short for kprobe_multi, to compare it with one link per function.
+func probeSupport(provider string) error {
+	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
+	}
+	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
+		if strings.TrimSpace(f) == provider {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		}
+	}
+	return attach.Supported(provider)
+}

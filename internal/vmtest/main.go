@@ -52,6 +52,41 @@ var attachFeatureTests = []featureTest{
 // defaultRun selects attachFeatureTests (subtests run with their parent).
 const defaultRun = "^(TestKprobe|TestKprobeMulti|TestFentry|TestTracepoint|TestRawTracepointPlain|TestRawTracepointBTF)$"
 
+const sondePkg = "sonde/cmd/sonde"
+
+var (
+	kprobeNeeds = []string{"CONFIG_KPROBES", "CONFIG_KPROBE_EVENTS", "CONFIG_BPF_EVENTS"}
+	fentryNeeds = []string{"CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "CONFIG_DEBUG_INFO_BTF"}
+)
+
+// sondeFeatureTests are the end-to-end scripts of cmd/sonde that need
+// kprobes or fentry (e2e_kernel_test.go).
+var sondeFeatureTests = []featureTest{
+	{"TestKernelKprobeCountsOpens", kprobeNeeds},
+	{"TestKernelKretprobeRetval", kprobeNeeds},
+	{"TestKernelFentryArgs", fentryNeeds},
+	{"TestKernelFexitRetval", fentryNeeds},
+	{"TestKernelKprobeStructCast", append(kprobeNeeds, "CONFIG_DEBUG_INFO_BTF")},
+	{"TestKernelKprobeWildcard", kprobeNeeds},
+	{"TestKernelKprobeWildcard/single", kprobeNeeds},
+	{"TestKernelKprobeWildcard/multi", append(kprobeNeeds, "CONFIG_FPROBE")},
+	{"TestKernelFallback", append(kprobeNeeds, fentryNeeds...)},
+	{"TestKernelKstack", kprobeNeeds},
+}
+
+// defaultSondeRun selects sondeFeatureTests.
+const defaultSondeRun = "^TestKernel"
+
+// defaultRuns is the default -run per package, and the feature tests it
+// must see pass.
+var defaultRuns = map[string]struct {
+	run      string
+	features []featureTest
+}{
+	attachPkg: {defaultRun, attachFeatureTests},
+	sondePkg:  {defaultSondeRun, sondeFeatureTests},
+}
+
 type payload struct {
 	arg        string // as given to -pkg
 	importPath string
@@ -64,7 +99,7 @@ type payload struct {
 func main() {
 	kernels := flag.String("kernels", "6.1,6.12", "comma-separated kernels: "+knownNames()+", a linux-image-* package, or a vmlinuz path")
 	run := flag.String("run", "", "go test -run regexp (default: the kernel-feature tests of runtime/attach)")
-	pkgs := flag.String("pkg", "./runtime/attach", "comma-separated packages whose tests run in the VM")
+	pkgs := flag.String("pkg", "./runtime/attach,./cmd/sonde", "comma-separated packages whose tests run in the VM")
 	timeout := flag.Duration("timeout", 5*time.Minute, "per-boot timeout")
 	accel := flag.String("accel", "auto", "tcg, kvm, or auto (kvm only with a usable /dev/kvm and vmx/svm)")
 	mem := flag.String("m", "1G", "VM memory")
@@ -87,9 +122,6 @@ func realMain(kernelList, run, pkgList string, timeout time.Duration, accel, mem
 		return 1
 	}
 	runDefault := run == ""
-	if runDefault {
-		run = defaultRun
-	}
 
 	work, err := os.MkdirTemp("", "sonde-vmtest-")
 	if err != nil {
@@ -181,7 +213,17 @@ func realMain(kernelList, run, pkgList string, timeout time.Duration, accel, mem
 				logf("interrupted")
 				return 1
 			}
-			args := []string{"-C", "/pkg", "/payload", "-test.v", "-test.run=" + run,
+			pkgRun := run
+			var features []featureTest
+			if d, ok := defaultRuns[p.importPath]; ok {
+				features = d.features
+				if runDefault {
+					pkgRun = d.run
+				}
+			} else if runDefault {
+				pkgRun = "."
+			}
+			args := []string{"-C", "/pkg", "/payload", "-test.v", "-test.run=" + pkgRun,
 				"-test.timeout=" + (timeout - 20*time.Second).String()}
 			logf("booting %s (%s) with %s, accel=%s: %s", fk.name, filepath.Base(fk.k.vmlinuz), p.importPath, accelName, strings.Join(args[3:], " "))
 			var out = os.Stdout
@@ -190,10 +232,6 @@ func realMain(kernelList, run, pkgList string, timeout time.Duration, accel, mem
 			}
 			b := runVM(ctx, opts, fk.k.vmlinuz, p.initrd, args, out, "["+fk.name+"] ")
 			bootDur += b.total
-			var features []featureTest
-			if p.importPath == attachPkg {
-				features = attachFeatureTests
-			}
 			lines, fails := judge(b, cfg, fk.k.config != "", features, runDefault)
 			release := b.release
 			if release == "" {

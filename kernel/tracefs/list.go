@@ -90,16 +90,10 @@ func writeArgs(w io.Writer, ev *Event) {
 // without duplicates. Module suffixes (`fn [mod]`) are dropped, and so are
 // `.part.N` clones, which cannot be traced.
 func KprobeFunctions(pattern string) ([]string, error) {
-	path, err := Path("available_filter_functions")
-	if err != nil {
-		return nil, err
+	if pattern == "" {
+		pattern = "*"
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("list kernel functions: %w", err)
-	}
-	defer f.Close()
-	return matchFunctions(f, pattern)
+	return MatchTraceable(pattern)
 }
 
 func matchFunctions(r io.Reader, pattern string) ([]string, error) {

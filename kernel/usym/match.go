@@ -1,6 +1,10 @@
 package usym
 
-import "strings"
+import (
+	"strings"
+
+	"sonde/lang/diag"
+)
 
 // Match returns the functions whose name, or demangled C++ name, matches
 // a wildcard pattern ('*' any run, '?' one byte), sorted by name. A
@@ -70,7 +74,7 @@ func (f *File) suggest(name string) string {
 		if lenDiff(s.Name, name) >= bestD {
 			continue
 		}
-		if d := editDistance(name, s.Name, bestD-1); d < bestD {
+		if d := diag.EditDistance(name, s.Name, bestD-1); d < bestD {
 			best, bestD = s.Name, d
 		}
 	}
@@ -82,36 +86,4 @@ func lenDiff(a, b string) int {
 		return len(a) - len(b)
 	}
 	return len(b) - len(a)
-}
-
-// editDistance is the edit distance of a and b counting insertions,
-// deletions, substitutions and adjacent transpositions ("mian" → "main"
-// is one edit), giving up with limit+1 once it must exceed limit.
-func editDistance(a, b string, limit int) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

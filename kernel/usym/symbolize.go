@@ -89,6 +89,24 @@ func (s *Symbolizer) Symbolize(pid int, addr uint64) (name string, off uint64, m
 	return name, off, m.path, true
 }
 
+// Refresh re-reads a live process's mappings into the cache and reports
+// whether the process could be read. Once the process is gone the last
+// view is kept, so a short-lived process (a -c command) polled with
+// Refresh while it runs stays symbolizable after it exits.
+func (s *Symbolizer) Refresh(pid int) bool {
+	pm := loadModules(pid)
+	if pm.gone {
+		return false
+	}
+	s.mu.Lock()
+	if s.procs == nil {
+		s.procs = map[int]*procModules{}
+	}
+	s.procs[pid] = pm
+	s.mu.Unlock()
+	return true
+}
+
 // Forget drops a process's cached mappings, e.g. when it exits or execs.
 func (s *Symbolizer) Forget(pid int) {
 	s.mu.Lock()

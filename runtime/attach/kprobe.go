@@ -14,6 +14,12 @@ import (
 // kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
 // the symbol across modules.
 func attachKprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	if len(p.Symbols) > 0 {
+		if p.Multi {
+			return AttachKprobeMulti(p.Symbols, prog, p.Provider == compiler.ProviderKretprobe)
+		}
+		return attachEach(p, prog)
+	}
 	if p.Provider == compiler.ProviderKretprobe {
 		if p.Offset != 0 {
 			return nil, errors.New("a kretprobe cannot have an offset")
@@ -52,3 +58,35 @@ func AttachKprobeMulti(symbols []string, prog *ebpf.Program, ret bool) (Link, er
 	}
 	return l, nil
 }
+
+// attachEach attaches one shared program to every function of a wildcard,
+// one kprobe link each (kernels without kprobe_multi). Functions that
+// refuse a kprobe (notrace, blacklisted) are skipped, as bpftrace does; it
+// fails only if none attaches.
+func attachEach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	var (
+		links multiLink
+		first error
+	)
+	for _, fn := range p.Symbols {
+		q := p
+		q.Symbols, q.Event = nil, fn
+		l, err := attachKprobe(q, prog)
+		if err != nil {
+			if first == nil {
+				first = fmt.Errorf("%s: %w", fn, err)
+			}
+			continue
+		}
+		links = append(links, l)
+	}
+	if len(links) == 0 {
+		return nil, first
+	}
+	return links, nil
+}
+
+// multiLink is several links closed as one.
+type multiLink []Link
+
+func (m multiLink) Close() error { return CloseAll(m) }

@@ -65,8 +65,8 @@ func selfOffset(t *testing.T, addr uintptr) (string, uint64) {
 	return "", 0
 }
 
-// targetC calls target() n times once its USDT-style semaphore is set (or
-// at once without argv[2]), then exits.
+// targetC calls target() n times once its USDT-style semaphore is set
+// (and 200 ms more have passed), or at once without argv[2], then exits.
 const targetC = `
 #include <stdlib.h>
 #include <unistd.h>
@@ -80,6 +80,7 @@ int main(int argc, char **argv) {
 			if (++tries > 2000) return 3;
 			usleep(1000);
 		}
+		usleep(200000);
 	}
 	volatile int s = 0;
 	for (int i = 0; i < n; i++) s += target(i);
@@ -125,8 +126,11 @@ func TestUprobeC(t *testing.T) {
 }
 
 // A USDT probe activates its semaphore: the target waits for it before
-// calling target(). (With a Pid as well, Linux 6.18 fails the perf event
-// open with ESRCH, so this attaches system-wide.)
+// calling target(). The kernel sets the semaphore while perf_event_open
+// registers the uprobe, before the event joins the task: a target that
+// ran to its end at once would be gone by then (ESRCH), and its calls
+// before the program is attached would be missed, so the target waits
+// 200 ms after seeing the semaphore.
 func TestUSDTSemaphore(t *testing.T) {
 	requireProvider(t, compiler.ProviderUSDT)
 	bin := buildTarget(t)
@@ -139,7 +143,7 @@ func TestUSDTSemaphore(t *testing.T) {
 	}
 	time.Sleep(20 * time.Millisecond) // let it map the binary and poll
 	p := compiler.Probe{Provider: compiler.ProviderUSDT, Name: "usdt:" + bin + ":test:target", Binary: bin,
-		Offset: fileOffset(t, bin, "target"), RefCtrOffset: fileOffset(t, bin, "sem")}
+		Offset: fileOffset(t, bin, "target"), RefCtrOffset: fileOffset(t, bin, "sem"), Pid: cmd.Process.Pid}
 	l, err := Attach(p, prog)
 	if err != nil {
 		cmd.Process.Kill()

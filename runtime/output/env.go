@@ -40,6 +40,16 @@ type Env struct {
 	// map mapName (a zero address ends the stack).
 	StackFrames func(mapName string, id uint64) ([]uint64, error)
 
+	// Frames, when set, symbolizes a whole stack at once: one "name+off"
+	// per address, kernel addresses or user ones in process pid (an
+	// unresolved address as 0xADDR). It takes precedence over Sym for
+	// stacks, so a user-space symbolizer can batch its lookups.
+	Frames func(kernel bool, pid uint32, addrs []uint64) []string
+
+	// UserModule names the file mapped at a user address of process pid
+	// ("[unknown]" when none), for perf-mode user stacks.
+	UserModule func(pid uint32, addr uint64) string
+
 	// BootTime is the wall-clock time of boot-clock zero, so a boot-clock
 	// timestamp ns is BootTime.Add(ns). Location is the zone strftime uses
 	// (nil: time.Local).

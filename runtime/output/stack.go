@@ -32,10 +32,24 @@ func appendFrames(dst []byte, frames []uint64, s Stack, env *Env) []byte {
 		mode = s.Type.StackMode
 	}
 	dst = append(dst, '\n')
-	for _, addr := range frames[:limit] {
+	frames = frames[:limit]
+	for i, addr := range frames {
 		if addr == 0 {
+			frames = frames[:i]
 			break
 		}
+	}
+	var names []string
+	if env.Frames != nil && mode != types.StackRaw {
+		names = env.Frames(!s.User, s.PID, frames)
+	}
+	sym := func(dst []byte, i int) []byte {
+		if i < len(names) {
+			return append(dst, names[i]...)
+		}
+		return appendSym(dst, env, s.User, s.PID, frames[i], true)
+	}
+	for i, addr := range frames {
 		switch mode {
 		case types.StackRaw:
 			dst = strconv.AppendUint(dst, addr, 16)
@@ -43,10 +57,16 @@ func appendFrames(dst []byte, frames []uint64, s Stack, env *Env) []byte {
 			dst = append(dst, '\t')
 			dst = strconv.AppendUint(dst, addr, 16)
 			dst = append(dst, ' ')
-			dst = appendSym(dst, env, s.User, s.PID, addr, true)
+			dst = sym(dst, i)
+			if s.User && env.UserModule != nil {
+				// bpftrace names the mapped file of a user frame.
+				dst = append(dst, " ("...)
+				dst = append(dst, env.UserModule(s.PID, addr)...)
+				dst = append(dst, ')')
+			}
 		default:
 			dst = append(dst, stackIndent...)
-			dst = appendSym(dst, env, s.User, s.PID, addr, true)
+			dst = sym(dst, i)
 		}
 		dst = append(dst, '\n')
 	}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"io"
+	"math/rand"
+	"os"
+	"testing"
+
+	"sonde/compiler"
+	"sonde/kernel/usym"
+	"sonde/runtime/output"
+	"sonde/types"
+)
+
+// BenchmarkUstackMap10k prints a 10,000-entry @[ustack] = count() map the
+// way the run does at exit: stack frames (here from memory instead of the
+// kernel's stack map) symbolized in this process through usym, with the
+// binary's symbol table already cached, as during a run whose probes
+// resolved it. Each stack has 10 frames inside functions of this binary.
+func BenchmarkUstackMap10k(b *testing.B) {
+	benchUstackMap(b, false)
+}
+
+// BenchmarkUstackMap10kCold starts from a fresh symbolizer: the process's
+// mappings are read again (the ELF tables stay cached by file).
+func BenchmarkUstackMap10kCold(b *testing.B) {
+	benchUstackMap(b, true)
+}
+
+func benchUstackMap(b *testing.B, cold bool) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := usym.Open(exe)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if f.Type != elf.ET_EXEC { // link-time addresses are run-time ones
+		b.Skip("test binary is position-independent")
+	}
+	var pcs []uint64
+	for _, s := range f.Symbols() {
+		if s.Size > 4 {
+			pcs = append(pcs, s.Addr+s.Size/2)
+		}
+	}
+	const n, depth = 10000, 10
+	rng := rand.New(rand.NewSource(1))
+	stacks := make([][]uint64, n)
+	keys := make([][]byte, n)
+	values := make([][][]byte, n)
+	pid := uint64(os.Getpid())
+	for i := range stacks {
+		st := make([]uint64, depth)
+		for j := range st {
+			st[j] = pcs[rng.Intn(len(pcs))]
+		}
+		stacks[i] = st
+		k := make([]byte, 16)
+		binary.LittleEndian.PutUint64(k, uint64(i))
+		binary.LittleEndian.PutUint64(k[8:], pid)
+		keys[i] = k
+		v := make([]byte, 8)
+		binary.LittleEndian.PutUint64(v, uint64(rng.Intn(1000)+1))
+		values[i] = [][]byte{v}
+	}
+	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
+	info := &compiler.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: compiler.AggCount, PerCPU: true}
+	spec := &compiler.Spec{Plan: &compiler.Plan{}}
+	warm := newEnv(spec, &options{})
+	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		env := warm
+		if cold {
+			env = newEnv(spec, &options{})
+			env.StackFrames = warm.StackFrames
+		}
+		out := output.NewText(io.Discard, io.Discard, env)
+		out.Map(output.MergeMap(info, keys, values), 0, 0)
+		if err := out.Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// stackFrames reads stack id (a hash of the frames, see compiler/stacks.go)
+// from the stack map name: the frame addresses, ending at the first zero. It backs output.Env.StackFrames for
+// kstack and ustack values.
+func (r *run) stackFrames(name string, id uint64) ([]uint64, error) {
+	m := r.coll.Maps[name]
+	if m == nil {
+		return nil, fmt.Errorf("no stack map %s", name)
+	}
+	if id == 0 {
+		return nil, errors.New("no stack") // none in the probe's context
+	}
+	buf := make([]byte, m.ValueSize())
+	if err := m.Lookup(id, buf); err != nil {
+		return nil, err
+	}
+	frames := make([]uint64, 0, len(buf)/8)
+	for i := 0; i+8 <= len(buf); i += 8 {
+		a := binary.LittleEndian.Uint64(buf[i:])
+		if a == 0 {
+			break
+		}
+		frames = append(frames, a)
+	}
+	return frames, nil
+}
