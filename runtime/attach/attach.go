@@ -85,7 +85,8 @@ func probeName(p compiler.Probe) string {
 const closeParallelism = 16
 
 // Detach detaches the programs of links concurrently and closes what it
-// can close cheaply. For tracepoints it returns their perf events, still
+// can close cheaply. For tracepoints, uprobes and kprobes it returns their
+// perf events, still
 // open but without a program: destroying them is the slow part of closing
 // a tracepoint, and no event reaches a program once Detach returns. The
 // caller closes them (CloseFiles) or hands them to a process that will.
@@ -96,10 +97,7 @@ func Detach(links []Link) (events []*os.File, err error) {
 		errs []error
 		sem  = make(chan struct{}, closeParallelism)
 	)
-	for _, l := range links {
-		if l == nil {
-			continue
-		}
+	for _, l := range flatten(links) {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -107,7 +105,7 @@ func Detach(links []Link) (events []*os.File, err error) {
 			defer func() { <-sem }()
 			var f *os.File
 			var err error
-			if tl, ok := l.(*tracepointLink); ok {
+			if tl, ok := l.(*slowPerfLink); ok {
 				f, err = tl.detachProgram()
 			} else {
 				err = l.Close()
@@ -124,6 +122,22 @@ func Detach(links []Link) (events []*os.File, err error) {
 	}
 	wg.Wait()
 	return events, errors.Join(errs...)
+}
+
+// flatten drops nil links and opens up the one-link-per-function groups
+// of kprobe wildcards, so each member is detached like a single link.
+func flatten(links []Link) []Link {
+	out := make([]Link, 0, len(links))
+	for _, l := range links {
+		switch l := l.(type) {
+		case nil:
+		case multiLink:
+			out = append(out, flatten(l)...)
+		default:
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // CloseFiles closes files concurrently, as CloseAll closes links.

@@ -24,9 +24,9 @@ func attachKprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 		if p.Offset != 0 {
 			return nil, errors.New("a kretprobe cannot have an offset")
 		}
-		return link.Kretprobe(p.Event, prog, nil)
+		return slow(link.Kretprobe(p.Event, prog, nil))
 	}
-	return link.Kprobe(p.Event, prog, &link.KprobeOptions{Offset: p.Offset})
+	return slow(link.Kprobe(p.Event, prog, &link.KprobeOptions{Offset: p.Offset}))
 }
 
 // AttachKprobeMulti attaches prog to the entry (or, with ret, the return) of

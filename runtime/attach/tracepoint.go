@@ -25,20 +25,29 @@ func attachTracepoint(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tracepointLink{Link: l}, nil
+	return &slowPerfLink{Link: l}, nil
 }
 
-// tracepointLink is a tracepoint attached through a perf event. Closing
+// slowPerfLink is a tracepoint, uprobe or kprobe attached through a perf
+// event. Closing
 // it does two things at different costs: detaching the program (a few
 // milliseconds, all links together) and destroying the perf event, which
 // the kernel does one tracepoint at a time under a global mutex, each
 // waiting for RCU grace periods (30-40 ms here). detachProgram does the
 // first and leaves the second to whoever closes the returned file.
-type tracepointLink struct {
+type slowPerfLink struct {
 	link.Link
 }
 
-func (l *tracepointLink) detachProgram() (*os.File, error) {
+// slow wraps a freshly attached perf-event link.
+func slow(l link.Link, err error) (Link, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &slowPerfLink{Link: l}, nil
+}
+
+func (l *slowPerfLink) detachProgram() (*os.File, error) {
 	pe, ok := l.Link.(link.PerfEvent)
 	if !ok {
 		return nil, l.Close()

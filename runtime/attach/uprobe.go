@@ -25,8 +25,15 @@ func attachUprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 		return nil, err
 	}
 	opts := &link.UprobeOptions{Address: p.Offset, PID: p.Pid, RefCtrOffset: p.RefCtrOffset}
+	attach := ex.Uprobe
 	if p.Provider == compiler.ProviderUretprobe {
-		return ex.Uretprobe(p.Symbol, prog, opts)
+		attach = ex.Uretprobe
 	}
-	return ex.Uprobe(p.Symbol, prog, opts)
+	l, err := attach(p.Symbol, prog, opts)
+	if err != nil {
+		return nil, err
+	}
+	// Removing a uprobe waits for RCU grace periods, one uprobe at a
+	// time: a hundred took ten seconds. See slowPerfLink.
+	return &slowPerfLink{Link: l}, nil
 }
