@@ -41,7 +41,7 @@ func compile(t testing.TB, src string) error {
 
 func TestCheckErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{`BEGIN { printf("%d\n"); }`, "more conversions than arguments"},
+		{`BEGIN { printf("%d\n"); }`, "not enough arguments for format string (0 supplied, 1 expected)"},
 		{`BEGIN { @x = 1; @x[1] = 2; }`, "used with keys elsewhere"},
 		{`BEGIN { prnt("x"); }`, "did you mean print()?"},
 		{`t:syscalls:sys_enter_openat { @[args.filenme] = count(); }`, "did you mean args.filename?"},

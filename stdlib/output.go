@@ -5,6 +5,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
+	"sonde/format"
 	"sonde/lang/ast"
 	"sonde/types"
 )
@@ -46,7 +47,7 @@ func formatted(c Checker, call *ast.Call) *types.Type {
 		}
 		ts = append(ts, t)
 	}
-	if err := CheckFormat(lit.Value, ts); err != nil {
+	if err := format.Check(lit.Value, ts); err != nil {
 		c.Errorf(call.Args[0], "%s", err)
 	}
 	c.SetType(call.Args[0], types.StringType(len(lit.Value)+1))

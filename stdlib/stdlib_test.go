@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"sonde/stdlib"
-	"sonde/types"
 )
 
 // Every entry is complete: documented, with an example script (compiled by
@@ -44,29 +43,5 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	if names := stdlib.FuncNames(); !slices.IsSorted(names) || len(names) == 0 {
 		t.Errorf("FuncNames not sorted or empty: %v", names)
-	}
-}
-
-func TestCheckFormat(t *testing.T) {
-	str := types.StringType(16)
-	for _, c := range []struct {
-		format string
-		args   []*types.Type
-		want   string // "" for valid
-	}{
-		{"%d %s\n", []*types.Type{types.Int64, str}, ""},
-		{"%-10s|%5.2d %%\n", []*types.Type{str, types.Uint32}, ""},
-		{"%lu %llx %hhd\n", []*types.Type{types.Uint64, types.Uint64, types.Int8}, ""},
-		{"%d\n", nil, "more conversions than arguments"},
-		{"%d\n", []*types.Type{types.Int64, types.Int64}, "1 conversions but 2 arguments"},
-		{"%d\n", []*types.Type{str}, "%d needs an integer"},
-	} {
-		err := stdlib.CheckFormat(c.format, c.args)
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("%q: unexpected error %v", c.format, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("%q: got %v, want an error containing %q", c.format, err, c.want)
-		}
 	}
 }

@@ -16,9 +16,9 @@ func (f *Format) AppendRaw(dst []byte, t *types.Type, payload []byte, env *Env) 
 	if t != nil {
 		fields = t.Fields
 	}
-	for i := range f.specs {
-		s := &f.specs[i]
-		dst = append(dst, f.text[i]...)
+	for i := range f.Specs {
+		s := (*spec)(&f.Specs[i])
+		dst = append(dst, f.Text[i]...)
 		if i >= len(fields) {
 			continue
 		}
@@ -29,19 +29,19 @@ func (f *Format) AppendRaw(dst []byte, t *types.Type, payload []byte, env *Env) 
 		case fd.Type.Kind == types.Int:
 			b := slice(payload, fd.Offset, fd.Type.Size)
 			dst = s.applyInt(dst, readInt(b, fd.Type.Size, fd.Type.Signed), fd.Type.Signed, env)
-		case fd.Type.Kind == types.String && s.verb == "s":
+		case fd.Type.Kind == types.String && s.Verb == "s":
 			dst = s.applyString(dst, slice(payload, fd.Offset, fd.Type.Size), fd.Type.Size, env)
 		default:
 			dst = s.apply(dst, decodeField(*fd, payload), env)
 		}
 	}
-	return append(dst, f.text[len(f.text)-1]...)
+	return append(dst, f.Text[len(f.Text)-1]...)
 }
 
 // applyInt is apply for an Int value, without boxing it.
 func (s *spec) applyInt(dst []byte, n uint64, signed bool, env *Env) []byte {
 	start := len(dst)
-	switch s.verb {
+	switch s.Verb {
 	case "d", "i":
 		return s.appendSigned(dst, n)
 	case "u", "o", "x", "X":
@@ -51,12 +51,12 @@ func (s *spec) applyInt(dst []byte, n uint64, signed bool, env *Env) []byte {
 	case "p":
 		dst = appendVoidPtr(dst, n)
 	case "s":
-		if signed && int64(n) >= 0 && s.plus {
+		if signed && int64(n) >= 0 && s.Plus {
 			dst = append(dst, '+') // showpos applies to signed integers
 		}
 		dst = appendInt(dst, Int{Bits: n, Signed: signed})
-		if s.prec >= 0 && len(dst)-start > s.prec {
-			dst = dst[:start+s.prec]
+		if s.Prec >= 0 && len(dst)-start > s.Prec {
+			dst = dst[:start+s.Prec]
 		}
 	default:
 		return s.apply(dst, Int{Bits: n, Signed: signed}, env)
@@ -73,22 +73,22 @@ func (s *spec) applyString(dst []byte, b []byte, size int, env *Env) []byte {
 	if truncated {
 		dst = append(dst, env.TruncTrailer...)
 	}
-	if s.prec >= 0 && len(dst)-start > s.prec {
-		dst = dst[:start+s.prec]
+	if s.Prec >= 0 && len(dst)-start > s.Prec {
+		dst = dst[:start+s.Prec]
 	}
 	return s.pad(dst, start)
 }
 
 // appendSigned formats n for %d and %i.
 func (s *spec) appendSigned(dst []byte, n uint64) []byte {
-	x := signedCast(n, s.length)
+	x := signedCast(n, s.Length)
 	sign := ""
 	switch {
 	case x < 0:
 		sign = "-"
-	case s.plus:
+	case s.Plus:
 		sign = "+"
-	case s.space:
+	case s.Space:
 		sign = " "
 	}
 	mag := uint64(x)
@@ -102,11 +102,11 @@ func (s *spec) appendSigned(dst []byte, n uint64) []byte {
 // appendUnsignedVerb formats n for %u, %o, %x and %X.
 func (s *spec) appendUnsignedVerb(dst []byte, n uint64) []byte {
 	var tmp [32]byte
-	digits := s.appendUnsigned(tmp[:0], unsignedCast(n, s.length))
+	digits := s.appendUnsigned(tmp[:0], unsignedCast(n, s.Length))
 	prefix := ""
-	if s.alt && n != 0 && (s.verb == "x" || s.verb == "X") {
+	if s.Alt && n != 0 && (s.Verb == "x" || s.Verb == "X") {
 		prefix, digits = "0x", digits[2:]
-		if s.verb == "X" {
+		if s.Verb == "X" {
 			prefix = "0X"
 		}
 	}

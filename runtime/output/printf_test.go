@@ -3,8 +3,6 @@ package output
 import (
 	"fmt"
 	"testing"
-
-	"sonde/types"
 )
 
 func TestSprintf(t *testing.T) {
@@ -68,39 +66,6 @@ func TestSprintfMatchesFmt(t *testing.T) {
 		got, _ := Sprintf(f, []Value{Str("bpf")}, nil)
 		if want := fmt.Sprintf(f, "bpf"); got != want {
 			t.Errorf("%s: got %q, want %q", f, got, want)
-		}
-	}
-}
-
-func TestCheckFormat(t *testing.T) {
-	str := types.StringType(16)
-	buf := &types.Type{Kind: types.Buffer, Size: 20}
-	for _, c := range []struct {
-		format string
-		args   []*types.Type
-		msg    string
-		off    int
-	}{
-		{"%d %s\n", []*types.Type{types.Int64, str}, "", 0},
-		{"%d %s\n", []*types.Type{types.Int64}, "not enough arguments for format string (1 supplied, 2 expected)", 3},
-		{"%d\n", []*types.Type{types.Int64, str}, "too many arguments for format string (2 supplied, 1 expected)", -1},
-		{"x %d", []*types.Type{str}, "unsupported format specifier for type 'string[16]': d", 2},
-		{"%f", []*types.Type{types.Int64}, "unsupported format specifier: f", 0},
-		{"ab %r", []*types.Type{types.Int64}, "unsupported format specifier for type 'int64': r", 3},
-		{"%rx %p %c", []*types.Type{buf, types.PointerTo(nil, false), types.BoolT}, "", 0},
-		{"%s", []*types.Type{types.VoidT}, "unable to print none type for specifier: s", 0},
-		{"100%%", nil, "", 0},
-	} {
-		err := CheckFormat(c.format, c.args)
-		if c.msg == "" {
-			if err != nil {
-				t.Errorf("CheckFormat(%q): %v", c.format, err)
-			}
-			continue
-		}
-		fe, ok := err.(*FormatError)
-		if !ok || fe.Msg != c.msg || fe.Offset != c.off {
-			t.Errorf("CheckFormat(%q) = %#v, want %q at %d", c.format, err, c.msg, c.off)
 		}
 	}
 }
