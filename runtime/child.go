@@ -5,12 +5,23 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	goruntime "runtime"
 	"strings"
 	"syscall"
 )
 
 // childWaitEnv marks a re-executed sonde that waits to exec the command.
 const childWaitEnv = "SONDE_CHILD_WAIT"
+
+// In the holder, main must run on the process's first thread: user probes
+// under -c are perf events bound to the child's pid (its first thread), and
+// an exec from another thread would end that thread and the events with it.
+// (LockOSThread in init makes main run on the first thread.)
+func init() {
+	if os.Getenv(childWaitEnv) != "" {
+		goruntime.LockOSThread()
+	}
+}
 
 // StartChild starts cmdline held before exec until Resume, so its first
 // instruction runs with every probe attached. The holder is sonde itself

@@ -212,7 +212,16 @@ func (r *run) attachAll() error {
 		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
 			continue // run by sonde, not attached
 		}
-		l, err := attach.Attach(p.Probe, r.progs[p])
+		probe := p.Probe
+		if r.opts.Child != nil && probe.Pid == 0 {
+			switch probe.Provider {
+			case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+				// -c: user probes trace the command, as in bpftrace. The
+				// event is bound to the held child and survives its exec.
+				probe.Pid = r.opts.Child.Pid()
+			}
+		}
+		l, err := attach.Attach(probe, r.progs[p])
 		if err != nil {
 			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
 				return err
