@@ -13,6 +13,7 @@ import (
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
+	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -205,41 +206,10 @@ func usdtMiss(path, spec string, all []usym.USDTProbe) error {
 			names[i] = p.Name
 		}
 	}
-	if s := closest(spec, names); s != "" && !usym.HasWildcard(spec) {
+	if s := diag.DidYouMean(spec, names); s != "" && !usym.HasWildcard(spec) {
 		e.Hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	return e
-}
-
-// closest returns the name nearest to want by edit distance, if close.
-func closest(want string, names []string) string {
-	best, bestD := "", len(want)/2+2
-	for _, n := range names {
-		if d := editDistance(want, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // usdtArg turns a decoded argument spec into pt_regs offsets. A
