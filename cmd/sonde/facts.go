@@ -86,24 +86,33 @@ func processBinaries(pid int) ([]string, error) {
 	return bins, nil
 }
 
-func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+// eachBinary resolves spec with resolve in binary or, for the binary "*",
+// in every file process pid has mapped, skipping the files where it fails;
+// what names spec in the error when no file has it ("function", "USDT probe").
+func eachBinary[T any](binary, spec string, pid int, what string, resolve func(binary string) ([]T, error)) ([]T, error) {
 	if binary != "*" {
-		return u.uprobes(binary, spec, pid)
+		return resolve(binary)
 	}
 	bins, err := processBinaries(pid)
 	if err != nil {
 		return nil, err
 	}
-	var out []compiler.UprobeTarget
+	var out []T
 	for _, b := range bins {
-		if ts, err := u.uprobes(b, spec, pid); err == nil {
+		if ts, err := resolve(b); err == nil {
 			out = append(out, ts...)
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no function %s in the files of process %d", spec, pid)
+		return nil, fmt.Errorf("no %s %s in the files of process %d", what, spec, pid)
 	}
 	return out, nil
+}
+
+func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	return eachBinary(binary, spec, pid, "function", func(b string) ([]compiler.UprobeTarget, error) {
+		return u.uprobes(b, spec, pid)
+	})
 }
 
 func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
@@ -137,23 +146,9 @@ func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 }
 
 func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
-	if binary != "*" {
-		return u.usdt(binary, spec, pid)
-	}
-	bins, err := processBinaries(pid)
-	if err != nil {
-		return nil, err
-	}
-	var out []compiler.USDTTarget
-	for _, b := range bins {
-		if ts, err := u.usdt(b, spec, pid); err == nil {
-			out = append(out, ts...)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no USDT probe %s in the files of process %d", spec, pid)
-	}
-	return out, nil
+	return eachBinary(binary, spec, pid, "USDT probe", func(b string) ([]compiler.USDTTarget, error) {
+		return u.usdt(b, spec, pid)
+	})
 }
 
 func (userSymbols) usdt(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
