@@ -109,6 +109,16 @@ func eachBinary[T any](binary, spec string, pid int, what string, resolve func(b
 	return out, nil
 }
 
+// openBinary resolves binary (see usym.ResolveBinary) and opens it.
+func openBinary(binary string, pid int) (string, *usym.File, error) {
+	path, err := usym.ResolveBinary(binary, pid)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := usym.Open(path)
+	return path, f, err
+}
+
 func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
 	return eachBinary(binary, spec, pid, "function", func(b string) ([]compiler.UprobeTarget, error) {
 		return u.uprobes(b, spec, pid)
@@ -116,11 +126,7 @@ func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 }
 
 func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
-	path, err := usym.ResolveBinary(binary, pid)
-	if err != nil {
-		return nil, err
-	}
-	f, err := usym.Open(path)
+	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +158,7 @@ func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, 
 }
 
 func (userSymbols) usdt(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
-	path, err := usym.ResolveBinary(binary, pid)
-	if err != nil {
-		return nil, err
-	}
-	f, err := usym.Open(path)
+	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +271,7 @@ func usdtArg(f *usym.File, p usym.USDTProbe, a usym.USDTArg) (compiler.USDTArg, 
 }
 
 func (userSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error) {
-	path, err := usym.ResolveBinary(binary, pid)
-	if err != nil {
-		return compiler.UserAddr{}, err
-	}
-	f, err := usym.Open(path)
+	_, f, err := openBinary(binary, pid)
 	if err != nil {
 		return compiler.UserAddr{}, err
 	}
@@ -321,25 +319,20 @@ func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
 }
 
 func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
-	key := "f:" + module + ":" + name
-	if s, ok := k.btf.cached().fn(key); ok {
-		return s, nil
-	}
-	p, err := k.btf.kernel().FuncIn(module, name)
-	if err != nil {
-		return nil, err
-	}
-	s := sigOf(p)
-	k.btf.cached().putFn(key, s)
-	return s, nil
+	return k.sig("f:"+module+":"+name, func(b *kbtf.Kernel) (*kbtf.FuncProto, error) { return b.FuncIn(module, name) })
 }
 
 func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
-	key := "rt:" + module + ":" + name
+	return k.sig("rt:"+module+":"+name, func(b *kbtf.Kernel) (*kbtf.FuncProto, error) { return b.RawTracepointIn(module, name) })
+}
+
+// sig answers a prototype question from the cache under key, else from
+// BTF with lookup (and caches the answer).
+func (k kernelFuncs) sig(key string, lookup func(*kbtf.Kernel) (*kbtf.FuncProto, error)) (*compiler.FuncSig, error) {
 	if s, ok := k.btf.cached().fn(key); ok {
 		return s, nil
 	}
-	p, err := k.btf.kernel().RawTracepointIn(module, name)
+	p, err := lookup(k.btf.kernel())
 	if err != nil {
 		return nil, err
 	}
