@@ -435,8 +435,15 @@ func (ck *checker) retvalType(id *ast.Ident) *types.Type {
 func (ck *checker) funcType(id *ast.Ident) *types.Type {
 	switch ck.inst.p.Provider {
 	case ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit:
+	case ProviderUprobe, ProviderUretprobe:
+		// Each uprobe instance is one function: its name is a constant.
+		if ck.inst.p.Symbol == "" {
+			ck.errorf(id, "func is unknown for a uprobe on an address")
+			return nil
+		}
+		return types.StringType(len(ck.inst.p.Symbol) + 1)
 	default:
-		ck.errorf(id, "func is only available in kprobe, kretprobe, fentry and fexit probes")
+		ck.errorf(id, "func is only available in kprobe, kretprobe, fentry, fexit, uprobe and uretprobe probes")
 		return nil
 	}
 	if len(ck.inst.p.Symbols) == 0 && ck.c.opts.Symbols != nil {
@@ -448,6 +455,9 @@ func (ck *checker) funcType(id *ast.Ident) *types.Type {
 }
 
 func (g *gen) funcValue(t *types.Type) value {
+	if t.Kind == types.String {
+		return g.stringLit(g.inst.p.Symbol, t)
+	}
 	if g.inst.funcAddr != 0 {
 		return value{t: t, reg: g.imm(int64(g.inst.funcAddr))}
 	}

@@ -110,7 +110,7 @@ func init() {
 			Doc:  "return value of the traced function (kretprobe, fexit: typed from BTF; uretprobe)",
 			Type: Checker.RetvalType, Gen: Gen.Retval},
 		&Var{Name: "func", Example: `fentry:vfs_read { @[func] = count(); }`,
-			Doc:  "the traced kernel function (kprobe, kretprobe, fentry, fexit), printed by name",
+			Doc:  "the traced function: kernel (kprobe, kretprobe, fentry, fexit), printed by name, or user (uprobe, uretprobe)",
 			Type: Checker.FuncType, Gen: Gen.FuncIP},
 		&Var{Name: "pcomm", Example: `tracepoint:syscalls:sys_enter_execve { @[pcomm, comm] = count(); }`, Doc: "name of the current task's parent",
 			Type: func(c Checker, id *ast.Ident) *types.Type {
