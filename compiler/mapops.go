@@ -198,6 +198,25 @@ func (g *gen) mapAddReg(m *ast.MapRef, d *vreg) {
 	g.freeVal(g.mapAddRegResult(m, d, false))
 }
 
+// insertNew inserts val under a new key with BPF_NOEXIST, then restores
+// the registers to st. When another CPU inserted the key first (-EEXIST)
+// it looks the key up again and jumps to found with R0 at the element;
+// any other failure is counted. It falls through when inserted or failed.
+func (g *gen) insertNew(info *MapInfo, key, val loc, found string, st regState, failLabel string) {
+	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
+	g.addr(asm.R2, key)
+	g.addr(asm.R3, val)
+	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist), asm.FnMapUpdateElem.Call())
+	g.restoreRegs(st)
+	lost := g.newLabel(failLabel)
+	g.emit(asm.JNE.Imm(asm.R0, -17, lost))
+	g.lookup(info, key)
+	g.emit(asm.JNE.Imm(asm.R0, 0, found))
+	g.emit(asm.Mov.Imm(asm.R0, -17))
+	g.bind(lost)
+	g.countFailure(info)
+}
+
 // mapAddRegResult adds the value in d to @m[k] with an atomic fetch-add, or
 // inserts it when the key is new. It returns the previous value.
 func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
@@ -213,20 +232,8 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 	// New key: insert the delta, unless another CPU inserted it first.
 	b, off := g.base(val, asm.R5)
 	g.emit(asm.StoreMem(b, off, g.r(d), asm.DWord))
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
-	g.addr(asm.R2, key)
-	g.addr(asm.R3, val)
-	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist), asm.FnMapUpdateElem.Call())
 	g.emit(asm.Mov.Imm(g.r(res), 0))
-	lost := g.newLabel("addfail")
-	g.restoreRegs(st)
-	g.emit(asm.JNE.Imm(asm.R0, -17, lost))
-	// -EEXIST: another CPU inserted the key first; add to it instead.
-	g.lookup(info, key)
-	g.emit(asm.JNE.Imm(asm.R0, 0, found))
-	g.emit(asm.Mov.Imm(asm.R0, -17))
-	g.bind(lost)
-	g.countFailure(info)
+	g.insertNew(info, key, val, found, st, "addfail")
 	g.restoreRegs(st)
 	g.emit(asm.Ja.Label(done))
 	g.bind(found)
@@ -353,18 +360,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	}
 	// Per-CPU hash: a new element is zero on the other CPUs. If another
 	// CPU inserted the key first, BPF_NOEXIST fails and we add to ours.
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
-	g.addr(asm.R2, key)
-	g.addr(asm.R3, val)
-	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist), asm.FnMapUpdateElem.Call())
-	g.restoreRegs(st)
-	lost := g.newLabel("aggfail")
-	g.emit(asm.JNE.Imm(asm.R0, -17, lost))
-	g.lookup(info, key)
-	g.emit(asm.JNE.Imm(asm.R0, 0, found))
-	g.emit(asm.Mov.Imm(asm.R0, -17))
-	g.bind(lost)
-	g.countFailure(info)
+	g.insertNew(info, key, val, found, st, "aggfail")
 	g.bind(done)
 	g.emit(asm.Mov.Reg(asm.R0, asm.R0))
 	if x != nil {

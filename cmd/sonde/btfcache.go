@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"sonde/compiler"
+	"sonde/internal/diskcache"
 	"sonde/types"
 )
 
@@ -55,29 +53,16 @@ func openBTFCache() *btfCache {
 	return c
 }
 
+// btfCachePath names the cache file of this boot and vmlinux's BTF.
 func btfCachePath() string {
-	dir := os.Getenv("SONDE_CACHE_DIR")
-	if dir == "off" {
-		return ""
-	}
-	if dir == "" {
-		d, err := os.UserCacheDir()
+	return diskcache.Path("btf-", ".json", func(w io.Writer) bool {
+		st, err := os.Stat("/sys/kernel/btf/vmlinux")
 		if err != nil {
-			return ""
+			return false
 		}
-		dir = filepath.Join(d, "sonde")
-	}
-	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
-	if err != nil {
-		return ""
-	}
-	st, err := os.Stat("/sys/kernel/btf/vmlinux")
-	if err != nil {
-		return ""
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s %d %d v1", bytes.TrimSpace(boot), st.Size(), st.ModTime().UnixNano())
-	return filepath.Join(dir, "btf-"+hex.EncodeToString(h.Sum(nil))[:24]+".json")
+		fmt.Fprintf(w, " %d %d v1", st.Size(), st.ModTime().UnixNano())
+		return true
+	})
 }
 
 func (c *btfCache) typ(name string) (*types.Type, bool) {
@@ -164,25 +149,7 @@ func (c *btfCache) save() {
 	if err != nil {
 		return
 	}
-	dir := filepath.Dir(c.path)
-	if os.MkdirAll(dir, 0o755) != nil {
-		return
+	if diskcache.Write(c.path, "btf-*.json", b) {
+		c.dirty = false
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, "btf-*.json"))
-	for _, o := range old {
-		if o != c.path {
-			os.Remove(o)
-		}
-	}
-	tmp, err := os.CreateTemp(dir, ".btf-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.path) != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	c.dirty = false
 }

@@ -13,6 +13,7 @@ import (
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
+	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -85,32 +86,47 @@ func processBinaries(pid int) ([]string, error) {
 	return bins, nil
 }
 
-func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+// eachBinary resolves spec with resolve in binary or, for the binary "*",
+// in every file process pid has mapped, skipping the files where it fails;
+// what names spec in the error when no file has it ("function", "USDT probe").
+func eachBinary[T any](binary, spec string, pid int, what string, resolve func(binary string) ([]T, error)) ([]T, error) {
 	if binary != "*" {
-		return u.uprobes(binary, spec, pid)
+		return resolve(binary)
 	}
 	bins, err := processBinaries(pid)
 	if err != nil {
 		return nil, err
 	}
-	var out []compiler.UprobeTarget
+	var out []T
 	for _, b := range bins {
-		if ts, err := u.uprobes(b, spec, pid); err == nil {
+		if ts, err := resolve(b); err == nil {
 			out = append(out, ts...)
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no function %s in the files of process %d", spec, pid)
+		return nil, fmt.Errorf("no %s %s in the files of process %d", what, spec, pid)
 	}
 	return out, nil
 }
 
-func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+// openBinary resolves binary (see usym.ResolveBinary) and opens it.
+func openBinary(binary string, pid int) (string, *usym.File, error) {
 	path, err := usym.ResolveBinary(binary, pid)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	f, err := usym.Open(path)
+	return path, f, err
+}
+
+func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	return eachBinary(binary, spec, pid, "function", func(b string) ([]compiler.UprobeTarget, error) {
+		return u.uprobes(b, spec, pid)
+	})
+}
+
+func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -136,31 +152,13 @@ func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarge
 }
 
 func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
-	if binary != "*" {
-		return u.usdt(binary, spec, pid)
-	}
-	bins, err := processBinaries(pid)
-	if err != nil {
-		return nil, err
-	}
-	var out []compiler.USDTTarget
-	for _, b := range bins {
-		if ts, err := u.usdt(b, spec, pid); err == nil {
-			out = append(out, ts...)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no USDT probe %s in the files of process %d", spec, pid)
-	}
-	return out, nil
+	return eachBinary(binary, spec, pid, "USDT probe", func(b string) ([]compiler.USDTTarget, error) {
+		return u.usdt(b, spec, pid)
+	})
 }
 
 func (userSymbols) usdt(binary, spec string, pid int) ([]compiler.USDTTarget, error) {
-	path, err := usym.ResolveBinary(binary, pid)
-	if err != nil {
-		return nil, err
-	}
-	f, err := usym.Open(path)
+	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -205,41 +203,10 @@ func usdtMiss(path, spec string, all []usym.USDTProbe) error {
 			names[i] = p.Name
 		}
 	}
-	if s := closest(spec, names); s != "" && !usym.HasWildcard(spec) {
+	if s := diag.DidYouMean(spec, names); s != "" && !usym.HasWildcard(spec) {
 		e.Hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	return e
-}
-
-// closest returns the name nearest to want by edit distance, if close.
-func closest(want string, names []string) string {
-	best, bestD := "", len(want)/2+2
-	for _, n := range names {
-		if d := editDistance(want, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // usdtArg turns a decoded argument spec into pt_regs offsets. A
@@ -304,11 +271,7 @@ func usdtArg(f *usym.File, p usym.USDTProbe, a usym.USDTArg) (compiler.USDTArg, 
 }
 
 func (userSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error) {
-	path, err := usym.ResolveBinary(binary, pid)
-	if err != nil {
-		return compiler.UserAddr{}, err
-	}
-	f, err := usym.Open(path)
+	_, f, err := openBinary(binary, pid)
 	if err != nil {
 		return compiler.UserAddr{}, err
 	}
@@ -356,25 +319,20 @@ func sigOf(p *kbtf.FuncProto) *compiler.FuncSig {
 }
 
 func (k kernelFuncs) Func(module, name string) (*compiler.FuncSig, error) {
-	key := "f:" + module + ":" + name
-	if s, ok := k.btf.cached().fn(key); ok {
-		return s, nil
-	}
-	p, err := k.btf.kernel().FuncIn(module, name)
-	if err != nil {
-		return nil, err
-	}
-	s := sigOf(p)
-	k.btf.cached().putFn(key, s)
-	return s, nil
+	return k.sig("f:"+module+":"+name, func(b *kbtf.Kernel) (*kbtf.FuncProto, error) { return b.FuncIn(module, name) })
 }
 
 func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, error) {
-	key := "rt:" + module + ":" + name
+	return k.sig("rt:"+module+":"+name, func(b *kbtf.Kernel) (*kbtf.FuncProto, error) { return b.RawTracepointIn(module, name) })
+}
+
+// sig answers a prototype question from the cache under key, else from
+// BTF with lookup (and caches the answer).
+func (k kernelFuncs) sig(key string, lookup func(*kbtf.Kernel) (*kbtf.FuncProto, error)) (*compiler.FuncSig, error) {
 	if s, ok := k.btf.cached().fn(key); ok {
 		return s, nil
 	}
-	p, err := k.btf.kernel().RawTracepointIn(module, name)
+	p, err := lookup(k.btf.kernel())
 	if err != nil {
 		return nil, err
 	}

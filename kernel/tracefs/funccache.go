@@ -1,15 +1,14 @@
 package tracefs
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+
+	"sonde/internal/diskcache"
 )
 
 // The list of traceable kernel functions (available_filter_functions) has
@@ -53,7 +52,7 @@ func traceableFunctions() ([]string, error) {
 		return nil, err
 	}
 	if cache != "" && len(fns) > 0 {
-		writeCache(cache, []byte(strings.Join(fns, "\n")+"\n"))
+		diskcache.Write(cache, "kfuncs-*", []byte(strings.Join(fns, "\n")+"\n"))
 	}
 	return fns, nil
 }
@@ -61,56 +60,16 @@ func traceableFunctions() ([]string, error) {
 // funcCachePath names the cache file for the running kernel and its loaded
 // modules, or "" when there is no usable cache directory.
 func funcCachePath() string {
-	dir := os.Getenv("SONDE_CACHE_DIR")
-	if dir == "off" {
-		return ""
-	}
-	if dir == "" {
-		d, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		dir = filepath.Join(d, "sonde")
-	}
-	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
-	if err != nil {
-		return ""
-	}
-	h := sha256.New()
-	h.Write(bytes.TrimSpace(boot))
-	if mods, err := os.ReadFile("/proc/modules"); err == nil {
-		// Only the names: the use counts in the other columns change.
-		for _, line := range strings.Split(string(mods), "\n") {
-			name, _, _ := strings.Cut(line, " ")
-			h.Write([]byte(name + "\n"))
-		}
-	}
-	return filepath.Join(dir, "kfuncs-"+hex.EncodeToString(h.Sum(nil))[:24])
-}
-
-// writeCache writes atomically (rename) and ignores failures: the cache is
-// an optimisation only. Stale files of other boots are removed.
-func writeCache(path string, data []byte) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return
-	}
-	if old, _ := filepath.Glob(filepath.Join(dir, "kfuncs-*")); len(old) > 0 {
-		for _, o := range old {
-			if o != path {
-				os.Remove(o)
+	return diskcache.Path("kfuncs-", "", func(w io.Writer) bool {
+		if mods, err := os.ReadFile("/proc/modules"); err == nil {
+			// Only the names: the use counts in the other columns change.
+			for _, line := range strings.Split(string(mods), "\n") {
+				name, _, _ := strings.Cut(line, " ")
+				io.WriteString(w, name+"\n")
 			}
 		}
-	}
-	tmp, err := os.CreateTemp(dir, ".kfuncs-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
-		os.Remove(tmp.Name())
-	}
+		return true
+	})
 }
 
 // MatchTraceable returns the traceable functions matching pattern.
