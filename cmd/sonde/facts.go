@@ -4,6 +4,8 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"syscall"
 
@@ -24,7 +26,10 @@ type kernelFacts struct{}
 func (kernelFacts) TracepointFields(group, event string) ([]compiler.TracepointField, error) {
 	ev, err := tracefs.Format(group, event)
 	if err != nil {
-		return nil, fmt.Errorf("tracepoint %s:%s: %w", group, event, err)
+		if errors.Is(err, fs.ErrPermission) && os.Geteuid() != 0 {
+			return nil, fmt.Errorf("%w (sonde needs root to read tracefs)", err)
+		}
+		return nil, err // the compiler names the tracepoint
 	}
 	var out []compiler.TracepointField
 	for _, f := range ev.Args() {

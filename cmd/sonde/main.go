@@ -251,7 +251,8 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 // explainRunError words common kernel failures plainly.
 func explainRunError(err error) error {
 	if errors.Is(err, syscall.EPERM) && os.Geteuid() != 0 {
-		return fmt.Errorf("%v (sonde needs root, or CAP_BPF and CAP_PERFMON)", err)
+		// cilium's wording (memlock advice) does not apply: privileges do.
+		return errors.New("permission denied: sonde needs root, or the CAP_BPF and CAP_PERFMON capabilities")
 	}
 	return err
 }
