@@ -39,6 +39,20 @@ func CanonicalProvider(name string) (string, bool) {
 	return p, ok
 }
 
+// hintOf is the hint an error carries: from the kernel packages
+// (interface{ Hinted() string }) or from the compiler's own withHint.
+func hintOf(err error) string {
+	var h interface{ Hinted() string }
+	var wh *withHint
+	switch {
+	case errors.As(err, &h):
+		return h.Hinted()
+	case errors.As(err, &wh):
+		return wh.hint
+	}
+	return ""
+}
+
 // expand turns each probe's attach points into instances.
 func (c *compiler) expand(prog *ast.Program) {
 	for _, pr := range prog.Probes {
@@ -46,16 +60,7 @@ func (c *compiler) expand(prog *ast.Program) {
 		for _, ap := range pr.Attach {
 			probes, sites, err := c.expandAttach(ap)
 			if err != nil {
-				hint := ""
-				var h interface{ Hinted() string }
-				var wh *withHint
-				switch {
-				case errors.As(err, &h):
-					hint = h.Hinted()
-				case errors.As(err, &wh):
-					hint = wh.hint
-				}
-				c.errorAt(ap.Span(), hint, "%v", err)
+				c.errorAt(ap.Span(), hintOf(err), "%v", err)
 				continue
 			}
 			for i, p := range probes {
@@ -66,7 +71,7 @@ func (c *compiler) expand(prog *ast.Program) {
 				if p.Provider == ProviderTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
 					if err != nil {
-						c.errorAt(ap.Span(), "", "%v", err)
+						c.errorAt(ap.Span(), hintOf(err), "%v", err)
 						continue
 					}
 					inst.fields = fields

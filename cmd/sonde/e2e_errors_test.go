@@ -35,6 +35,8 @@ func TestE2EErrors(t *testing.T) {
 		errCase("unknown_tracepoint_field", `tracepoint:syscalls:sys_enter_openat { printf("%s\n", str(args.filenme)); }`,
 			`stdin:1:59`, `filenme|hint:did you mean args\.filename\b`),
 		errCase("unknown_builtin", `BEGIN { @ = pidd; }`, `stdin:1:13`, `pidd|hint:did you mean pid\b`),
+		errCase("unknown_tracepoint", `tracepoint:syscalls:sys_enter_opnat { }`, `stdin:1:1`, `does not exist|hint:did you mean syscalls:sys_enter_openat\?`),
+		errCase("unknown_tracepoint_group", `tracepoint:shed:sched_switch { }`, `stdin:1:1`, `does not exist|hint:did you mean sched:sched_switch\?`),
 		errCase("loop_bound_only_known_at_run_time", `BEGIN { @n = 5; $n = @n; $j = 0; while ($j < $n) { $j++; } }`,
 			`stdin:1:34`, `could not prove that this loop ends|hint:constant bound`),
 		errCase("map_with_and_without_keys", `BEGIN { @m = 1; @m[1] = 2; }`, `stdin:1:\d+`, `@m`),

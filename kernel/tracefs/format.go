@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sonde/lang/diag"
 	"strconv"
 	"strings"
 
@@ -88,7 +89,8 @@ func Format(group, event string) (*Event, error) {
 	f, err := os.Open(filepath.Join(root, "events", group, event, "format"))
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("tracepoint %s:%s does not exist", group, event)
+			return nil, &NotFoundError{Msg: fmt.Sprintf("tracepoint %s:%s does not exist", group, event),
+				Hint: suggestEvent(root, group, event)}
 		}
 		return nil, fmt.Errorf("tracepoint %s:%s: %w", group, event, err)
 	}
@@ -230,4 +232,39 @@ func (f *Field) parseDecl(decl string) error {
 
 func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// NotFoundError is a tracepoint that does not exist, with the closest
+// existing names as a hint (Hinted, which the compiler shows).
+type NotFoundError struct {
+	Msg, Hint string
+}
+
+func (e *NotFoundError) Error() string  { return e.Msg }
+func (e *NotFoundError) Hinted() string { return e.Hint }
+
+// suggestEvent names the tracepoint closest to group:event: another event
+// of the group, or the event in the closest group.
+func suggestEvent(root, group, event string) string {
+	names := func(dir string) []string {
+		entries, _ := os.ReadDir(dir)
+		var out []string
+		for _, e := range entries {
+			if e.IsDir() {
+				out = append(out, e.Name())
+			}
+		}
+		return out
+	}
+	events := filepath.Join(root, "events")
+	if _, err := os.Stat(filepath.Join(events, group)); err == nil {
+		if s := diag.DidYouMean(event, names(filepath.Join(events, group))); s != "" {
+			return fmt.Sprintf("did you mean %s:%s?", group, s)
+		}
+		return ""
+	}
+	if g := diag.DidYouMean(group, names(events)); g != "" {
+		return fmt.Sprintf("did you mean %s:%s?", g, event)
+	}
+	return ""
 }
