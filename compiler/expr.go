@@ -195,6 +195,9 @@ func (g *gen) binary(e *ast.Binary) value {
 
 // boolFromCond materializes a condition as 0 or 1.
 func (g *gen) boolFromCond(e ast.Expr) value {
+	if g.condInMemory() {
+		return value{t: types.BoolT, reg: g.boolFromCondMem(e)}
+	}
 	v := g.newReg()
 	g.emit(asm.Mov.Imm(g.r(v), 0))
 	g.locked[v] = true
@@ -470,6 +473,9 @@ func (g *gen) ternary(e *ast.Ternary) value {
 		g.restoreRegs(st)
 		g.bind(done)
 		return value{t: t, mem: l}
+	}
+	if g.condInMemory() {
+		return value{t: t, reg: g.ternaryMem(e)}
 	}
 	res := g.newReg()
 	g.locked[res] = true

@@ -38,6 +38,40 @@ type subprog struct {
 	insns asm.Instructions
 }
 
+// liveSubprogs keeps the callbacks the program still refers to, directly or
+// from another kept callback: a loop or len() in code dropped as unreachable
+// (`if (false)`, after return) leaves its callback without a caller, and
+// the kernel rejects func info for a function it cannot find ("number of
+// funcs in func_info doesn't match number of subprogs").
+func liveSubprogs(body asm.Instructions, subs []subprog) []subprog {
+	refs := map[string]bool{}
+	mark := func(insns asm.Instructions) {
+		for _, in := range insns {
+			if in.IsFunctionReference() || in.IsFunctionCall() {
+				refs[in.Reference()] = true
+			}
+		}
+	}
+	mark(body)
+	live := make([]bool, len(subs))
+	for changed := true; changed; {
+		changed = false
+		for i, sp := range subs {
+			if !live[i] && refs[sp.insns[0].Symbol()] {
+				live[i], changed = true, true
+				mark(sp.insns)
+			}
+		}
+	}
+	var out []subprog
+	for i, sp := range subs {
+		if live[i] {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
 // newChild returns a gen for a callback subprogram of g.
 func (g *gen) newChild() *gen {
 	cg := &gen{c: g.c, inst: g.inst, locked: map[*vreg]bool{}, root: g.root, probeStr: g.probeStr}

@@ -115,10 +115,10 @@ func (c *compiler) generate(inst *instance) {
 		}
 	}
 	insns := append(pro, body...)
-	if len(g.subprogs) > 0 {
+	if subs := liveSubprogs(body, g.subprogs); len(subs) > 0 {
 		// Callbacks need BTF func info for every function.
 		insns[0] = btf.WithFuncMetadata(insns[0], probeFunc(progSymbol(inst)))
-		for _, sp := range g.subprogs {
+		for _, sp := range subs {
 			insns = append(insns, sp.insns...)
 		}
 	}
@@ -235,6 +235,25 @@ func alignedWidth(off, n int) int {
 	return w
 }
 
+// storeReg stores the low size bytes of r at b+off, in aligned pieces when
+// off is not aligned for size (a hist bucket after a bool key; the verifier
+// rejects misaligned stack access). R0 is the scratch register.
+func (g *gen) storeReg(b asm.Register, off int16, r asm.Register, size int) {
+	if alignedWidth(int(off), size) == size {
+		g.emit(asm.StoreMem(b, off, r, sizeOf(size)))
+		return
+	}
+	for i := 0; i < size; {
+		w := alignedWidth(int(off)+i, size-i)
+		g.emit(asm.Mov.Reg(asm.R0, r))
+		if i > 0 {
+			g.emit(asm.RSh.Imm(asm.R0, int32(8*i)))
+		}
+		g.emit(asm.StoreMem(b, off+int16(i), asm.R0, sizeOf(w)))
+		i += w
+	}
+}
+
 // copyMem copies n bytes from src to dst.
 func (g *gen) copyMem(dst, src loc, n int) {
 	if n > 128 {
@@ -265,7 +284,7 @@ func (g *gen) store(dst loc, t *types.Type, v value) {
 		if t.Kind == types.Bool {
 			size = 1
 		}
-		g.emit(asm.StoreMem(b, off, r, sizeOf(size)))
+		g.storeReg(b, off, r, size)
 		return
 	}
 	switch t.Kind {

@@ -287,7 +287,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 		if info.Array {
 			g.emit(asm.StoreMem(b, off, g.r(bucket), asm.Word))
 		} else {
-			g.emit(asm.StoreMem(b, off+int16(keySize-8), g.r(bucket), asm.DWord))
+			g.storeReg(b, off+int16(keySize-8), g.r(bucket), 8)
 		}
 		g.free(bucket)
 	}
