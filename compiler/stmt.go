@@ -99,30 +99,43 @@ func (g *gen) forStmt(s *ast.ForStmt) {
 		g.loopSpans = append(g.loopSpans, s.Span())
 	}
 	vi := g.inst.vars[s.Var]
-	// The end bound is evaluated once, into a hidden slot.
-	endSlot := g.alloc(8)
+	// A constant end bound is an immediate (the verifier bounds the loop
+	// by it); another is evaluated once, into a hidden slot. Either slot
+	// may be in the scratch map when the frame is full.
+	endConst, isConst := constInt(s.End)
+	isConst = isConst && endConst == int64(int32(endConst))
+	var endSlot loc
+	if !isConst {
+		endSlot = g.alloc(8)
+	}
 	start := g.expr(s.Start)
 	g.store(vi.slot, vi.t, start)
 	g.freeVal(start)
-	end := g.expr(s.End)
-	g.store(endSlot, types.Int64, end)
-	g.freeVal(end)
+	if !isConst {
+		end := g.expr(s.End)
+		g.store(endSlot, types.Int64, end)
+		g.freeVal(end)
+	}
 	g.endStmt()
 	top, cont, done := g.newLabel("for"), g.newLabel("fornext"), g.newLabel("forend")
 	g.bind(top)
-	g.emit(
-		asm.LoadMem(asm.R1, asm.RFP, int16(vi.slot.off), asm.DWord),
-		asm.LoadMem(asm.R2, asm.RFP, int16(endSlot.off), asm.DWord),
-		asm.JSGE.Reg(asm.R1, asm.R2, done),
-	)
+	b, off := g.base(vi.slot, asm.R5)
+	g.emit(asm.LoadMem(asm.R1, b, off, asm.DWord))
+	if isConst {
+		g.emit(asm.JSGE.Imm(asm.R1, int32(endConst), done))
+	} else {
+		b, off = g.base(endSlot, asm.R5)
+		g.emit(asm.LoadMem(asm.R2, b, off, asm.DWord), asm.JSGE.Reg(asm.R1, asm.R2, done))
+	}
 	g.loops = append(g.loops, loopLabels{brk: done, cont: cont})
 	g.block(s.Body)
 	g.loops = g.loops[:len(g.loops)-1]
 	g.bind(cont)
+	b, off = g.base(vi.slot, asm.R5)
 	g.emit(
-		asm.LoadMem(asm.R1, asm.RFP, int16(vi.slot.off), asm.DWord),
+		asm.LoadMem(asm.R1, b, off, asm.DWord),
 		asm.Add.Imm(asm.R1, 1),
-		asm.StoreMem(asm.RFP, int16(vi.slot.off), asm.R1, asm.DWord),
+		asm.StoreMem(b, off, asm.R1, asm.DWord),
 		asm.Ja.Label(top),
 	)
 	g.bind(done)
