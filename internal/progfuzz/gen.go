@@ -580,7 +580,7 @@ func (g *gen) intExpr(d int) string {
 	case x < 25:
 		return fmt.Sprintf("strncmp(%s, %s, %d)", g.strExpr(d+1), g.strLit(), g.r.IntN(9))
 	case x < 26:
-		return fmt.Sprintf("strstr(%s, %s)", g.strExpr(d+1), g.needle())
+		return fmt.Sprintf("strstr(%s, %s)", g.haystack(), g.needle())
 	case x < 27:
 		if g.chance(0.5) {
 			return fmt.Sprintf("add1(%s)", g.intExpr(d+1))
@@ -629,7 +629,7 @@ func (g *gen) boolExpr(d int) string {
 	case x < 9:
 		return fmt.Sprintf("(%s %s %s)", g.boolExpr(d+1), g.pick("&&", "||"), g.boolExpr(d+1))
 	case x < 10:
-		return fmt.Sprintf("strcontains(%s, %s)", g.strExpr(d+1), g.needle())
+		return fmt.Sprintf("strcontains(%s, %s)", g.haystack(), g.needle())
 	case x < 11:
 		if m := g.keyedMap(); m != nil {
 			return fmt.Sprintf("has_key(%s, %s)", m.name, g.keyArg(m))
@@ -673,6 +673,20 @@ func (g *gen) strLit() string {
 		b[i] = letters[g.r.IntN(len(letters))]
 	}
 	return `"` + string(b) + `"`
+}
+
+// haystack is the string strstr and strcontains search: comm or a literal.
+// Excluded: a string read by str() (str(args.filename), or a map value
+// holding one) searched for a long needle makes the kernel's verifier (6.18)
+// fail with "REG INVARIANTS VIOLATION" in dmesg and EFAULT ("bad address
+// (hit verifier bug)") for the load, e.g.
+//
+//	tracepoint:syscalls:sys_enter_openat { $v = strstr(str(args.filename), "ylKrQbPEBj"); }
+func (g *gen) haystack() string {
+	if g.chance(0.5) {
+		return "comm"
+	}
+	return g.strLit()
 }
 
 func (g *gen) needle() string {
