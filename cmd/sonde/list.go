@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sonde/compiler"
+	"sonde/host"
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
@@ -25,7 +26,7 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 	if pattern == "" {
 		pattern = "*"
 	}
-	if isBTFName(pattern) {
+	if host.IsBTFName(pattern) {
 		return kbtf.New().ListStruct(w, pattern)
 	}
 	prov, rest, found := strings.Cut(pattern, ":")
