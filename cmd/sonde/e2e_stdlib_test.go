@@ -115,7 +115,7 @@ BEGIN { $tmp = 1; $a = 10; bump($a, 5); store(@m, "k", add_one($a)); @t = twice(
 		{name: "print_a_struct_through_a_tracepoint_pointer", cmd: "/bin/sleep 0.1",
 			prog: `tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { print(*args.rqtp); }`,
 			want: "{ .tv_sec = 0, .tv_nsec = 100000000 }\n\n\n"},
-		{name: "len_of_stacks", work: "getpid:2000000",
+		{name: "len_of_stacks", work: "getpid:200000",
 			prog: `tracepoint:syscalls:sys_enter_getpid /pid == cpid/ { @k = max(len(kstack)); @k2 = max(len(kstack(2))); @u = max(len(ustack(4))); }`,
 			re:   `^\n\n@k: ([3-9]|[1-9][0-9]+)\n@k2: 2\n@u: [1-4]\n$`},
 		{name: "strcontains",
