@@ -106,6 +106,9 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		}
 	}
 	if name == "args" {
+		if ck.inst.p.Provider == ProviderTracepoint && len(ck.inst.fields) > 0 {
+			return ck.argsRecord(id)
+		}
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
 		return nil
 	}
@@ -126,6 +129,41 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	return nil
 }
 
+// argsRecord types a tracepoint's args as a whole value, a record of its
+// fields (print(args), @[args]): each field is read as args.NAME would be.
+func (ck *checker) argsRecord(id *ast.Ident) *types.Type {
+	var (
+		reads []*ast.Field
+		names []string
+		elems []*types.Type
+	)
+	for _, f := range ck.inst.fields {
+		fe := &ast.Field{At: id.At, X: &ast.Ident{At: id.At, Name: "args"}, Name: f.Name}
+		t := ck.expr(fe)
+		if t == nil {
+			return nil
+		}
+		reads = append(reads, fe)
+		names = append(names, f.Name)
+		elems = append(elems, storageType(t))
+	}
+	ck.inst.data[id] = reads
+	return types.RecordOf(names, elems)
+}
+
+// argsRecord fills the record argsRecord typed.
+func (g *gen) argsRecord(id *ast.Ident, reads []*ast.Field) value {
+	t := g.typeOf(id)
+	l := g.alloc(t.Size)
+	g.zero(l, t.Size)
+	for i, fe := range reads {
+		v := g.expr(fe)
+		g.store(l.plus(t.Fields[i].Offset), t.Fields[i].Type, v)
+		g.freeVal(v)
+	}
+	return value{t: t, mem: l}
+}
+
 func firstField(inst *instance) string {
 	if len(inst.fields) > 0 {
 		return inst.fields[0].Name
@@ -140,6 +178,9 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if call, ok := g.inst.data[id].(*ast.Call); ok {
 		return g.call(call)
+	}
+	if reads, ok := g.inst.data[id].([]*ast.Field); ok {
+		return g.argsRecord(id, reads)
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])

@@ -673,6 +673,13 @@ func (ck *checker) unary(e *ast.Unary) *types.Type {
 		if t.Elem == nil || t.Elem.Kind == types.Void {
 			return types.Uint64
 		}
+		if el := t.Elem; el.Kind == types.Struct && el.Fields == nil && ck.c.opts.KernelTypes != nil {
+			// A struct known by name only (a tracepoint's pointer field):
+			// BTF gives its members, so *p reads and prints all of it.
+			if full, err := ck.c.opts.KernelTypes.Type(el.Name); err == nil && full.Size > 0 {
+				return full
+			}
+		}
 		return t.Elem
 	case "&":
 		ck.errorf(e, "address-of is not supported yet")

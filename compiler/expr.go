@@ -651,10 +651,16 @@ func (g *gen) argsField(e *ast.Field) value {
 	}
 	v := g.newReg()
 	r := g.r(v)
+	// A field typed narrower than its slot (syscall tracepoints store an
+	// int in 8 bytes) is its low bytes, sign-extended as its type says.
+	size := f.Size
+	if t.Size > 0 && t.Size < size {
+		size = t.Size
+	}
 	g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord))
-	g.emit(asm.LoadMem(r, asm.R1, int16(f.Offset), sizeOf(f.Size)))
-	if t.Signed && f.Size < 8 {
-		g.signExtend(r, f.Size)
+	g.emit(asm.LoadMem(r, asm.R1, int16(f.Offset), sizeOf(size)))
+	if t.Signed && size < 8 {
+		g.signExtend(r, size)
 	}
 	return value{t: t, reg: v}
 }

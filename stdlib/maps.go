@@ -14,7 +14,7 @@ func init() {
 		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActClear)},
 		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActZero)},
 		&Func{Name: "delete", Example: `BEGIN { @[1] = 1; delete(@[1]); delete(@, 1); }`, Doc: "delete(@m[key]) or delete(@m, key): remove an entry; true if it existed", Min: 1, Max: 2, Type: typeDelete, Gen: genDelete},
-		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d\n", len(@)); }`, Doc: "len(@m): the number of entries of a map", Min: 1, Max: 1, Type: typeLen, Gen: func(g Gen, call *ast.Call) Value { return g.MapLen(call.Args[0].(*ast.MapRef)) }},
+		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d %d\n", len(@), len(kstack)); }`, Doc: "len(@m): the number of entries of a map; len(kstack), len(ustack): the depth of the current stack", Min: 1, Max: 1, Type: typeLen, Gen: genLen},
 		&Func{Name: "has_key", Example: `BEGIN { @[1] = 1; if (has_key(@, 1)) { printf("yes\n"); } }`, Doc: "has_key(@m, key): whether the map holds key", Min: 2, Max: 2, Type: typeHasKey, Gen: genHasKey},
 	)
 }
@@ -31,8 +31,20 @@ func typeMapArg(c Checker, call *ast.Call) *types.Type {
 
 func typeLen(c Checker, call *ast.Call) *types.Type {
 	m, ok := call.Args[0].(*ast.MapRef)
-	if !ok || m.Keys != nil {
-		c.Errorf(call.Args[0], "len() takes a map, as in len(@name); len of stacks is not supported")
+	if !ok {
+		// len(kstack), len(ustack): typed but not evaluated (genLen takes
+		// the stack itself, without storing it).
+		t := c.Expr(call.Args[0])
+		if t != nil && (t.Kind == types.KStack || t.Kind == types.UStack) {
+			return types.Int64
+		}
+		if t != nil {
+			c.Errorf(call.Args[0], "len() takes a map or a stack, not %s", t)
+		}
+		return nil
+	}
+	if m.Keys != nil {
+		c.Errorf(call.Args[0], "len() takes a map, as in len(@name)")
 		return nil
 	}
 	if _, _, ok := c.Map(m); !ok {
@@ -145,4 +157,29 @@ func genHasKey(g Gen, call *ast.Call) Value {
 	g.Bind(no)
 	g.Emit(asm.Mov.Reg(r, r))
 	return v
+}
+
+func genLen(g Gen, call *ast.Call) Value {
+	if m, ok := call.Args[0].(*ast.MapRef); ok {
+		return g.MapLen(m)
+	}
+	// The depth of the current stack: bpf_get_stack returns the bytes it
+	// wrote, 8 a frame, up to the stack type's limit.
+	st := g.TypeOf(call.Args[0])
+	size := 8 * st.StackLimit
+	buf := g.Alloc(size)
+	var flags int32
+	if st.Kind == types.UStack {
+		flags = 1 << 8 // BPF_F_USER_STACK
+	}
+	g.LoadCtx(asm.R1)
+	g.Addr(asm.R2, buf)
+	g.Emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, flags), asm.FnGetStack.Call())
+	res := g.NewValue(types.Int64)
+	r := g.Reg(res)
+	none := g.NewLabel("nostack")
+	g.Emit(asm.Mov.Imm(r, 0), asm.JSLE.Imm(asm.R0, 0, none), asm.Mov.Reg(r, asm.R0), asm.RSh.Imm(r, 3))
+	g.Bind(none)
+	g.Emit(asm.Mov.Reg(r, r))
+	return res
 }

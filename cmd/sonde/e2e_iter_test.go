@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -35,4 +36,12 @@ func TestE2EIter(t *testing.T) {
 		{name: "iter_unknown", prog: `iter:tsk { }`,
 			code: 1, errRe: `unknown iterator tsk: this kernel has no struct bpf_iter__tsk`},
 	})
+}
+
+func TestE2EIterList(t *testing.T) {
+	needRoot(t)
+	out, errOut, code := sonde(t, "-l", "iter:task*")
+	if code != 0 || !strings.Contains(out, "iter:task\n") || !strings.Contains(out, "iter:task_file\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 }

@@ -466,3 +466,20 @@ func TestE2EUserList(t *testing.T) {
 		}
 	}
 }
+
+// With -c, user probes trace the command only, as in bpftrace: the same
+// binary running outside sonde at the same time is not counted.
+func TestE2EUprobeChildOnly(t *testing.T) {
+	u := buildUserTargets(t)
+	other := exec.Command("sh", "-c", "while :; do "+u.Exe+" 2 >/dev/null; done")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	runE2E(t, []e2eCase{
+		{name: "uprobe", cmd: u.Exe + " 3", prog: fmt.Sprintf(`uprobe:%s:add { @ = count(); }`, u.Exe),
+			want: "\n\n@: 3\n"},
+		{name: "uretprobe", cmd: u.Exe + " 3", prog: fmt.Sprintf(`uretprobe:%s:add { @[retval] = count(); }`, u.Exe),
+			want: "\n\n@[11]: 1\n@[12]: 1\n@[13]: 1\n"},
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"sonde/compiler"
+	"sonde/host"
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
@@ -25,7 +26,7 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 	if pattern == "" {
 		pattern = "*"
 	}
-	if isBTFName(pattern) {
+	if host.IsBTFName(pattern) {
 		return kbtf.New().ListStruct(w, pattern)
 	}
 	prov, rest, found := strings.Cut(pattern, ":")
@@ -76,6 +77,8 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 		return nil
 	case compiler.ProviderRawTracepoint, compiler.ProviderFentry, compiler.ProviderFexit:
 		return listBTF(w, canon, rest, verbose)
+	case compiler.ProviderIter:
+		return listIters(w, rest, verbose)
 	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
 		bin, fn, _ := strings.Cut(rest, ":")
 		path, err := usym.ResolveBinary(bin, 0)
@@ -122,6 +125,28 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 		}
 		if err == nil {
 			k.ListFuncArgs(w, proto)
+		}
+	}
+	return nil
+}
+
+// listIters lists the kernel's BPF iterators: the struct bpf_iter__NAME
+// types in BTF, which are also ctx's type in iter:NAME (-lv shows them).
+func listIters(w io.Writer, pattern string, verbose bool) error {
+	if pattern == "" {
+		pattern = "*"
+	}
+	k := kbtf.New()
+	names, err := k.Types("struct bpf_iter__" + pattern)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "iter:%s\n", strings.TrimPrefix(n, "struct bpf_iter__"))
+		if verbose {
+			if err := k.ListStruct(w, n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

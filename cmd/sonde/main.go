@@ -19,13 +19,13 @@ import (
 	"syscall"
 
 	"sonde/compiler"
+	"sonde/host"
 	"sonde/kernel/tracefs"
 	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/runtime"
 	"sonde/runtime/attach"
-	"sonde/runtime/ksym"
 	"sonde/runtime/output"
 )
 
@@ -136,27 +136,18 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
 		}
 	}
-	kbtf := newLazyBTF()
-	copts := compiler.Options{
-		Facts:        kernelFacts{},
-		KernelTypes:  kbtf,
-		KernelFuncs:  kernelFuncs{kbtf},
-		ProbeSupport: probeSupport,
-		Symbols:      kallsyms{},
-		UserSymbols:  userSymbols{},
-		Args:         opts.args,
-		Params:       opts.params,
-		Unsafe:       opts.unsafe,
-		Pid:          opts.pid,
-		HasChild:     opts.cmd != "",
-	}
+	machine := host.New()
+	copts := machine.CompilerOptions()
+	copts.ProbeSupport = probeSupport
+	copts.Args, copts.Params = opts.args, opts.params
+	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
 	if opts.list || opts.debug != "" {
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
 		copts.ProbeSupport = nil
 	}
 	spec, err := compiler.Compile(prog, copts)
-	kbtf.saveCache()
+	machine.Save()
 	if err != nil {
 		renderError(stderr, err, name, src)
 		return 1
@@ -202,7 +193,7 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 	// output shows promptly while a burst of events costs one write per
 	// buffer.
 	lw := bw
-	env := newEnv(spec, opts)
+	env := host.NewEnv(spec)
 	var out output.Output
 	if opts.format == "json" {
 		out = output.NewJSON(lw, env)
@@ -219,14 +210,14 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 		child = c
 		defer c.Kill()
 	}
-	if sym, ok := env.Sym.(*symbolizer); ok && (child != nil || opts.pid > 0) && usesUserSymbols(spec) {
+	if (child != nil || opts.pid > 0) && host.UsesUserSymbols(spec) {
 		stop := make(chan struct{})
 		defer close(stop)
 		pid := opts.pid
 		if child != nil {
 			pid = child.Pid()
 		}
-		sym.watch(pid, child != nil, stop)
+		host.WatchProcess(env, pid, child != nil, stop)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -419,11 +410,6 @@ func (o *options) addScriptArgs(args []string) {
 		o.params[name] = value
 	}
 }
-
-// kallsyms resolves kaddr() at compile time.
-type kallsyms struct{}
-
-func (kallsyms) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
 
 // probeSupport answers the compiler's feature questions from the attach
 // package's probes. SONDE_NO_FEATURE (comma-separated: kprobe, kretprobe,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"sonde/compiler"
+	"sonde/host"
 	"sonde/kernel/usym"
 	"sonde/runtime/output"
 	"sonde/types"
@@ -70,14 +71,14 @@ func benchUstackMap(b *testing.B, cold bool) {
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
 	info := &compiler.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: compiler.AggCount, PerCPU: true}
 	spec := &compiler.Spec{Plan: &compiler.Plan{}}
-	warm := newEnv(spec, &options{})
+	warm := host.NewEnv(spec)
 	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
 	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		env := warm
 		if cold {
-			env = newEnv(spec, &options{})
+			env = host.NewEnv(spec)
 			env.StackFrames = warm.StackFrames
 		}
 		out := output.NewText(io.Discard, io.Discard, env)

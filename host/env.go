@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"fmt"
@@ -159,6 +159,14 @@ const (
 // It stops when the process is gone or stop is closed. A -c child is
 // still sonde's holder when the watch starts (child): it is watched
 // closely until it has become the command and a while after.
+// WatchProcess keeps the user symbols of process pid (the -c command when
+// child) fresh while it runs, so its stacks symbolize after it exits.
+func WatchProcess(env *output.Env, pid int, child bool, stop <-chan struct{}) {
+	if s, ok := env.Sym.(*symbolizer); ok {
+		s.watch(pid, child, stop)
+	}
+}
+
 func (s *symbolizer) watch(pid int, child bool, stop <-chan struct{}) {
 	u := s.users()
 	exePath := fmt.Sprintf("/proc/%d/exe", pid)
@@ -181,7 +189,10 @@ func (s *symbolizer) watch(pid int, child bool, stop <-chan struct{}) {
 	}()
 }
 
-func newEnv(spec *compiler.Spec, opts *options) *output.Env {
+// NewEnv is how the runtime prints for spec on this machine: kernel and
+// user symbolizers, the boot time for timestamps, probe, syscall and user
+// names.
+func NewEnv(spec *compiler.Spec) *output.Env {
 	env := output.DefaultEnv()
 	sym := &symbolizer{}
 	env.Sym = sym
@@ -215,9 +226,9 @@ func bootTime() time.Time {
 	return time.Now().Add(-time.Duration(ts.Nano()))
 }
 
-// usesUserSymbols reports whether anything the script prints may need
+// UsesUserSymbols reports whether anything the script prints may need
 // user symbols: a usym or ustack value in an event or a map.
-func usesUserSymbols(spec *compiler.Spec) bool {
+func UsesUserSymbols(spec *compiler.Spec) bool {
 	var has func(t *types.Type) bool
 	has = func(t *types.Type) bool {
 		if t == nil {

@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"debug/elf"
@@ -70,8 +70,8 @@ func (kernelFacts) CgroupID(path string) (uint64, error) {
 	return st.Ino, nil
 }
 
-// isBTFName reports whether a type name needs kernel BTF.
-func isBTFName(s string) bool {
+// IsBTFName reports whether a type name needs kernel BTF.
+func IsBTFName(s string) bool {
 	return strings.HasPrefix(s, "struct ") || strings.HasPrefix(s, "union ") || strings.HasPrefix(s, "enum ")
 }
 

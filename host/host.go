@@ -1,0 +1,51 @@
+// Package host answers what the compiler and the runtime need to know about
+// the machine sonde runs on: tracepoint formats (tracefs), kernel types and
+// function signatures (BTF, with an on-disk answer cache), kernel symbols
+// (kallsyms), user binaries (ELF symbols, USDT notes), and the symbolizers
+// and clocks the runtime prints with. cmd/sonde is one user; a Go program
+// embedding sonde is another:
+//
+//	prog, err := lang.Parse("script.sd", src)
+//	h := host.New()
+//	spec, err := compiler.Compile(prog, h.CompilerOptions())
+//	h.Save()
+//	env := host.NewEnv(spec)
+//	res, err := runtime.Run(ctx, spec, runtime.Options{Out: output.NewText(os.Stdout, os.Stderr, env), Env: env})
+package host
+
+import (
+	"sonde/compiler"
+	"sonde/runtime/ksym"
+)
+
+// Host is the running machine, as the compiler sees it. Kernel BTF is
+// parsed on first use only.
+type Host struct {
+	btf *lazyBTF
+}
+
+// New returns the running machine's facts.
+func New() *Host { return &Host{btf: newLazyBTF()} }
+
+// CompilerOptions fills the compiler's view of this machine: tracefs,
+// BTF types and function signatures, kernel and user symbols. The caller
+// adds the script's arguments, flags and ProbeSupport.
+func (h *Host) CompilerOptions() compiler.Options {
+	return compiler.Options{
+		Facts:       kernelFacts{},
+		KernelTypes: h.btf,
+		KernelFuncs: kernelFuncs{h.btf},
+		Symbols:     KernelSymbols{},
+		UserSymbols: userSymbols{},
+	}
+}
+
+// Save writes what this run learned from BTF to the on-disk cache, so the
+// next run does not parse BTF for the same answers.
+func (h *Host) Save() { h.btf.saveCache() }
+
+// KernelSymbols resolves kaddr() at compile time from /proc/kallsyms.
+type KernelSymbols struct{}
+
+// KernelAddr is the address of a kernel symbol.
+func (KernelSymbols) KernelAddr(name string) (uint64, bool) { return ksym.Addr(name) }
