@@ -51,6 +51,9 @@ func TestCheckErrors(t *testing.T) {
 		{`BEGIN { @a = count(); @a = sum(1); }`, "already holds count()"},
 		{`BEGIN { print(@nope); }`, "unknown map @nope"},
 		{`kprobez:f { }`, "unknown probe type"},
+		// Found by cmd/sonde's TestProgFuzz: the kernel rejected the
+		// silently truncated jump ("jump out of range").
+		{`BEGIN { if (pid > 0) { unroll(100) { unroll(20) { @x[pid] = 1; } } } }`, "BPF jumps reach 32767"},
 	} {
 		err := compile(t, c.src)
 		if err == nil || !strings.Contains(err.Error()+hints(err), c.want) {

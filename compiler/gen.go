@@ -122,6 +122,9 @@ func (c *compiler) generate(inst *instance) {
 			insns = append(insns, sp.insns...)
 		}
 	}
+	if n := longestJump(insns); n > maxJump {
+		c.errorAt(inst.probe.Span(), "", "probe is too large: a branch spans %d instructions; BPF jumps reach %d (split the probe or unroll less)", n, maxJump)
+	}
 	if g.frame.max > stackLimit {
 		c.errorAt(inst.probe.Span(), "", "probe needs %d bytes of stack; the BPF limit is 512", g.frame.max)
 	} else if d := frameDepth(g.frame.max) + g.callDepth; g.callDepth > 0 && d > stackLimit {
