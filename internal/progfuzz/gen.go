@@ -58,6 +58,12 @@ type mapInfo struct {
 	key  *typ
 	val  typ
 	agg  string // count, sum, ..., or "" for a plain value
+	// histArgs are the fixed trailing arguments of hist and lhist: a map
+	// keeps one set of parameters.
+	histArgs string
+	// assigned: a store was generated, so reads, prints and deletes may
+	// name the map (an unassigned map is a compile error).
+	assigned bool
 }
 
 // probe kinds
@@ -180,6 +186,15 @@ func (g *gen) newMap() *mapInfo {
 	}
 	if g.chance(0.4) {
 		m.agg = aggs[g.r.IntN(len(aggs))]
+		switch m.agg {
+		case "hist":
+			if g.chance(0.3) {
+				m.histArgs = fmt.Sprintf(", %d", g.r.IntN(4))
+			}
+		case "lhist":
+			lo := g.r.IntN(10)
+			m.histArgs = fmt.Sprintf(", %d, %d, %d", lo, lo+100+g.r.IntN(1000), 1+g.r.IntN(50))
+		}
 	} else {
 		m.val = g.randType(true)
 	}
@@ -198,7 +213,7 @@ func (g *gen) anyMap() *mapInfo {
 func (g *gen) readableMap(t typ) *mapInfo {
 	var c []*mapInfo
 	for _, m := range g.maps {
-		if m.agg == "" && m.val.equal(t) {
+		if m.assigned && m.agg == "" && m.val.equal(t) {
 			c = append(c, m)
 		}
 	}
@@ -236,10 +251,9 @@ func (g *gen) varsOf(t typ) []scratch {
 }
 
 func (g *gen) stmt(ind int) {
-	// Excluded: deeper nesting (unroll in for in unroll...) can pass 32K
-	// instructions, and a jump across them overflows its 16-bit offset:
-	// the kernel rejects "jump out of range" (the compiler does not check).
-	if g.depth > 1 {
+	// Three levels: unroll in for in unroll can pass 32K instructions,
+	// which the compiler reports ("probe is too large").
+	if g.depth > 2 {
 		g.simpleStmt(ind)
 		return
 	}
@@ -322,17 +336,17 @@ func (g *gen) simpleStmt(ind int) {
 		ref := g.mapRef(m)
 		switch {
 		case m.agg != "":
-			g.line(ind, "%s = %s;", ref, g.aggCall(m.agg))
+			g.line(ind, "%s = %s;", ref, g.aggCall(m))
 		case m.val.k == kInt && g.chance(0.3):
 			g.line(ind, "%s%s;", ref, g.pick("++", "--", " += 3", " -= 1"))
 		default:
 			g.line(ind, "%s = %s;", ref, g.expr(m.val, 0))
 		}
+		m.assigned = true
 	case x < 14:
 		g.printf(ind)
 	case x < 16: // print a value or a map
-		if len(g.maps) > 0 && g.chance(0.4) {
-			m := g.maps[g.r.IntN(len(g.maps))]
+		if m := g.assignedMap(false); m != nil && g.chance(0.4) {
 			switch {
 			case m.agg == "" && m.val.k == kInt && g.chance(0.5):
 				g.line(ind, "print(%s, %d, %d);", m.name, 1+g.r.IntN(3), 1+g.r.IntN(3))
@@ -355,11 +369,11 @@ func (g *gen) simpleStmt(ind int) {
 		}
 		g.simpleStmt(ind)
 	case x < 18: // clear / zero
-		if len(g.maps) == 0 {
+		m := g.assignedMap(false)
+		if m == nil {
 			g.simpleStmt(ind)
 			return
 		}
-		m := g.maps[g.r.IntN(len(g.maps))]
 		if m.agg != "" && g.chance(0.5) {
 			g.line(ind, "zero(%s);", m.name)
 		} else {
@@ -419,10 +433,20 @@ func verb(t typ) string {
 	return "%d"
 }
 
-func (g *gen) keyedMap() *mapInfo {
+func (g *gen) keyedMap() *mapInfo { return g.assignedMap(true) }
+
+func (g *gen) aggCall(m *mapInfo) string {
+	if m.agg == "count" {
+		return "count()"
+	}
+	return fmt.Sprintf("%s(%s%s)", m.agg, g.intExpr(1), m.histArgs)
+}
+
+// assignedMap is a random map that has been stored to, or nil.
+func (g *gen) assignedMap(keyed bool) *mapInfo {
 	var c []*mapInfo
 	for _, m := range g.maps {
-		if m.key != nil {
+		if m.assigned && (!keyed || m.key != nil) {
 			c = append(c, m)
 		}
 	}
@@ -430,22 +454,6 @@ func (g *gen) keyedMap() *mapInfo {
 		return nil
 	}
 	return c[g.r.IntN(len(c))]
-}
-
-func (g *gen) aggCall(agg string) string {
-	switch agg {
-	case "count":
-		return "count()"
-	case "hist":
-		if g.chance(0.3) {
-			return fmt.Sprintf("hist(%s, %d)", g.intExpr(1), g.r.IntN(4))
-		}
-		return fmt.Sprintf("hist(%s)", g.intExpr(1))
-	case "lhist":
-		lo := g.r.IntN(10)
-		return fmt.Sprintf("lhist(%s, %d, %d, %d)", g.intExpr(1), lo, lo+100+g.r.IntN(1000), 1+g.r.IntN(50))
-	}
-	return fmt.Sprintf("%s(%s)", agg, g.intExpr(1))
 }
 
 func (g *gen) printf(ind int) {
@@ -592,8 +600,8 @@ func (g *gen) intExpr(d int) string {
 	case x < 28:
 		return fmt.Sprintf("bswap((%s)%s)", g.pick("uint16", "uint32", "uint64"), g.intAtom(d+1))
 	case x < 29:
-		if len(g.maps) > 0 {
-			return fmt.Sprintf("(int64)len(%s)", g.maps[g.r.IntN(len(g.maps))].name)
+		if m := g.assignedMap(true); m != nil {
+			return fmt.Sprintf("(int64)len(%s)", m.name)
 		}
 		return g.intLit()
 	default:
