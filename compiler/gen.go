@@ -78,9 +78,20 @@ func (c *compiler) generate(inst *instance) {
 	g.frame.max = 16
 	g.exitLabel = g.newLabel("exit")
 
-	// Variables get permanent slots before any temporaries.
+	// Variables get permanent slots before any temporaries, for-range
+	// counters first: the verifier bounds a loop only by a counter on the
+	// stack (read from the scratch map of a full frame, it is unknown on
+	// every pass: "infinite loop detected").
+	counters := rangeCounters(inst)
 	for _, v := range inst.allVars {
-		v.slot = g.alloc(v.t.Size)
+		if counters[v] {
+			v.slot = g.alloc(v.t.Size)
+		}
+	}
+	for _, v := range inst.allVars {
+		if !counters[v] {
+			v.slot = g.alloc(v.t.Size)
+		}
 	}
 	if pid := c.opts.Pid; pid != 0 && needsPidFilter(inst.p.Provider) {
 		// -p PID: probes that are not attached to the process itself get

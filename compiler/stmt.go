@@ -90,6 +90,20 @@ func (g *gen) ifStmt(s *ast.IfStmt) {
 	g.bind(done)
 }
 
+// rangeCounters are the variables of the probe's for-range loops.
+func rangeCounters(inst *instance) map[*varInfo]bool {
+	out := map[*varInfo]bool{}
+	ast.Inspect(inst.probe.Body, func(n ast.Node) bool {
+		if f, ok := n.(*ast.ForStmt); ok && f.Map == nil {
+			if vi := inst.vars[f.Var]; vi != nil {
+				out[vi] = true
+			}
+		}
+		return true
+	})
+	return out
+}
+
 func (g *gen) forStmt(s *ast.ForStmt) {
 	if s.Map != nil {
 		g.forMap(s)

@@ -58,5 +58,25 @@ BEGIN {
 tracepoint:syscalls:sys_enter_getpid {
 	@m3[(7 << 61)] = ((has_key(@m5, add1((int8)(-1))) ? "bFsCkNIj.x_QQN5dcmtlt" : "Umt1JJOFpZY "), false, (int64)((uint32)(pid)));
 }`},
+		// With the frame full, a for-range counter was in the scratch
+		// map: unknown on every pass, "infinite loop detected".
+		{name: "for_range_counter_on_stack", re: `^\n*$`, prog: `BEGIN {
+	$v0 = (-1, (((217 | -1) >= -52) ? "2q1iZwwHo5IS3GBTGfhpn_UBzKA6-yhZgDB" : comm), "RB58I");
+	$v1 = ("mfMZ8", "m8", nsecs);
+	$v2 = (tid, comm, -43, uid);
+	$v3 = ("dK-mQs2uINC.H", comm, 0xe298fe19, false);
+	$v4 = "/ UyA4RqAbG7";
+	$v6 = (864, cgroup, 194, 714);
+	$v7 = (255 - strncmp("3f_", " 0", 8));
+	$v8 = ((int32)(0), (comm == "k-Y"), (int64)((uint32)(0)));
+	$v9 = "Vea4qQGwjuGX/2_sajiLFpB8XrJ.9HP Y6FY_1x";
+	$v10 = comm;
+	$v11 = (((int16)(0xeec69f58) + jiffies) & 0x35a87939);
+	$v12 = "K";
+	$v13 = ($v3.0, strcontains("TP/A_PXf1lpe2bhJ3wFoI_d5QvypjU", "d4"), comm, "-I");
+	$v14 = strncmp(comm, "", 8);
+	for ($i15 : 2..5) {
+	}
+}`},
 	})
 }
