@@ -587,10 +587,19 @@ func (g *gen) intExpr(d int) string {
 		}
 		return g.intLit()
 	case x < 24:
+		if g.inLoop() {
+			return g.intLit()
+		}
 		return fmt.Sprintf("strlen(%s)", g.haystack())
 	case x < 25:
+		if g.inLoop() {
+			return g.intLit()
+		}
 		return fmt.Sprintf("strncmp(%s, %s, %d)", g.haystack(), g.strLit(), g.r.IntN(9))
 	case x < 26:
+		if g.inLoop() {
+			return g.intLit()
+		}
 		return fmt.Sprintf("strstr(%s, %s)", g.haystack(), g.needle())
 	case x < 27:
 		if g.chance(0.5) {
@@ -640,6 +649,9 @@ func (g *gen) boolExpr(d int) string {
 	case x < 9:
 		return fmt.Sprintf("(%s %s %s)", g.boolExpr(d+1), g.pick("&&", "||"), g.boolExpr(d+1))
 	case x < 10:
+		if g.inLoop() {
+			return "true"
+		}
 		return fmt.Sprintf("strcontains(%s, %s)", g.haystack(), g.needle())
 	case x < 11:
 		if m := g.keyedMap(); m != nil {
@@ -685,6 +697,14 @@ func (g *gen) strLit() string {
 	}
 	return `"` + string(b) + `"`
 }
+
+// inLoop reports whether a for-range loop encloses the code. Excluded: the
+// byte-scanning functions (strlen, strncmp, strstr, strcontains) branch on
+// every byte, and two in one statement inside nested loops exceed the
+// verifier's budget of a million instructions ("BPF program is too large"):
+//
+//	END { for ($i : 1..3) { for ($j : 0..4) { $v = strlen(comm) >= strlen(comm); } } }
+func (g *gen) inLoop() bool { return len(g.loopVars) > 0 }
 
 // haystack is the string strstr, strcontains, strlen and strncmp read byte
 // by byte: comm or a literal. Excluded: on a string read by str()
