@@ -20,8 +20,10 @@ const progfuzzSeed = 0x50de
 // positioned error or load, attach and run its BEGIN probe. A verifier
 // rejection of a script the compiler accepted is a code-generation bug.
 // Scripts with only BEGIN/END probes run to the end (their maps are
-// printed); others run with --dry-run. SONDE_PROGFUZZ=N runs N scripts
-// instead of the default 150, SONDE_PROGFUZZ_SEED=S starts at seed S.
+// printed; every fourth as JSON); others run with --dry-run.
+// SONDE_PROGFUZZ=N runs N scripts instead of the default 150,
+// SONDE_PROGFUZZ_SEED=S starts at seed S (a failure names its seed: rerun
+// it alone with SONDE_PROGFUZZ=1 SONDE_PROGFUZZ_SEED=seed).
 func TestProgFuzz(t *testing.T) {
 	needRoot(t)
 	n, first := 150, uint64(progfuzzSeed)
@@ -71,6 +73,10 @@ func TestProgFuzz(t *testing.T) {
 func runProgFuzz(t *testing.T, seed uint64, src string) (stdout, stderr string, code int) {
 	t.Helper()
 	args := []string{"-e", src}
+	if seed%4 == 0 {
+		// Every fourth script prints its events and maps as JSON.
+		args = append([]string{"-f", "json"}, args...)
+	}
 	if strings.Contains(src, "tracepoint:") {
 		args = append([]string{"--dry-run"}, args...)
 	}
