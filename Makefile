@@ -29,7 +29,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 60s ./compiler
 
 lint:
-	gofmt -l . | tee /dev/stderr | (! read)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt'ed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 update-golden:
