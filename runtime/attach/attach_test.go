@@ -144,9 +144,11 @@ func TestInterval(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	want := uint64(elapsed / (10 * time.Millisecond))
-	if n+5 < want || n > want+5 {
-		t.Errorf("fired %d times in %v, want about %d", n, elapsed, want)
+	// A timer never fires early, but a loaded machine can delay it: bound
+	// the count from above only.
+	most := uint64(elapsed/(10*time.Millisecond)) + 2
+	if n == 0 || n > most {
+		t.Errorf("fired %d times in %v, want 1 to %d", n, elapsed, most)
 	}
 	cpus, _ := OnlineCPUs()
 	counts := c.perCPU(t)
