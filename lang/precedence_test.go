@@ -61,6 +61,7 @@ var precedenceTests = []struct{ src, tree string }{
 	// Casts: a prefix operator; `(builtin)` is a parenthesised value.
 	{"(uint16)$x + 1", "(+ (cast <uint16> $x) 1)"},
 	{"(uint16)-1", "(cast <uint16> (- 1))"},
+	{"(uint32)(uint64)5", "(cast <uint32> (cast <uint64> 5))"},
 	{"(struct path *)arg0", "(cast <struct path *> arg0)"},
 	{"((struct path *)arg0)->dentry", "(-> (cast <struct path *> arg0) dentry)"},
 	{"(int8[8])12345", "(cast <int8[8]> 12345)"},

@@ -761,6 +761,8 @@ func (s *scanner) parenKind(off int) lexer.TokenType {
 			mode = "sizeof"
 		case prev.Type == tKeyword && prev.Value == "offsetof":
 			mode = "offsetof"
+		case prev.Value == ")" && closesType(s.toks[s.itemStart:n]):
+			// After a cast, another cast may follow: (uint32)(uint64)x.
 		case prev.Type == tIdent || prev.Type == tVar || prev.Type == tMapName || prev.Type == tPositional ||
 			prev.Type == tInt || prev.Type == tString || prev.Value == ")" || prev.Value == "]":
 			return tPunct // a call, or an error the parser reports
@@ -799,6 +801,28 @@ func (s *scanner) parenKind(off int) lexer.TokenType {
 		}
 	}
 	return tPunct
+}
+
+// closesType reports whether the last token, a ")", closes a type paren
+// (a cast's), by finding its "(".
+func closesType(toks []lexer.Token) bool {
+	depth := 0
+	for i := len(toks) - 1; i >= 0; i-- {
+		t := toks[i]
+		if t.Type == tString {
+			continue
+		}
+		switch t.Value {
+		case ")":
+			depth++
+		case "(":
+			depth--
+			if depth == 0 {
+				return t.Type == tTypeParen
+			}
+		}
+	}
+	return false
 }
 
 type typeShape struct {
