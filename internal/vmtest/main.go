@@ -100,7 +100,7 @@ func main() {
 	kernels := flag.String("kernels", "6.1,6.12", "comma-separated kernels: "+knownNames()+", a linux-image-* package, or a vmlinuz path")
 	run := flag.String("run", "", "go test -run regexp (default: the kernel-feature tests of runtime/attach)")
 	pkgs := flag.String("pkg", "./runtime/attach,./cmd/sonde", "comma-separated packages whose tests run in the VM")
-	timeout := flag.Duration("timeout", 5*time.Minute, "per-boot timeout")
+	timeout := flag.Duration("timeout", 3*time.Minute, "per-boot timeout")
 	accel := flag.String("accel", "auto", "tcg, kvm, or auto (kvm only with a usable /dev/kvm and vmx/svm)")
 	mem := flag.String("m", "1G", "VM memory")
 	smp := flag.Int("smp", 2, "VM CPUs")

@@ -98,8 +98,16 @@ func runVM(ctx context.Context, o qemuOpts, vmlinuz, initrd string, initArgs []s
 		// TCG has been seen to oops in early boot (key_set_index_key,
 		// while patching static keys) about once in five boots. A crash
 		// after vminit started counts.
-		if b.release != "" || ctx.Err() != nil || b.timedOut {
+		// A boot that hangs after init started is retried once too: TCG
+		// has been seen to stall a whole guest (both vCPUs spinning, no
+		// output) in a run whose tests then passed on the next boot. A
+		// test that really hangs hangs again and is reported.
+		if ctx.Err() != nil || (b.release != "" && !b.timedOut) || (b.timedOut && i >= 2) {
 			break
+		}
+		if b.timedOut {
+			fmt.Fprintf(out, "%svmtest: boot timed out after %v (attempt %d/%d), booting again\n", prefix, o.timeout, i, attempts)
+			continue
 		}
 		fmt.Fprintf(out, "%svmtest: kernel died before init (attempt %d/%d), booting again\n", prefix, i, attempts)
 	}
