@@ -512,8 +512,14 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 		// The verifier gives up on a loop it cannot bound with E2BIG (too
 		// many instructions) or, on some kernels, EFAULT.
 		if errors.Is(err, unix.E2BIG) || errors.Is(err, unix.EFAULT) {
-			if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+			p := failedProgram(err, spec)
+			if p != nil && len(p.Loops) > 0 {
 				return unboundedLoop(p.Loops[0], "")
+			}
+			if p != nil && errors.Is(err, unix.EFAULT) {
+				// EFAULT from BPF_PROG_LOAD is the verifier reporting a bug
+				// of its own (6.17/6.18 have known ones), not the script's.
+				return fmt.Errorf("probe %s: the kernel's verifier failed with an internal error (EFAULT), a bug of this kernel; dmesg may say more. Rewriting the probe's expressions can avoid it", p.Probe.Name)
 			}
 		}
 		return err
