@@ -57,6 +57,7 @@ type gen struct {
 	root        *gen
 	subprogs    []subprog // on root: callbacks to append after the probe
 	lenSym      string    // on root: the len() callback, once made
+	nsearch     int       // on root: search callbacks made (search.go)
 	callDepth   int       // stack of the deepest callback chain below
 	scratchBase int       // scratch top when a callback's gen started
 }

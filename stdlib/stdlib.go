@@ -219,6 +219,11 @@ type Gen interface {
 	// TaskPath reads curtask->path[0]->path[1]... as a value of type t.
 	TaskPath(t *types.Type, path ...string) Value
 
+	// SearchLoop finds the literal needle in the string hay of the given
+	// size with a bpf_loop callback: the position (index) or 1, else
+	// missing.
+	SearchLoop(hay Value, size int, needle string, index bool, missing int64) Value
+
 	// SendEvent registers a and writes [id][args laid out as a.Args] to the
 	// ring buffer.
 	SendEvent(a *Action, args []ast.Expr)

@@ -59,6 +59,11 @@ func search(g Gen, call *ast.Call, t *types.Type, missing int64, found func(i in
 	needle := call.Args[1].(*ast.StringLit).Value
 	hay := g.Expr(call.Args[0])
 	size := g.TypeOf(call.Args[0]).Size
+	if needle != "" && size > unrollSearch {
+		v := g.SearchLoop(hay, size, needle, found(1) != found(0), missing)
+		g.Free(hay)
+		return g.WithType(v, t)
+	}
 	res := g.NewValue(t)
 	r := g.Reg(res)
 	done := g.NewLabel("searchdone")
@@ -84,3 +89,7 @@ func search(g Gen, call *ast.Call, t *types.Type, missing int64, found func(i in
 	g.Free(hay)
 	return res
 }
+
+// unrollSearch is the largest haystack searched by unrolled code; longer
+// ones (a default str() is 1024 bytes) use Gen.SearchLoop.
+const unrollSearch = 128
