@@ -9,6 +9,37 @@ import (
 	"sonde/types"
 )
 
+// StrlenLoop implements stdlib.Gen: strlen of a long string as bpf_loop,
+// for the reasons of SearchLoop. A string filled to its capacity has
+// size-1 characters (the last byte is a NUL or str()'s truncation mark).
+func (g *gen) StrlenLoop(s stdlib.Value, size int) stdlib.Value {
+	ctx := g.alloc(16) // [0] the string's address, [8] the length
+	if ctx.scratch {
+		g.c.errorAt(g.inst.probe.Span(), "", "strlen: no stack left for the loop")
+	}
+	g.addr(asm.R1, asValue(s).mem)
+	g.emit(asm.StoreMem(asm.RFP, int16(ctx.off), asm.R1, asm.DWord), storeImm(asm.RFP, int16(ctx.off+8), int64(size-1), asm.DWord))
+	g.root.nsearch++
+	sym := fmt.Sprintf("%s_strlen%d", progSymbol(g.inst), g.root.nsearch)
+	stop, next := sym+"_stop", sym+"_next"
+	g.addSubprog(sym, stdlib.SourceText(g.inst.probe), asm.Instructions{
+		asm.JGT.Imm(asm.R1, int32(size-2), stop),
+		asm.LoadMem(asm.R3, asm.R2, 0, asm.DWord),
+		asm.Add.Reg(asm.R3, asm.R1),
+		asm.LoadMem(asm.R4, asm.R3, 0, asm.Byte),
+		asm.JNE.Imm(asm.R4, 0, next),
+		asm.StoreMem(asm.R2, 8, asm.R1, asm.DWord),
+		asm.Mov.Imm(asm.R0, 1).WithSymbol(stop), asm.Return(),
+		asm.Mov.Imm(asm.R0, 0).WithSymbol(next), asm.Return(),
+	})
+	g.emit(asm.Mov.Imm(asm.R1, int32(size-1)), loadFunc(asm.R2, sym))
+	g.addr(asm.R3, ctx)
+	g.emit(asm.Mov.Imm(asm.R4, 0), asm.FnLoop.Call())
+	v := g.newReg()
+	g.emit(asm.LoadMem(g.r(v), asm.RFP, int16(ctx.off+8), asm.DWord))
+	return value{t: types.Uint64, reg: v}
+}
+
 // SearchLoop implements stdlib.Gen: strstr/strcontains over a long
 // haystack (a default str() is 1024 bytes) as bpf_loop with a callback
 // that tests one start position. Unrolled, such a search is tens of

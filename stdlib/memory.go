@@ -52,14 +52,21 @@ func typeStrlen(c Checker, call *ast.Call) *types.Type {
 func genStrlen(g Gen, call *ast.Call) Value {
 	s := g.Expr(call.Args[0])
 	size := g.TypeOf(call.Args[0]).Size
+	if size > unrollSearch {
+		v := g.StrlenLoop(s, size)
+		g.Free(s)
+		return v
+	}
 	res := g.NewValue(types.Uint64)
 	r := g.Reg(res)
 	done := g.NewLabel("strlen")
 	b, off := g.Base(g.Mem(s), asm.R5)
-	for i := 0; i < size; i++ {
+	// A string filled to its capacity ends in str()'s truncation mark
+	// (TruncMark), which is not one of its characters.
+	for i := 0; i < size-1; i++ {
 		g.Emit(asm.Mov.Imm(r, int32(i)), asm.LoadMem(asm.R1, b, off+int16(i), asm.Byte), asm.JEq.Imm(asm.R1, 0, done))
 	}
-	g.Emit(asm.Mov.Imm(r, int32(size)))
+	g.Emit(asm.Mov.Imm(r, int32(size-1)))
 	g.Bind(done)
 	g.Emit(asm.Mov.Reg(r, r))
 	g.Free(s)

@@ -223,6 +223,8 @@ type Gen interface {
 	// size with a bpf_loop callback: the position (index) or 1, else
 	// missing.
 	SearchLoop(hay Value, size int, needle string, index bool, missing int64) Value
+	// StrlenLoop is strlen of a long string, with a bpf_loop callback.
+	StrlenLoop(s Value, size int) Value
 
 	// SendEvent registers a and writes [id][args laid out as a.Args] to the
 	// ring buffer.
