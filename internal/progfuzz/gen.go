@@ -715,7 +715,13 @@ func (g *gen) inLoop() bool { return len(g.loopVars) > 0 }
 //
 //	tracepoint:syscalls:sys_enter_openat { $v = strstr(str(args.filename), "ylKrQbPEBj"); }
 //	tracepoint:syscalls:sys_enter_openat /has_key(@m, 1)/ { unroll(2) { for ($i : 2..6) { printf("%d\n", strlen(str(args.filename))); } } @m[1]--; }
+//
+// A default str() (1024 bytes) is searched with bpf_loop since, which the
+// bug does not reach: it is back as a haystack outside loops.
 func (g *gen) haystack() string {
+	if g.probe == pOpenat && !g.inLoop() && g.chance(0.25) {
+		return "str(args.filename)"
+	}
 	if g.chance(0.5) {
 		return "comm"
 	}
