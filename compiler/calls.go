@@ -145,14 +145,5 @@ func (g *gen) emitOutputFlags(l loc, size int, flags int32) {
 func (g *gen) countLost() {
 	ok := g.newLabel("sent")
 	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
-	l := g.alloc(8)
-	b, off := g.base(l, asm.R5)
-	g.emit(storeImm(b, off, int64(len(g.c.plan.Maps)), asm.DWord))
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(errorsMap))
-	g.addr(asm.R2, l)
-	g.emit(asm.FnMapLookupElem.Call())
-	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
-	g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-	g.bind(ok)
-	g.c.usesErrors = true
+	g.bumpError(len(g.c.plan.Maps), ok)
 }

@@ -155,38 +155,7 @@ func (g *gen) binary(e *ast.Binary) value {
 	if xt.Kind == types.Pointer && (e.Op == "+" || e.Op == "-") && xt.Elem != nil && xt.Elem.Size > 1 {
 		g.emit(asm.Mul.Imm(ry, int32(xt.Elem.Size)))
 	}
-	var op asm.ALUOp
-	switch e.Op {
-	case "+":
-		op = asm.Add
-	case "-":
-		op = asm.Sub
-	case "*":
-		op = asm.Mul
-	case "/":
-		op = asm.Div
-		if t.Signed {
-			op = asm.SDiv
-		}
-	case "%":
-		op = asm.Mod
-		if t.Signed {
-			op = asm.SMod
-		}
-	case "&":
-		op = asm.And
-	case "|":
-		op = asm.Or
-	case "^":
-		op = asm.Xor
-	case "<<":
-		op = asm.LSh
-	case ">>":
-		op = asm.RSh
-		if xt.Signed {
-			op = asm.ArSh
-		}
-	}
+	op := aluOp(e.Op, t.Signed, xt.Signed)
 	// Division by zero yields 0 in BPF; bpftrace behaves the same.
 	g.alu(op, rx, ry)
 	g.free(y.reg)
@@ -523,25 +492,7 @@ func (g *gen) cast(e *ast.Cast) value {
 	if v.isMem() {
 		return value{t: to, mem: v.mem}
 	}
-	r := g.r(v.reg)
-	switch {
-	case to.Kind == types.Bool:
-		nz := g.newLabel("nz")
-		g.emit(asm.JEq.Imm(r, 0, nz), asm.Mov.Imm(r, 1))
-		g.bind(nz)
-		g.emit(asm.Mov.Reg(r, r))
-	case to.Kind == types.Int && to.Size < 8:
-		if to.Signed {
-			g.signExtend(r, to.Size)
-		} else {
-			mask := int64(1)<<(to.Size*8) - 1
-			if to.Size == 4 {
-				g.emit(asm.Mov.Reg32(r, r))
-			} else {
-				g.emit(asm.And.Imm(r, int32(mask)))
-			}
-		}
-	}
+	g.narrow(g.r(v.reg), to)
 	return value{t: to, reg: v.reg}
 }
 

@@ -60,12 +60,19 @@ func (g *gen) update(info *MapInfo, key, val loc, flags int32) {
 
 // countFailure bumps the per-CPU failure counter of info when R0 < 0.
 func (g *gen) countFailure(info *MapInfo) {
-	g.c.usesErrors = true
 	ok := g.newLabel("updok")
 	g.emit(asm.JSGE.Imm(asm.R0, 0, ok))
+	g.bumpError(info.Index, ok)
+}
+
+// bumpError adds one to this CPU's count at index of the map_errors map
+// (a map's failed updates; the last index counts lost events), then binds
+// ok, where the caller jumped when nothing failed.
+func (g *gen) bumpError(index int, ok string) {
+	g.c.usesErrors = true
 	l := g.alloc(8)
 	b, off := g.base(l, asm.R5)
-	g.emit(storeImm(b, off, int64(info.Index), asm.DWord))
+	g.emit(storeImm(b, off, int64(index), asm.DWord))
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(errorsMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"strings"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -201,37 +203,45 @@ func (g *gen) assign(s *ast.AssignStmt) {
 	}
 }
 
+// compoundOp is the operation of an assignment operator such as "+=".
 func compoundOp(op string, signed bool) asm.ALUOp {
+	return aluOp(strings.TrimSuffix(op, "="), signed, signed)
+}
+
+// aluOp is the BPF operation of a binary operator. signed selects signed
+// division and modulo (the result's type), shiftSigned an arithmetic right
+// shift (the shifted operand's type).
+func aluOp(op string, signed, shiftSigned bool) asm.ALUOp {
 	switch op {
-	case "+=":
+	case "+":
 		return asm.Add
-	case "-=":
+	case "-":
 		return asm.Sub
-	case "*=":
+	case "*":
 		return asm.Mul
-	case "/=":
+	case "/":
 		if signed {
 			return asm.SDiv
 		}
 		return asm.Div
-	case "%=":
+	case "%":
 		if signed {
 			return asm.SMod
 		}
 		return asm.Mod
-	case "&=":
+	case "&":
 		return asm.And
-	case "|=":
+	case "|":
 		return asm.Or
-	case "^=":
+	case "^":
 		return asm.Xor
-	case "<<=":
+	case "<<":
 		return asm.LSh
-	case ">>=":
-		if signed {
+	case ">>":
+		if shiftSigned {
 			return asm.ArSh
 		}
 		return asm.RSh
 	}
-	panic("compiler: bad compound op " + op)
+	panic("compiler: bad operator " + op)
 }
