@@ -62,31 +62,12 @@ func (g *gen) boolFromCondMem(e ast.Expr) *vreg {
 // ternaryMem is the scalar ternary with the result on the stack.
 func (g *gen) ternaryMem(e *ast.Ternary) *vreg {
 	l := g.alloc(8)
-	st := g.saveRegs()
-	elseL, done := g.newLabel("else"), g.newLabel("endif")
-	if e.Then == nil {
-		// a ?: b — a when non-zero.
-		v := g.expr(e.Cond)
-		g.storeSlot(l, g.r(v.reg))
-		g.free(v.reg)
-		g.restoreRegs(st)
-		b, off := g.base(l, asm.R5)
-		g.emit(asm.LoadMem(asm.R0, b, off, asm.DWord), asm.JNE.Imm(asm.R0, 0, done))
-	} else {
-		g.condJump(e.Cond, elseL)
-		g.restoreRegs(st)
-		v := g.expr(e.Then)
-		g.storeSlot(l, g.r(v.reg))
-		g.free(v.reg)
-		g.restoreRegs(st)
-		g.emit(asm.Ja.Label(done))
-	}
-	g.bind(elseL)
-	g.restoreRegs(st)
-	v := g.expr(e.Else)
-	g.storeSlot(l, g.r(v.reg))
-	g.free(v.reg)
-	g.restoreRegs(st)
-	g.bind(done)
+	g.scalarTernary(e,
+		func(r asm.Register) { g.storeSlot(l, r) },
+		func() asm.Register {
+			b, off := g.base(l, asm.R5)
+			g.emit(asm.LoadMem(asm.R0, b, off, asm.DWord))
+			return asm.R0
+		})
 	return g.loadSlot(l)
 }

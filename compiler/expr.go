@@ -448,35 +448,39 @@ func (g *gen) ternary(e *ast.Ternary) value {
 	}
 	res := g.newReg()
 	g.locked[res] = true
+	g.scalarTernary(e,
+		func(r asm.Register) { g.emit(asm.Mov.Reg(g.r(res), r)) },
+		func() asm.Register { return g.r(res) })
+	delete(g.locked, res)
+	return value{t: t, reg: res}
+}
+
+// scalarTernary evaluates a ternary whose value is a scalar, handing each
+// branch's register to put; result gives the stored value back, for the
+// `a ?: b` test.
+func (g *gen) scalarTernary(e *ast.Ternary, put func(asm.Register), result func() asm.Register) {
 	st := g.saveRegs()
 	elseL, done := g.newLabel("else"), g.newLabel("endif")
-	if e.Then == nil {
-		// a ?: b — a when non-zero.
-		v := g.expr(e.Cond)
-		g.emit(asm.Mov.Reg(g.r(res), g.r(v.reg)))
+	branch := func(x ast.Expr) {
+		v := g.expr(x)
+		put(g.r(v.reg))
 		g.free(v.reg)
 		g.restoreRegs(st)
-		g.emit(asm.JNE.Imm(g.r(res), 0, done))
+	}
+	if e.Then == nil {
+		// a ?: b — a when non-zero.
+		branch(e.Cond)
+		g.emit(asm.JNE.Imm(result(), 0, done))
 	} else {
 		g.condJump(e.Cond, elseL)
 		g.restoreRegs(st)
-		v := g.expr(e.Then)
-		rv := g.r(v.reg)
-		g.emit(asm.Mov.Reg(g.r(res), rv))
-		g.free(v.reg)
-		g.restoreRegs(st)
+		branch(e.Then)
 		g.emit(asm.Ja.Label(done))
 	}
 	g.bind(elseL)
 	g.restoreRegs(st)
-	v := g.expr(e.Else)
-	rv := g.r(v.reg)
-	g.emit(asm.Mov.Reg(g.r(res), rv))
-	g.free(v.reg)
-	g.restoreRegs(st)
+	branch(e.Else)
 	g.bind(done)
-	delete(g.locked, res)
-	return value{t: t, reg: res}
 }
 
 func (g *gen) cast(e *ast.Cast) value {
