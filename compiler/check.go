@@ -673,12 +673,10 @@ func (ck *checker) unary(e *ast.Unary) *types.Type {
 		if t.Elem == nil || t.Elem.Kind == types.Void {
 			return types.Uint64
 		}
-		if el := t.Elem; el.Kind == types.Struct && el.Fields == nil && ck.c.opts.KernelTypes != nil {
-			// A struct known by name only (a tracepoint's pointer field):
-			// BTF gives its members, so *p reads and prints all of it.
-			if full, err := ck.c.opts.KernelTypes.Type(el.Name); err == nil && full.Size > 0 {
-				return full
-			}
+		// A tracepoint's pointer field names its struct only: *p reads
+		// and prints all of it.
+		if full, err := ck.completeStruct(t.Elem); err == nil && full.Size > 0 {
+			return full
 		}
 		return t.Elem
 	case "&":
@@ -716,19 +714,27 @@ func (ck *checker) field(e *ast.Field) *types.Type {
 	return nil
 }
 
+// completeStruct gives a struct known by name only (from a tracepoint
+// format or a pointer's target) its members from BTF; other types, and
+// structs that have them, come back as they are.
+func (ck *checker) completeStruct(st *types.Type) (*types.Type, error) {
+	kt := ck.c.opts.KernelTypes
+	if st.Kind != types.Struct || st.Fields != nil || kt == nil || st.Name == "" {
+		return st, nil
+	}
+	return kt.Type(st.Name)
+}
+
 func (ck *checker) structField(e *ast.Field, st *types.Type) *types.Type {
 	kt := ck.c.opts.KernelTypes
 	if kt == nil {
 		ck.errorf(e, "kernel types are not available (no BTF)")
 		return nil
 	}
-	if st.Fields == nil {
-		full, err := kt.Type(st.Name)
-		if err != nil {
-			ck.errorf(e, "%v", err)
-			return nil
-		}
-		st = full
+	st, err := ck.completeStruct(st)
+	if err != nil {
+		ck.errorf(e, "%v", err)
+		return nil
 	}
 	f, err := kt.Field(st, e.Name)
 	if err != nil {
@@ -996,10 +1002,8 @@ func (ck *checker) offsetof(e *ast.Offsetof) *types.Type {
 	kt := ck.c.opts.KernelTypes
 	off := 0
 	for _, name := range e.Fields {
-		if st.Kind == types.Struct && len(st.Fields) == 0 && kt != nil && st.Name != "" {
-			if full, err := kt.Type(st.Name); err == nil {
-				st = full
-			}
+		if full, err := ck.completeStruct(st); err == nil {
+			st = full
 		}
 		if st.Kind != types.Struct && st.Kind != types.Record {
 			ck.errorf(e, "offsetof: %s has no members", st)
