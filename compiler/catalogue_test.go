@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
 	case "comm":
 		return types.Field{Name: name, Offset: 24, Type: types.ArrayOf(types.Int8, 16)}, nil
 	}
-	return types.Field{}, errors.New("no field " + name)
+	return types.Field{}, fmt.Errorf("struct %s has no field %q", t.Name, name) // as kernel/btf says it
 }
 
 func (fakeKernel) EnumValue(string) (int64, *types.Type, bool) { return 0, nil, false }

@@ -74,10 +74,7 @@ func typeDelete(c Checker, call *ast.Call) *types.Type {
 			c.Errorf(call.Args[1], "map @%s has no keys; use delete(@%s)", m.Name, m.Name)
 			return nil
 		}
-		t := c.Expr(call.Args[1])
-		if t != nil && key != nil && !c.KeyFits(key, t) {
-			c.Errorf(call.Args[1], "map @%s has keys of type %s, not %s", m.Name, key, t)
-		}
+		checkKeyArg(c, m, key, call.Args[1])
 		return types.BoolT
 	}
 	c.MapKeys(m)
@@ -90,15 +87,24 @@ func typeHasKey(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(call.Args[0], "has_key() takes a map, as in has_key(@m, key)")
 		return nil
 	}
-	_, keyless, ok := c.Map(m)
+	key, keyless, ok := c.Map(m)
 	if !ok {
 		return nil
 	}
 	if keyless {
 		c.Errorf(m, "has_key() needs a map with keys; @%s has none", m.Name)
 	}
-	c.Expr(call.Args[1])
+	checkKeyArg(c, m, key, call.Args[1])
 	return types.BoolT
+}
+
+// checkKeyArg types arg, a key of m given apart from it (delete(@m, key),
+// has_key(@m, key)): it must fit m's key type when that is known.
+func checkKeyArg(c Checker, m *ast.MapRef, key *types.Type, arg ast.Expr) {
+	t := c.Expr(arg)
+	if t != nil && key != nil && !c.KeyFits(key, t) {
+		c.Errorf(arg, "map @%s has keys of type %s, not %s", m.Name, key, t)
+	}
 }
 
 func mapAction(kind plan.ActionKind) func(Gen, *ast.Call) Value {
