@@ -45,7 +45,7 @@ func Markdown(docs []Doc) []byte {
 // signature, then the text indented.
 func Text(d Doc) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", d.Kind, d.Signature)
+	fmt.Fprintf(&b, "%s\n", heading(d))
 	if aliases := otherNames(d); len(aliases) > 0 {
 		fmt.Fprintf(&b, "    also: %s\n", strings.Join(aliases, ", "))
 	}
@@ -69,6 +69,15 @@ func Index(docs []Doc) string {
 	}
 	b.WriteString("\nRun `sonde help NAME` for one of them.\n")
 	return b.String()
+}
+
+// heading is the first line of Text: the signature, after the kind unless
+// the signature names it already (config = {...}, sonde -f json).
+func heading(d Doc) string {
+	if strings.HasPrefix(d.Signature, string(d.Kind)+" ") || strings.HasPrefix(d.Signature, "sonde ") {
+		return d.Signature
+	}
+	return string(d.Kind) + " " + d.Signature
 }
 
 func ofKind(docs []Doc, k Kind) []Doc {
