@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"sonde/compiler"
+	"sonde/internal/chunkfile"
 	"sonde/lang"
 	"sonde/lang/diag"
 )
@@ -26,23 +26,13 @@ import (
 // expectation met. `go test -run TestErrorFiles -update` rewrites the
 // annotations from what sonde reports, hints included: review the diff.
 func TestErrorFiles(t *testing.T) {
-	files, _ := filepath.Glob("testdata/errors/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no error test files")
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		chunks := strings.Split(string(data), "\n---\n")
-		line := 1
-		for i, chunk := range chunks {
-			chunks[i] = checkErrorFileChunk(t, fmt.Sprintf("%s:%d", file, line), chunk)
-			line += strings.Count(chunk, "\n") + 2
+	for _, chunks := range chunkfile.Files(t, "testdata/errors/*.txt") {
+		texts := make([]string, len(chunks))
+		for i, c := range chunks {
+			texts[i] = checkErrorFileChunk(t, c)
 		}
 		if *update {
-			if err := os.WriteFile(file, []byte(strings.Join(chunks, "\n---\n")), 0o644); err != nil {
+			if err := os.WriteFile(chunks[0].File, []byte(chunkfile.Join(texts)), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -118,45 +108,40 @@ func diagnose(src string) ([]expectation, error) {
 	return got, nil
 }
 
-// checkErrorFileChunk checks one chunk, at is its file:line, and returns
-// the chunk annotated with what sonde reported, for -update.
-func checkErrorFileChunk(t *testing.T, at, chunk string) string {
+// checkErrorFileChunk checks one chunk and returns it annotated with what
+// sonde reported, for -update.
+func checkErrorFileChunk(t *testing.T, c chunkfile.Chunk) string {
 	t.Helper()
-	src, want, err := parseChunk(chunk)
+	src, want, err := parseChunk(c.Text)
 	if err != nil {
-		t.Errorf("%s: %v", at, err)
-		return chunk
+		t.Errorf("%s: %v", c.At(1), err)
+		return c.Text
 	}
 	got, err := diagnose(src)
 	if err != nil {
-		t.Errorf("%s: %v", at, err)
-		return chunk
+		t.Errorf("%s: %v", c.At(1), err)
+		return c.Text
 	}
 	if len(want) == 0 {
-		t.Errorf("%s: the chunk expects no diagnostic; every chunk is a wrong script", at)
-	}
-	lineAt := func(line int) string {
-		file, first, _ := strings.Cut(at, ":")
-		n, _ := strconv.Atoi(first)
-		return fmt.Sprintf("%s:%d", file, n+line-1)
+		t.Errorf("%s: the chunk expects no diagnostic; every chunk is a wrong script", c.At(1))
 	}
 	matched := make([]bool, len(want))
 	for _, g := range got {
 		i := findExpectation(want, matched, g)
 		if i < 0 {
-			t.Errorf("%s: unexpected diagnostic %s", lineAt(g.line), g)
+			t.Errorf("%s: unexpected diagnostic %s", c.At(g.line), g)
 			continue
 		}
 		matched[i] = true
 		for _, h := range want[i].hints {
 			if !slices.Contains(g.hints, h) {
-				t.Errorf("%s: %s has no hint %q (hints: %q)", lineAt(g.line), g, h, g.hints)
+				t.Errorf("%s: %s has no hint %q (hints: %q)", c.At(g.line), g, h, g.hints)
 			}
 		}
 	}
 	for i, w := range want {
 		if !matched[i] {
-			t.Errorf("%s: no diagnostic %s", lineAt(w.line), w)
+			t.Errorf("%s: no diagnostic %s", c.At(w.line), w)
 		}
 	}
 	return annotate(src, got)
