@@ -1,0 +1,19 @@
+package provider
+
+var fentry = &Provider{
+	Name:       "fentry",
+	Aliases:    []string{"f", "kfunc"},
+	Form:       "fentry:[MODULE:]FUNCTION",
+	Doc:        "The entry of a kernel function through a BPF trampoline: args.NAME typed from BTF.",
+	Example:    `fentry:vfs_read { @[str(args.file->f_path.dentry->d_name.name)] = count(); }`,
+	Expand:     ExpandBTFFuncs,
+	Prog:       ProgTracing,
+	AttachType: AttachFEntry,
+	AttachTo:   true,
+	Context:    CtxArgs,
+	Args:       ArgsBTF,
+	Func:       FuncKernel,
+	Alt:        "kprobe",
+	Scope:      ScopeFilter,
+	Mech:       MechTracing,
+}

@@ -1,0 +1,20 @@
+package provider
+
+var fexit = &Provider{
+	Name:       "fexit",
+	Aliases:    []string{"fr", "kretfunc"},
+	Form:       "fexit:[MODULE:]FUNCTION",
+	Doc:        "The return of a kernel function through a BPF trampoline: its args.NAME and retval, typed from BTF.",
+	Example:    `fexit:vfs_read /retval > 0/ { @ = sum(retval); }`,
+	Expand:     ExpandBTFFuncs,
+	Prog:       ProgTracing,
+	AttachType: AttachFExit,
+	AttachTo:   true,
+	Context:    CtxArgs,
+	Args:       ArgsBTF,
+	Return:     true,
+	Func:       FuncKernel,
+	Alt:        "kretprobe",
+	Scope:      ScopeFilter,
+	Mech:       MechTracing,
+}
