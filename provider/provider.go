@@ -77,9 +77,11 @@ type Provider struct {
 	// hardware); otherwise on the first one, to fire once per period.
 	AllCPUs bool
 
-	// Listed: sonde -l '*' (or a bare pattern) lists these; others are
-	// listed only when named (kprobe:vfs_*).
+	// Listed: sonde -l '*:PATTERN' searches these; the others are listed
+	// only when named (kprobe:vfs_*).
 	Listed bool
+	// ListsBare: a -l pattern without a provider searches these.
+	ListsBare bool
 }
 
 // Expansion is where a provider's attach points come from, and so what

@@ -14,4 +14,5 @@ var tracepoint = &Provider{
 	Scope:      ScopeFilter,
 	Mech:       MechTracepoint,
 	Listed:     true,
+	ListsBare:  true,
 }

@@ -1,8 +1,6 @@
 package attach
 
 import (
-	"sonde/plan"
-
 	"bytes"
 	"errors"
 	"os"
@@ -16,7 +14,7 @@ func TestSupported(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("feature probes load programs: needs root")
 	}
-	for provider := range checks {
+	for _, provider := range infoRows() {
 		err := Supported(provider)
 		t.Logf("%-14s %v", provider, err)
 		if err == nil {
@@ -34,7 +32,7 @@ func TestSupported(t *testing.T) {
 		}
 	}
 	// What the development kernel is known to have.
-	for _, p := range []string{plan.ProviderTracepoint, plan.ProviderUprobe, plan.ProviderProfile, plan.ProviderBegin} {
+	for _, p := range []string{"tracepoint", "uprobe", "profile", "begin"} {
 		if err := Supported(p); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
@@ -52,7 +50,7 @@ func TestSupportedKprobeReason(t *testing.T) {
 	if _, err := os.Stat("/sys/bus/event_source/devices/kprobe"); err == nil {
 		t.Skip("this kernel has kprobes")
 	}
-	err := Supported(plan.ProviderKprobe)
+	err := Supported("kprobe")
 	if err == nil || err.Error() != "kprobe: this kernel has no kprobes (CONFIG_KPROBES is off)" {
 		t.Errorf("Supported(kprobe) = %v", err)
 	}
