@@ -5,7 +5,7 @@ var fentry = &Provider{
 	Aliases:    []string{"f", "kfunc"},
 	Form:       "fentry:[MODULE:]FUNCTION",
 	Doc:        "The entry of a kernel function through a BPF trampoline: args.NAME typed from BTF.",
-	Example:    `fentry:vfs_read { @[str(args.file->f_path.dentry->d_name.name)] = count(); }`,
+	Example:    `fentry:vfs_read { @[comm] = sum(args.count); }`,
 	Expand:     ExpandBTFFuncs,
 	Prog:       ProgTracing,
 	AttachType: AttachFEntry,

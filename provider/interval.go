@@ -7,7 +7,7 @@ var interval = &Provider{
 	Aliases: []string{"i"},
 	Form:    "interval:UNIT:N or interval:DURATION",
 	Doc:     "Fires once per period (s:1, ms:100, 1s) or at a rate (hz:10), on one CPU: for printing and clearing maps.",
-	Example: `interval:s:1 { print(@); clear(@); }`,
+	Example: `tracepoint:syscalls:sys_enter_read { @ = count(); } interval:s:1 { print(@); clear(@); }`,
 	Expand:  ExpandRate,
 	Prog:    ProgPerfEvent,
 	Scope:   ScopeProcess,

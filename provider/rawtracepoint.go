@@ -5,7 +5,7 @@ var rawtracepoint = &Provider{
 	Aliases:    []string{"rt"},
 	Form:       "rawtracepoint:[MODULE:]FUNCTION",
 	Doc:        "A raw tracepoint, loaded as tp_btf: its arguments typed from BTF as args.NAME and argN.",
-	Example:    `rawtracepoint:sched_switch { @[args.next->comm] = count(); }`,
+	Example:    `rawtracepoint:sched_switch { @[args.preempt] = count(); }`,
 	Expand:     ExpandBTFRawTracepoints,
 	Prog:       ProgTracing,
 	AttachType: AttachRawTp,

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+
+	"sonde/provider"
 )
 
 func TestSupported(t *testing.T) {
@@ -68,5 +70,34 @@ func TestInfo(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("Info lacks %q", want)
 		}
+	}
+}
+
+// Every provider sonde runs has a mechanism that checks the kernel and, for
+// those the kernel fires, attaches; Info lists each once.
+func TestMechanismsComplete(t *testing.T) {
+	rows := map[string]int{}
+	for _, r := range infoRows() {
+		rows[r]++
+	}
+	for _, d := range provider.All() {
+		m, ok := mechanisms[d.Mech]
+		switch {
+		case !d.Runs():
+			if rows[d.Name] != 0 || featureCheck(d.Name) != nil {
+				t.Errorf("%s: sonde does not run it, yet it has a feature check", d.Name)
+			}
+			continue
+		case !ok || m.check == nil:
+			t.Errorf("%s: mechanism %v has no feature check", d.Name, d.Mech)
+		case (m.attach == nil) != d.Special():
+			t.Errorf("%s: mechanism %v attaches (%v), but sonde runs it itself (%v)", d.Name, d.Mech, m.attach != nil, d.Special())
+		}
+		if rows[d.Name] != 1 {
+			t.Errorf("%s: %d rows in Info", d.Name, rows[d.Name])
+		}
+	}
+	if rows[provider.FeatureKprobeMulti] != 1 {
+		t.Errorf("Info lists kprobe_multi %d times", rows[provider.FeatureKprobeMulti])
 	}
 }
