@@ -130,33 +130,29 @@ func checkRawTracepoint(d *provider.Provider) error {
 	return haveProgType(d.Name, ebpf.RawTracepoint)
 }
 
-// checkKprobe looks for the kprobe PMU (4.17+) or, on older kernels, the
-// tracefs interface. A kernel without CONFIG_KPROBES still knows the kprobe
-// program type (uprobes use it), so the type alone proves nothing.
 func checkKprobe(d *provider.Provider) error {
-	if err := haveProgType(d.Name, ebpf.Kprobe); err != nil {
-		return err
-	}
-	if exists("/sys/bus/event_source/devices/kprobe") {
-		return nil
-	}
-	if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, "kprobe_events")) {
-		return nil
-	}
-	return unsupported(d.Name, "this kernel has no kprobes (CONFIG_KPROBES is off)", nil)
+	return checkProbeEvents(d, "kprobe", "this kernel has no kprobes (CONFIG_KPROBES is off)")
 }
 
 func checkUprobe(d *provider.Provider) error {
+	return checkProbeEvents(d, "uprobe", "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is off)")
+}
+
+// checkProbeEvents looks for the kprobe or uprobe PMU (4.17+) or, on older
+// kernels, the tracefs interface (kprobe_events). A kernel without
+// CONFIG_KPROBES still knows the kprobe program type (uprobes use it), so
+// the type alone proves nothing.
+func checkProbeEvents(d *provider.Provider, pmu, missing string) error {
 	if err := haveProgType(d.Name, ebpf.Kprobe); err != nil {
 		return err
 	}
-	if exists("/sys/bus/event_source/devices/uprobe") {
+	if exists("/sys/bus/event_source/devices/" + pmu) {
 		return nil
 	}
-	if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, "uprobe_events")) {
+	if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, pmu+"_events")) {
 		return nil
 	}
-	return unsupported(d.Name, "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is off)", nil)
+	return unsupported(d.Name, missing, nil)
 }
 
 // checkFentry loads a tiny fentry program, the only reliable test: kernels
