@@ -3,8 +3,9 @@ package provider
 var begin = &Provider{
 	Name:    "begin",
 	Form:    "begin",
-	Doc:     "BEGIN runs once, when the probes are attached and before any other probe fires.",
-	Example: `BEGIN { printf("tracing...\n"); }`,
+	Forms:   []string{"BEGIN"},
+	Doc:     "runs once, before any other probe fires",
+	Example: `BEGIN { printf("tracing; Ctrl-C to stop\n"); }`,
 	Expand:  ExpandNone,
 	Prog:    ProgRawTracepoint,
 	Scope:   ScopeNone,

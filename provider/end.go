@@ -3,8 +3,9 @@ package provider
 var end = &Provider{
 	Name:    "end",
 	Form:    "end",
-	Doc:     "END runs once, when the run ends (Ctrl-C, exit(), -c's command exits), before the maps print.",
-	Example: `END { printf("done\n"); }`,
+	Forms:   []string{"END"},
+	Doc:     "runs once when tracing stops (Ctrl-C, exit(), the end of -c's command), before the maps are printed",
+	Example: `tracepoint:syscalls:sys_enter_openat { @ = count(); } END { printf("%d opens\n", @); clear(@); }`,
 	Expand:  ExpandNone,
 	Prog:    ProgRawTracepoint,
 	Scope:   ScopeNone,

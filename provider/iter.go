@@ -1,11 +1,11 @@
 package provider
 
 var iter = &Provider{
-	Name:    "iter",
-	Aliases: []string{"it"},
-	Form:    "iter:NAME",
-	Doc: "A BPF iterator (task, task_file, task_vma...): runs once per kernel object, with ctx a struct bpf_iter__NAME *, " +
-		"then ends the run. It runs alone.",
+	Name:       "iter",
+	Aliases:    []string{"it"},
+	Form:       "iter:NAME",
+	Forms:      []string{"iter:NAME"},
+	Doc:        "walks kernel objects once (task, task_file, task_vma...) and ends the run; ctx is struct bpf_iter__NAME *; it cannot be mixed with other probes",
 	Example:    `iter:task { @[ctx->task->comm] = count(); }`,
 	Expand:     ExpandBTFIters,
 	Prog:       ProgTracing,

@@ -28,9 +28,10 @@ type Provider struct {
 	// Exact are names matched as written, before any other: "U" is usdt
 	// while "u" is uprobe.
 	Exact   []string
-	Form    string // how an attach point is written: "tracepoint:GROUP:EVENT"
-	Doc     string
-	Example string // a whole script using it
+	Form    string   // how an attach point is written, for errors: "tracepoint:GROUP:EVENT"
+	Forms   []string // every form, as the reference lists them
+	Doc     string   // what it traces and what its probes read
+	Example string   // a whole script using it; the tests compile every one
 	// NotYet, when set, is why sonde does not run these probes yet: the
 	// parser knows the name (bpftrace has it), the compiler reports this.
 	NotYet string

@@ -3,8 +3,9 @@ package provider
 var self = &Provider{
 	Name:    "self",
 	Form:    "self:signal:SIGUSR1",
-	Doc:     "self:signal:SIGUSR1 runs each time sonde receives SIGUSR1 (the only signal, as in bpftrace).",
-	Example: `tracepoint:syscalls:sys_enter_write { @ = count(); } self:signal:SIGUSR1 { print(@); }`,
+	Forms:   []string{"self:signal:SIGUSR1"},
+	Doc:     "runs in sonde each time sonde receives SIGUSR1, as `kill -USR1 $(pidof sonde)` sends it: a way to print or reset maps on demand",
+	Example: `tracepoint:syscalls:sys_enter_openat { @[comm] = count(); } self:signal:SIGUSR1 { print(@); clear(@); }`,
 	Expand:  ExpandSignal,
 	Prog:    ProgRawTracepoint,
 	Scope:   ScopeProcess,
