@@ -72,13 +72,7 @@ func (g *gen) userSpace(t *types.Type) bool {
 	if t.Kind == types.Pointer {
 		return t.User
 	}
-	switch g.inst.p.Provider {
-	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
-		return true
-	case plan.ProviderTracepoint:
-		return g.inst.p.Group == "syscalls"
-	}
-	return false
+	return g.inst.d.UserPointers(g.inst.p.Group)
 }
 
 // addAction registers an action, sharing identical ones between the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -26,7 +27,8 @@ type varInfo struct {
 type instance struct {
 	probe    *ast.Probe
 	p        plan.Probe
-	fields   []TracepointField // tracepoint args
+	d        *provider.Provider // p's provider
+	fields   []TracepointField  // tracepoint args
 	types    map[ast.Expr]*types.Type
 	vars     map[*ast.Var]*varInfo
 	allVars  []*varInfo
@@ -764,10 +766,11 @@ func fieldType(t *types.Type) *types.Type {
 func (ck *checker) argsField(e *ast.Field) *types.Type {
 	inst := ck.inst
 	inst.usesArgs = true
-	if isKernelFunc(inst.p.Provider) {
+	switch inst.d.Args {
+	case provider.ArgsBTF:
 		return ck.kernelArgsField(e)
-	}
-	if inst.p.Provider != plan.ProviderTracepoint {
+	case provider.ArgsTracepoint:
+	default:
 		ck.errorf(e, "args is not available in %s probes", inst.p.Provider)
 		return nil
 	}

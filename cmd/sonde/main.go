@@ -26,6 +26,7 @@ import (
 	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/provider"
 	"sonde/runtime"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
@@ -429,14 +430,14 @@ func (o *options) addScriptArgs(args []string) {
 // fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
 // kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
 // short for kprobe_multi, to compare it with one link per function.
-func probeSupport(provider string) error {
-	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+func probeSupport(name string) error {
+	if name == provider.FeatureKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
 		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
 	}
 	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
-		if strings.TrimSpace(f) == provider {
-			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		if strings.TrimSpace(f) == name {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", name)
 		}
 	}
-	return attach.Supported(provider)
+	return attach.Supported(name)
 }
