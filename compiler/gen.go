@@ -405,12 +405,28 @@ func (g *gen) callResult(fn asm.BuiltinFunc) *vreg {
 
 func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
+// needsPidFilter reports whether -p filters the probe with a pid test in
+// its program; the others attach to the process itself (attachesToPid) or,
+// as interval, ignore -p.
 func needsPidFilter(provider string) bool {
 	switch provider {
 	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
 		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
-		// These attach to the process itself (Probe.Pid).
 		return false
 	}
 	return true
+}
+
+// attachesToPid reports whether -p binds the probe's event to the process.
+// Not interval: a cpu-clock event bound to a process counts only that
+// process's CPU time, so interval:s:1 would never fire for a process that
+// sleeps, and a script ending with interval { exit(); } would never end
+// (bpftrace made the same change, bpftrace#4505). Interval is wall-clock
+// time, in whatever context the timer fires.
+func attachesToPid(provider string) bool {
+	switch provider {
+	case ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile, ProviderSoftware, ProviderHardware:
+		return true
+	}
+	return false
 }

@@ -76,7 +76,7 @@ func (c *compiler) expand(prog *ast.Program) {
 					}
 					inst.fields = fields
 				}
-				if !needsPidFilter(p.Provider) && p.Provider != ProviderBegin && p.Provider != ProviderEnd {
+				if attachesToPid(p.Provider) {
 					inst.p.Pid = c.opts.Pid
 				}
 				inst.p.ID = len(c.plan.Probes)
