@@ -593,6 +593,8 @@ type Child struct {
 	done   chan struct{}
 	err    error
 	resume *os.File
+	onStop func(pid int)
+	held   bool // onStop runs at exec and exit (hold.go)
 }
 
 // Pid returns the child's pid.

@@ -201,8 +201,13 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
 	}
 	var child *runtime.Child
+	userSyms := host.UsesUserSymbols(spec)
 	if opts.cmd != "" {
-		c, err := runtime.StartChild(opts.cmd)
+		var onStop func(int)
+		if userSyms {
+			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		}
+		c, err := runtime.StartChild(opts.cmd, onStop)
 		if err != nil {
 			fmt.Fprintf(stderr, "sonde: %v\n", err)
 			return 1
@@ -210,7 +215,7 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 		child = c
 		defer c.Kill()
 	}
-	if (child != nil || opts.pid > 0) && host.UsesUserSymbols(spec) {
+	if ((child != nil && !child.Held()) || opts.pid > 0) && userSyms {
 		stop := make(chan struct{})
 		defer close(stop)
 		pid := opts.pid
