@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -103,5 +104,31 @@ func TestE2EScriptsAndMisc(t *testing.T) {
 	})
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
+	}
+}
+
+// A binary given as a script is rejected with a positioned error whose
+// excerpt is short and escaped: no raw bytes reach the terminal.
+func TestE2EBinaryScript(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "binary.bt")
+	if err := os.WriteFile(file, data[:4096], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := sonde(t, file)
+	if code != 1 || !strings.HasPrefix(stderr, file+":1:") || len(stderr) > 400 {
+		t.Fatalf("exit %d, %d bytes of stderr:\n%q", code, len(stderr), stderr)
+	}
+	for _, c := range []byte(stderr) {
+		if (c < ' ' && c != '\n') || c >= 0x7f {
+			t.Fatalf("raw byte %#x in the diagnostic:\n%q", c, stderr)
+		}
 	}
 }
