@@ -224,7 +224,14 @@ func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout
 		}
 		host.WatchProcess(env, pid, child != nil, stop)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
+	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
+	// that.)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
