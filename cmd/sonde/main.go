@@ -124,6 +124,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
+	if !opts.list && opts.debug == "" && !privileged() {
+		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+		return 1
+	}
 	if opts.pid > 0 {
 		// Before anything is compiled or attached: a one-line error.
 		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
