@@ -109,6 +109,12 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	}
+	// The error corpus: scripts users really get wrong.
+	if data, err := os.ReadFile("testdata/errors/corpus.txt"); err == nil {
+		for _, chunk := range strings.Split(string(data), "\n---\n") {
+			f.Add(corpusScript(chunk))
+		}
+	}
 	f.Add(`BEGIN { @x[1, "a"] = sum(3); $y = (1, "b"); print($y); }`)
 	f.Add(`BEGIN { @m[1, "a"] = 2; $t = 0; for ($kv : @m) { $t += $kv.1; if ($kv.0.0 == 1) { break; } } @n = len(@m); }`)
 	f.Fuzz(func(t *testing.T, src string) {
@@ -116,9 +122,23 @@ func FuzzCompile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, Env: func(string) string { return "" }})
-		if err != nil && !strings.Contains(err.Error(), ":") {
-			t.Errorf("error without a position: %v", err)
+		// With kernel types and symbols too, so their paths are reached.
+		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, KernelTypes: fakeKernel{},
+			Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{}, Env: func(string) string { return "" }})
+		if err == nil {
+			return
+		}
+		var list diag.List
+		if !errors.As(err, &list) || len(list) == 0 {
+			t.Fatalf("error is not a diag.List: %v", err)
+		}
+		for _, d := range list {
+			if !d.Span.Start.IsValid() || d.Span.Start.File != "fuzz.sd" {
+				t.Fatalf("error without a position: %v", d)
+			}
+			if strings.Contains(d.Error(), "\n") {
+				t.Fatalf("error of more than one line: %q", d.Error())
+			}
 		}
 	})
 }
