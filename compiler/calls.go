@@ -39,7 +39,7 @@ func (ck *checker) call(call *ast.Call, stmt bool) *types.Type {
 	}
 	if !ok {
 		hint := ""
-		if s := didYouMean(call.Name, stdlib.FuncNames()); s != "" {
+		if s := didYouMean(call.Name, append(stdlib.FuncNames(), stdlib.AggregationNames()...)); s != "" {
 			hint = fmt.Sprintf("did you mean %s()?", s)
 		}
 		ck.errorHint(call, hint, "unknown function %s()", call.Name)

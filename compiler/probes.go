@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -212,7 +213,16 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		}
 		ev, ok := perfEvents(prov)[parts[0]]
 		if !ok {
-			return nil, fmt.Errorf("unknown %s event %s", prov, parts[0])
+			var names []string
+			for n := range perfEvents(prov) {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			err := fmt.Errorf("unknown %s event %s", prov, parts[0])
+			if s := didYouMean(parts[0], names); s != "" {
+				return nil, &withHint{err: err, hint: fmt.Sprintf("did you mean %s:%s?", prov, s)}
+			}
+			return nil, err
 		}
 		p := Probe{Provider: prov, PerfType: ev.typ, PerfConfig: ev.config, Period: ev.period, AllCPUs: true}
 		if len(parts) == 2 {
