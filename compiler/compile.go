@@ -4,6 +4,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"os"
 	"sort"
@@ -48,12 +50,12 @@ func (o *Options) Positional(n int) string {
 type compiler struct {
 	opts       Options
 	usedParams map[string]bool // getopt names read
-	cfg        Config
+	cfg        plan.Config
 	errs       diag.List
 	maps       map[string]*mapState
 	insts      []*instance
-	spec       *Spec
-	plan       *Plan
+	spec       *plan.Spec
+	plan       *plan.Plan
 	pending    bool
 
 	scratchSize int
@@ -67,7 +69,7 @@ type compiler struct {
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's
 // probes are expanded in place first.
-func Compile(prog *ast.Program, opts Options) (*Spec, error) {
+func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
@@ -77,8 +79,8 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
-		spec:      &Spec{},
-		plan:      &Plan{},
+		spec:      &plan.Spec{},
+		plan:      &plan.Plan{},
 		stackMaps: map[string]*ebpf.MapSpec{},
 		actionIDs: map[string]int{},
 	}
@@ -116,7 +118,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		return nil, err
 	}
 	for name, ms := range c.maps {
-		if ms.agg == AggNone && ms.val == nil && ms.decl == nil {
+		if ms.agg == plan.AggNone && ms.val == nil && ms.decl == nil {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}
@@ -139,7 +141,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 // configure applies defaults, the config block and BPFTRACE_* variables
 // (which win, as in bpftrace).
 func (c *compiler) configure(prog *ast.Program) {
-	c.cfg = Config{
+	c.cfg = plan.Config{
 		MaxMapKeys:       4096,
 		MaxStrlen:        1024,
 		MaxCatBytes:      10240,

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"sonde/compiler"
+	"sonde/internal/spell"
 	"sonde/lang"
 	"sonde/lang/diag"
 	"sonde/types"
@@ -150,7 +151,7 @@ func (corpusFacts) TracepointFields(group, event string) ([]compiler.TracepointF
 	}
 	sort.Strings(names)
 	hint := ""
-	if s := diag.DidYouMean(name, names); s != "" {
+	if s := spell.DidYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	return nil, &corpusNotFound{msg: fmt.Sprintf("tracepoint %s does not exist", name), hint: hint}
