@@ -16,7 +16,7 @@ import (
 	"sonde/types"
 )
 
-// The error corpus (testdata/errors/corpus.txt) holds scripts users really
+// The error corpus (testdata/corpus/errors.txt) holds scripts users really
 // get wrong, each with the exact diagnostics sonde prints for it, rendered
 // as the CLI renders them. Cases are separated by `---` lines; in each,
 // a `====` line separates the script from its diagnostics. Every case
@@ -25,7 +25,7 @@ import (
 // go test ./compiler -run Corpus -update rewrites the expectations:
 // review them with git diff.
 func TestErrorCorpus(t *testing.T) {
-	const file = "testdata/errors/corpus.txt"
+	const file = "testdata/corpus/errors.txt"
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
