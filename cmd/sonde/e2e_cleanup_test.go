@@ -302,8 +302,9 @@ func TestE2ECleanupExitPaths(t *testing.T) {
 	}
 	defer unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 	// sys_enter_sethostname names the run's programs, as above; the
-	// ustack makes -c hold the command (runtime/hold.go).
-	const tp = `tracepoint:syscalls:sys_enter_sethostname { @[ustack] = count(); } tracepoint:syscalls:sys_enter_getpid { @g = count(); } `
+	// ustack makes -c hold the command (runtime/hold.go); @end shows that
+	// the end probes ran and the maps were printed.
+	const tp = `tracepoint:syscalls:sys_enter_sethostname { @[ustack] = count(); } tracepoint:syscalls:sys_enter_getpid { @g = count(); } END { @end = 1; } `
 	const tpName = "sys_enter_setho"
 	for _, c := range []struct {
 		name   string
@@ -315,9 +316,9 @@ func TestE2ECleanupExitPaths(t *testing.T) {
 		stdout string         // regexp
 		stderr string         // regexp
 	}{
-		{name: "c_command_ends", args: []string{"-c", "sleep 0.3", "-e", tp}, stdout: `@g: `},
-		{name: "p_process_ends", pid: true, args: []string{"-e", tp + `interval:ms:100 { @i = count(); }`}, stdout: `@i: `},
-		{name: "SIGHUP", signal: syscall.SIGHUP, args: []string{"-c", "sleep 30", "-e", tp}, stdout: `@g: `},
+		{name: "c_command_ends", args: []string{"-c", "sleep 0.3", "-e", tp}, stdout: `@end: 1\n`},
+		{name: "p_process_ends", pid: true, args: []string{"-e", tp + `interval:ms:100 { @i = count(); }`}, stdout: `@end: 1\n(.|\n)*@i: `},
+		{name: "SIGHUP", signal: syscall.SIGHUP, args: []string{"-c", "sleep 30", "-e", tp}, stdout: `@end: 1\n`},
 		{name: "SIGKILL", signal: syscall.SIGKILL, code: -1, args: []string{"-c", "sleep 30", "-e", tp}},
 		{name: "panic_attaching", env: "attach", code: 2, args: []string{"-c", "sleep 30", "-e", tp}, stderr: `panic: SONDE_TEST_PANIC at attach`},
 		{name: "panic_in_loop", env: "loop", code: 2, args: []string{"-c", "sleep 30", "-e", tp}, stderr: `panic: SONDE_TEST_PANIC at loop`},
