@@ -117,8 +117,15 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			return t
 		}
 	}
+	// Functions that need no arguments are written bare too (ustack).
+	names := stdlib.VarNames()
+	for _, n := range stdlib.FuncNames() {
+		if f, _ := stdlib.LookupFunc(n); f.Min == 0 {
+			names = append(names, n)
+		}
+	}
 	hint := ""
-	if s := didYouMean(name, stdlib.VarNames()); s != "" {
+	if s := didYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	ck.errorHint(id, hint, "unknown identifier %s", name)

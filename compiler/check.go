@@ -196,6 +196,11 @@ func (ck *checker) blockExpr(b *ast.BlockExpr, stmt bool) *types.Type {
 }
 
 func (ck *checker) cond(e ast.Expr) {
+	if r, ok := e.(*ast.Record); ok && len(r.Fields) == 1 {
+		// `if (pid = 1)` reads as the record (pid = 1): a C habit.
+		ck.errorf(e, "`%s = ...` in a condition is an assignment; to compare, use `==`", r.Fields[0].Name)
+		return
+	}
 	t := ck.expr(e)
 	if t == nil {
 		return

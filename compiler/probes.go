@@ -5,6 +5,8 @@ import (
 
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,7 +226,11 @@ func expandPerfEvent(c *compiler, d *provider.Provider, ap *ast.AttachPoint, par
 	}
 	ev, ok := d.PerfEvents[parts[0]]
 	if !ok {
-		return nil, fmt.Errorf("unknown %s event %s", d.Name, parts[0])
+		err := fmt.Errorf("unknown %s event %s", d.Name, parts[0])
+		if s := didYouMean(parts[0], slices.Sorted(maps.Keys(d.PerfEvents))); s != "" {
+			return nil, &withHint{err: err, hint: fmt.Sprintf("did you mean %s:%s?", d.Name, s)}
+		}
+		return nil, err
 	}
 	p := plan.Probe{Provider: d.Name, PerfType: ev.Type, PerfConfig: ev.Config, Period: ev.Period, AllCPUs: d.AllCPUs}
 	if len(parts) == 2 {

@@ -11,7 +11,7 @@ var interval = &Provider{
 	Example: `tracepoint:syscalls:sys_enter_openat { @ = count(); } interval:s:1 { print(@); clear(@); }`,
 	Expand:  ExpandRate,
 	Prog:    ProgPerfEvent,
-	Scope:   ScopeProcess,
+	Scope:   ScopeWallClock,
 	Mech:    MechPerf,
 	Perf:    &PerfEvent{Type: unix.PERF_TYPE_SOFTWARE, Config: unix.PERF_COUNT_SW_CPU_CLOCK},
 }

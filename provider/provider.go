@@ -182,6 +182,12 @@ const (
 	ScopeProcess
 	// ScopeNone: the probe is not about any process (begin, end).
 	ScopeNone
+	// ScopeWallClock: a timer that -p does not restrict. A cpu-clock event
+	// bound to a process counts only that process's CPU time, so
+	// interval:s:1 would never fire for a process that sleeps and a script
+	// ending in interval { exit(); } would never end (bpftrace made the
+	// same change, bpftrace#4505).
+	ScopeWallClock
 )
 
 // Run says who fires a provider's program.

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -235,6 +236,7 @@ func (r *run) attachAll() error {
 		if isIter(p) {
 			r.iterLinks = append(r.iterLinks, l)
 		}
+		testPanic("attach")
 	}
 	return nil
 }
@@ -292,12 +294,22 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
-		go func() { readerErr <- r.readEvents() }()
+		go func() {
+			// A panic here would end sonde without the deferred detach
+			// and map printing of Run: make it the run's error instead.
+			defer func() {
+				if p := recover(); p != nil {
+					readerErr <- fmt.Errorf("internal error reading events: %v\n%s", p, debug.Stack())
+				}
+			}()
+			readerErr <- r.readEvents()
+		}()
 	}
 	if len(r.iterLinks) > 0 {
 		go r.runIterators()
 	}
 
+	testPanic("loop")
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -365,6 +377,7 @@ func (r *run) readEvents() error {
 			return err
 		}
 		got = true
+		testPanic("event")
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
@@ -593,6 +606,8 @@ type Child struct {
 	done   chan struct{}
 	err    error
 	resume *os.File
+	onStop func(pid int)
+	held   bool // onStop runs at exec and exit (hold.go)
 }
 
 // Pid returns the child's pid.

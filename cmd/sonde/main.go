@@ -138,6 +138,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
+	if !opts.list && opts.debug == "" && !privileged() {
+		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+		return 1
+	}
 	if opts.pid > 0 {
 		// Before anything is compiled or attached: a one-line error.
 		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
@@ -215,8 +219,13 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
 	}
 	var child *runtime.Child
+	userSyms := host.UsesUserSymbols(spec)
 	if opts.cmd != "" {
-		c, err := runtime.StartChild(opts.cmd)
+		var onStop func(int)
+		if userSyms {
+			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		}
+		c, err := runtime.StartChild(opts.cmd, onStop)
 		if err != nil {
 			fmt.Fprintf(stderr, "sonde: %v\n", err)
 			return 1
@@ -224,7 +233,7 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		child = c
 		defer c.Kill()
 	}
-	if (child != nil || opts.pid > 0) && host.UsesUserSymbols(spec) {
+	if ((child != nil && !child.Held()) || opts.pid > 0) && userSyms {
 		stop := make(chan struct{})
 		defer close(stop)
 		pid := opts.pid
@@ -233,7 +242,14 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		}
 		host.WatchProcess(env, pid, child != nil, stop)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
+	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
+	// that.)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
