@@ -31,6 +31,7 @@
         y: +r.getAttribute("y"), fill: r.getAttribute("fill")
       };
       g.removeChild(t); // the tooltip below replaces the browser's
+      g.sondeName = f.name;
       rootY = Math.max(rootY, f.y);
       frames.push(f);
       byElem.set(g, f);

@@ -281,7 +281,7 @@ func (g *svgWriter) header(o Options) {
 			continue
 		}
 		xs := strconv.FormatFloat(x, 'f', 0, 64)
-		g.str(`<rect class="sf-legend" x="` + xs + `" y="36" width="10" height="10" rx="2" fill="` + k.fill + `"/>`)
+		g.str(`<rect class="sf-swatch" x="` + xs + `" y="36" width="10" height="10" rx="2" fill="` + k.fill + `"/>`)
 		g.str(`<text class="sf-legend" x="` + strconv.FormatFloat(x+14, 'f', 0, 64) + `" y="45">` + k.name + " frames</text>\n")
 		x += 90
 	}
