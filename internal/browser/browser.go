@@ -217,3 +217,17 @@ func ArtifactDir(t *testing.T) string {
 	t.Logf("artifacts in %s", d)
 	return d
 }
+
+// ClickOn scrolls the first element matching sel into view and clicks its
+// middle.
+func (b *Browser) ClickOn(t testing.TB, sel string) {
+	t.Helper()
+	var r struct{ X, Y float64 }
+	b.Eval(t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return {X: -1, Y: -1};
+		e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect();
+		return {X: r.x + r.width/2, Y: r.y + r.height/2}; })()`, sel), &r)
+	if r.X < 0 {
+		t.Fatalf("nothing matches %s", sel)
+	}
+	b.Click(t, r.X, r.Y)
+}

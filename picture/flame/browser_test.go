@@ -62,17 +62,13 @@ func checkGraph(t *testing.T, b *browser.Browser, page, dir, prefix, zoom, searc
 		t.Errorf("%s: zooming into %s hid no other frame", page, zoom)
 	}
 	browser.SavePNG(t, dir, prefix+"-zoomed.png", b.Screenshot(t), 20)
-	var reset struct{ X, Y, W, H float64 }
-	b.Eval(t, `(() => { const r = document.querySelector(".sf-unzoom").getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &reset)
-	b.Click(t, reset.X+reset.W/2, reset.Y+reset.H/2)
+	b.ClickOn(t, ".sf-unzoom")
 	if back, _ := browser.Find(b.Frames(t), 0, zoom); math.Abs(back.W-z.W) > 0.5 {
 		t.Errorf("%s: Reset Zoom left %s %.1f px wide, was %.1f", page, zoom, back.W, z.W)
 	}
 
 	b.AnswerPrompts(search)
-	var btn struct{ X, Y, W, H float64 }
-	b.Eval(t, `(() => { const r = document.querySelector(".sf-search").getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &btn)
-	b.Click(t, btn.X+btn.W/2, btn.Y+btn.H/2)
+	b.ClickOn(t, ".sf-search")
 	matched := b.Text(t, ".sf-matched")
 	var share float64
 	if _, err := fmt.Sscanf(matched, "Matched: %f%%", &share); err != nil {
