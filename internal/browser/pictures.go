@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"math"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -112,3 +113,99 @@ func (b *Browser) NoErrors(t testing.TB, page string) {
 		t.Errorf("%s requested %v: it must be self-contained", page, reqs)
 	}
 }
+
+// FlameCheck is what CheckFlameGraph expects of a flame graph.
+type FlameCheck struct {
+	Want       map[string]float64 // frame name -> its share of all samples
+	Zoom       string             // a frame to click
+	Search     string             // a regular expression to search for
+	MatchShare float64            // the share the search must report
+	// Tolerance is how far a share may be off: Tolerance + 10% of it
+	// (default 0.02).
+	Tolerance float64
+}
+
+// CheckFlameGraph opens a flame graph (an SVG, or the first of a page) in
+// Chromium as a person would: it must render without errors or network
+// requests; the frames of c.Want must be there with their widths;
+// hovering shows a tooltip, clicking c.Zoom zooms into it, Reset Zoom goes
+// back, and searching highlights the matches and reports their share. It
+// keeps a screenshot of each step in dir, named after prefix.
+func CheckFlameGraph(t *testing.T, b *Browser, page, dir, prefix string, c FlameCheck) {
+	t.Helper()
+	zoom, search, want, matchShare := c.Zoom, c.Search, c.Want, c.MatchShare
+	tol := c.Tolerance
+	if tol == 0 {
+		tol = 0.02
+	}
+	b.Load(t, page)
+	fs := b.Frames(t)
+	root, ok := Find(fs, 0, "all")
+	if !ok {
+		t.Fatalf("%s: no root frame among %d", page, len(fs))
+	}
+	for name, share := range want {
+		w := 0.0
+		for _, f := range fs {
+			if f.Name == name && !f.Hidden {
+				w += f.W
+			}
+		}
+		if got := w / root.W; math.Abs(got-share) > tol+0.1*share {
+			t.Errorf("%s: frame %s is %.3f of the width, want %.3f", page, name, got, share)
+		}
+	}
+	SavePNG(t, dir, prefix+".png", b.Screenshot(t), 20)
+
+	z, ok := Find(fs, 0, zoom)
+	if !ok {
+		t.Fatalf("%s: no frame %s to zoom into", page, zoom)
+	}
+	b.Hover(t, z.X+z.W/2, z.Y+z.H/2)
+	if tip := b.Text(t, ".sf-tip"); !strings.Contains(tip, zoom) || !strings.Contains(tip, "%") {
+		t.Errorf("%s: hovering %s shows tooltip %q", page, zoom, tip)
+	}
+	b.Click(t, z.X+z.W/2, z.Y+z.H/2)
+	after := b.Frames(t)
+	zz, ok := Find(after, 0, zoom)
+	if !ok || math.Abs(zz.W-root.W) > 1 {
+		t.Errorf("%s: after clicking %s it is %.1f px wide, want the full %.1f", page, zoom, zz.W, root.W)
+	}
+	hidden := 0
+	for _, f := range after {
+		if f.Hidden {
+			hidden++
+		}
+	}
+	if hidden == 0 {
+		t.Errorf("%s: zooming into %s hid no other frame", page, zoom)
+	}
+	SavePNG(t, dir, prefix+"-zoomed.png", b.Screenshot(t), 20)
+	b.ClickOn(t, ".sf-unzoom")
+	if back, _ := Find(b.Frames(t), 0, zoom); math.Abs(back.W-z.W) > 0.5 {
+		t.Errorf("%s: Reset Zoom left %s %.1f px wide, was %.1f", page, zoom, back.W, z.W)
+	}
+
+	b.AnswerPrompts(search)
+	b.ClickOn(t, ".sf-search")
+	matched := b.Text(t, ".sf-matched")
+	var share float64
+	if _, err := fmt.Sscanf(matched, "Matched: %f%%", &share); err != nil {
+		t.Errorf("%s: search %q shows %q", page, search, matched)
+	}
+	if math.Abs(share/100-matchShare) > tol+0.1*matchShare {
+		t.Errorf("%s: search %q matched %.2f%%, want about %.2f%%", page, search, share, 100*matchShare)
+	}
+	hl := 0
+	for _, f := range b.Frames(t) {
+		if f.Fill == "rgb(230,0,230)" {
+			hl++
+		}
+	}
+	if hl == 0 {
+		t.Errorf("%s: search %q highlighted nothing", page, search)
+	}
+	SavePNG(t, dir, prefix+"-search.png", b.Screenshot(t), 20)
+	b.NoErrors(t, page)
+}
+
