@@ -39,6 +39,7 @@ func HasStack(info *plan.MapInfo) bool {
 type Stacks struct {
 	env   *output.Env
 	names map[frameKey]string
+	buf   []flame.Frame
 }
 
 type frameKey struct {
@@ -72,6 +73,7 @@ func (s *Stacks) Profile(m *output.MapData, top, div int) *flame.Profile {
 		from = m.Len() - top
 	}
 	p.Stacks = make([]flame.Stack, 0, m.Len()-from)
+	s.buf = make([]flame.Frame, 0, 16*(m.Len()-from))
 	for i := from; i < m.Len(); i++ {
 		e := m.Entry(i)
 		n, ok := m.Number(&e)
@@ -89,22 +91,24 @@ func (s *Stacks) Profile(m *output.MapData, top, div int) *flame.Profile {
 	return p
 }
 
-// frames lays out one key: labels, then user frames, then kernel frames.
+// frames lays out one key: labels, then user frames, then kernel frames,
+// in s.buf (shared by the stacks of a profile: one allocation, not one
+// per stack).
 func (s *Stacks) frames(parts []output.Value) []flame.Frame {
-	var labels, user, kernel []flame.Frame
+	start := len(s.buf)
 	for _, v := range parts {
-		st, ok := v.(output.Stack)
-		if !ok {
-			labels = append(labels, flame.Frame{Name: output.TextString(v, s.env), Kind: flame.Label})
-			continue
-		}
-		if st.User {
-			user = s.appendStack(user, st)
-		} else {
-			kernel = s.appendStack(kernel, st)
+		if _, ok := v.(output.Stack); !ok {
+			s.buf = append(s.buf, flame.Frame{Name: output.TextString(v, s.env), Kind: flame.Label})
 		}
 	}
-	return append(append(labels, user...), kernel...)
+	for _, user := range []bool{true, false} {
+		for _, v := range parts {
+			if st, ok := v.(output.Stack); ok && st.User == user {
+				s.buf = s.appendStack(s.buf, st)
+			}
+		}
+	}
+	return s.buf[start:len(s.buf):len(s.buf)]
 }
 
 // appendStack appends a stack's frames root first (the kernel records it

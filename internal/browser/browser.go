@@ -231,3 +231,16 @@ func (b *Browser) ClickOn(t testing.TB, sel string) {
 	}
 	b.Click(t, r.X, r.Y)
 }
+
+// FitToPage sizes the viewport to the page's content, so a screenshot of
+// a lone SVG has no empty margin.
+func (b *Browser) FitToPage(t testing.TB) {
+	t.Helper()
+	var sz struct{ W, H float64 }
+	b.Eval(t, `(() => { const e = document.documentElement, r = e.getBoundingClientRect(); return {W: Math.ceil(r.width), H: Math.ceil(r.height)}; })()`, &sz)
+	if sz.W > 0 && sz.H > 0 {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(int64(sz.W), int64(sz.H))); err != nil {
+			t.Fatalf("resize: %v", err)
+		}
+	}
+}

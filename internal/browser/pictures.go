@@ -139,6 +139,9 @@ func CheckFlameGraph(t *testing.T, b *Browser, page, dir, prefix string, c Flame
 		tol = 0.02
 	}
 	b.Load(t, page)
+	if strings.HasSuffix(page, ".svg") {
+		b.FitToPage(t)
+	}
 	fs := b.Frames(t)
 	root, ok := Find(fs, 0, "all")
 	if !ok {

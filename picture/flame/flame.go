@@ -50,10 +50,12 @@ func cleanName(s string) string {
 	if s == "" {
 		return "[unknown]"
 	}
-	if !strings.ContainsAny(s, ";\n\r") {
-		return s
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ';' || c == '\n' || c == '\r' {
+			return strings.NewReplacer(";", ":", "\n", " ", "\r", " ").Replace(s)
+		}
 	}
-	return strings.NewReplacer(";", ":", "\n", " ", "\r", " ").Replace(s)
+	return s
 }
 
 // tree is the stacks merged into a prefix tree: node 0 is the root
@@ -70,21 +72,26 @@ type node struct {
 	name     int32 // index into names
 	kind     Kind
 	value    uint64 // its count and all its descendants'
+	self     uint64 // the count of the stacks that end here
 	children []int32
 }
 
+// fanout is the number of children past which a node finds a child by a
+// map rather than by a scan: most nodes have a few children, the top ones
+// thousands.
+const fanout = 16
+
 type childKey struct {
-	parent int32
-	name   int32
-	kind   Kind
+	name int32
+	kind Kind
 }
 
 // buildTree merges stacks with the same frames; frames are matched by
-// name and kind.
-func buildTree(stacks []Stack) *tree {
+// name, and by kind too unless anyKind.
+func buildTree(stacks []Stack, anyKind bool) *tree {
 	t := &tree{nodes: []node{{name: 0, kind: Label}}, names: []string{"all"}}
 	ids := map[string]int32{"all": 0}
-	kids := make(map[childKey]int32, len(stacks))
+	kids := map[int32]map[childKey]int32{} // children of nodes past fanout
 	for _, s := range stacks {
 		if s.Count == 0 {
 			continue
@@ -100,18 +107,12 @@ func buildTree(stacks []Stack) *tree {
 				t.names = append(t.names, name)
 				ids[name] = id
 			}
-			k := childKey{cur, id, f.Kind}
-			c, ok := kids[k]
-			if !ok {
-				c = int32(len(t.nodes))
-				t.nodes = append(t.nodes, node{name: id, kind: f.Kind})
-				t.nodes[cur].children = append(t.nodes[cur].children, c)
-				kids[k] = c
-			}
+			c := t.child(kids, cur, id, f.Kind, anyKind)
 			t.nodes[c].value += s.Count
 			cur = c
 			t.depth = max(t.depth, d+1)
 		}
+		t.nodes[cur].self += s.Count
 	}
 	for i := range t.nodes {
 		ch := t.nodes[i].children
@@ -124,4 +125,42 @@ func buildTree(stacks []Stack) *tree {
 		})
 	}
 	return t
+}
+
+// child finds or adds the child of node cur named id.
+func (t *tree) child(kids map[int32]map[childKey]int32, cur, id int32, kind Kind, anyKind bool) int32 {
+	k := childKey{id, kind}
+	if anyKind {
+		k.kind = 0
+	}
+	ch := t.nodes[cur].children
+	if m := kids[cur]; m != nil {
+		if c, ok := m[k]; ok {
+			return c
+		}
+	} else {
+		for _, c := range ch {
+			if n := &t.nodes[c]; n.name == id && (anyKind || n.kind == kind) {
+				return c
+			}
+		}
+	}
+	c := int32(len(t.nodes))
+	t.nodes = append(t.nodes, node{name: id, kind: kind})
+	t.nodes[cur].children = append(ch, c)
+	switch m := kids[cur]; {
+	case m != nil:
+		m[k] = c
+	case len(ch)+1 > fanout:
+		m = make(map[childKey]int32, 2*fanout)
+		for _, o := range t.nodes[cur].children {
+			ok := childKey{t.nodes[o].name, t.nodes[o].kind}
+			if anyKind {
+				ok.kind = 0
+			}
+			m[ok] = o
+		}
+		kids[cur] = m
+	}
+	return c
 }

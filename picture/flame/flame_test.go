@@ -81,7 +81,7 @@ func TestFolded(t *testing.T) {
 }
 
 func TestTree(t *testing.T) {
-	tr := buildTree([]Stack{st(3, "main", "b"), st(2, "main", "a"), st(1, "k:main"), st(4, "other")})
+	tr := buildTree([]Stack{st(3, "main", "b"), st(2, "main", "a"), st(1, "k:main"), st(4, "other")}, false)
 	if tr.total != 10 || tr.depth != 2 {
 		t.Fatalf("total %d depth %d", tr.total, tr.depth)
 	}

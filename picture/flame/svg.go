@@ -60,7 +60,7 @@ func WriteSVG(w io.Writer, p *Profile, o Options) error {
 	if o.Title == "" {
 		o.Title = "Flame Graph: " + p.Name
 	}
-	t := buildTree(p.Stacks)
+	t := buildTree(p.Stacks, false)
 	g := &svgWriter{w: bufio.NewWriterSize(w, 64<<10), t: t, width: float64(o.Width), unit: p.unit(), id: o.ID}
 	g.scale = (g.width - 2*xpad) / float64(max(t.total, 1))
 	g.height = float64((t.depth+1)*frameHeight + ypadTop + ypadBottom)
