@@ -98,4 +98,3 @@ func ustackMap(b *testing.B, n int) (*plan.MapInfo, [][]byte, [][][]byte, *outpu
 	env.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
 	return info, keys, values, env
 }
-

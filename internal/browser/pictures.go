@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"math"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,4 +211,3 @@ func CheckFlameGraph(t *testing.T, b *Browser, page, dir, prefix string, c Flame
 	SavePNG(t, dir, prefix+"-search.png", b.Screenshot(t), 20)
 	b.NoErrors(t, page)
 }
-
