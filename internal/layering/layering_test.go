@@ -38,6 +38,7 @@ var rules = []rule{
 		"the browser that checks the pictures is for tests; the binary must not link it"},
 	{"sonde/picture/...", []string{"github.com/chromedp/...", "sonde/internal/browser"},
 		"the browser that checks the pictures is for tests"},
+	{"sonde/internal/providerdoc", []string{"sonde/..."}, "the provider docs are a leaf that parser, compiler and reference all read"},
 }
 
 func match(pattern, pkg string) bool {
