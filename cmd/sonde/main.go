@@ -26,6 +26,7 @@ import (
 	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/picture"
 	"sonde/provider"
 	"sonde/runtime"
 	"sonde/runtime/attach"
@@ -46,7 +47,13 @@ options:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
-  -f FORMAT      output format: text (default) or json
+  -f FORMAT      output format: text (default), json, or folded (stack maps as
+                 FlameGraph folded lines, other maps as text)
+  --flamegraph FILE.svg
+                 at exit, draw each map keyed by a stack as an interactive SVG
+                 flame graph (FILE-NAME.svg per map when there are several)
+  --report FILE.html
+                 at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
@@ -82,6 +89,9 @@ type options struct {
 	info     bool
 	showHelp bool
 	showVer  bool
+	// --flamegraph and --report: files drawn at exit.
+	flamegraph string
+	report     string
 }
 
 func main() {
@@ -182,6 +192,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if err := checkPictures(opts, spec); err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
+	}
 	for _, n := range spec.Notes {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
@@ -213,10 +227,18 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	lw := bw
 	env := host.NewEnv(spec)
 	var out output.Output
-	if opts.format == "json" {
+	switch opts.format {
+	case "json":
 		out = output.NewJSON(lw, env)
-	} else {
+	case "folded":
+		out = picture.NewFolded(lw, &flushFirst{bw: bw, w: stderr}, env, spec.Plan)
+	default:
 		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
+	}
+	var rec *picture.Recorder
+	if opts.flamegraph != "" || opts.report != "" {
+		rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
+		out = rec
 	}
 	var child *runtime.Child
 	userSyms := host.UsesUserSymbols(spec)
@@ -256,6 +278,9 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
+	if err == nil && rec != nil {
+		err = drawPictures(opts, rec, spec, name, src, stderr)
+	}
 	if err != nil {
 		var d *diag.Diagnostic
 		if errors.As(err, &d) {
@@ -365,9 +390,13 @@ func parseArgs(argv []string) (*options, error) {
 			o.hasProg = true
 		case a == "-f":
 			o.format, err = next()
-			if o.format != "text" && o.format != "json" {
-				return nil, fmt.Errorf("unknown output format %q: use text or json", o.format)
+			if o.format != "text" && o.format != "json" && o.format != "folded" {
+				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
 			}
+		case a == "--flamegraph":
+			o.flamegraph, err = next()
+		case a == "--report":
+			o.report, err = next()
 		case a == "-o" || a == "--output":
 			o.outFile, err = next()
 		case a == "-c" || a == "--cmd":
