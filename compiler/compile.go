@@ -10,8 +10,11 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cilium/ebpf"
+
+	"sonde/internal/phase"
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
@@ -35,6 +38,7 @@ type Options struct {
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
 	HasChild     bool
+	Phases       *phase.Timings // -v: check and codegen times; nil records nothing
 }
 
 // Positional returns $n ("" when missing).
@@ -71,6 +75,9 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
+	// -v: the time until codegen is check's, the rest codegen's.
+	t0, current := time.Now(), "check"
+	defer func() { opts.Phases.Since(current, t0) }()
 	if err := macro.Expand(prog); err != nil {
 		return nil, err
 	}
@@ -123,6 +130,8 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if c.errs.HasErrors() {
 		return nil, c.result()
 	}
+	opts.Phases.Since(current, t0)
+	t0, current = time.Now(), "codegen"
 	c.buildMaps()
 	for _, inst := range c.insts {
 		c.generate(inst)

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"sonde/internal/phase"
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/usym"
 	"sonde/runtime/ksym"
@@ -28,7 +29,11 @@ type lazyBTF struct {
 	k         *kbtf.Kernel
 	cacheOnce sync.Once
 	cache     *btfCache
+	phases    *phase.Timings // -v: time spent answering from BTF or its cache
 }
+
+// since records the time from t0 as BTF time, part of the check phase.
+func (l *lazyBTF) since(t0 time.Time) { l.phases.AddPart("BTF", "check", time.Since(t0)) }
 
 func newLazyBTF() *lazyBTF { return &lazyBTF{} }
 
@@ -53,6 +58,7 @@ func (l *lazyBTF) saveCache() {
 func cacheable(name string) bool { return name != "" && !strings.Contains(name, "(anon)") }
 
 func (l *lazyBTF) Type(name string) (*types.Type, error) {
+	defer l.since(time.Now())
 	if t, ok := l.cached().typ(name); ok {
 		return t, nil
 	}
@@ -64,6 +70,7 @@ func (l *lazyBTF) Type(name string) (*types.Type, error) {
 }
 
 func (l *lazyBTF) Field(t *types.Type, name string) (types.Field, error) {
+	defer l.since(time.Now())
 	if t != nil && t.Kind == types.Struct {
 		full := t
 		if t.Fields == nil && cacheable(t.Name) {
@@ -88,6 +95,7 @@ func (l *lazyBTF) Field(t *types.Type, name string) (types.Field, error) {
 }
 
 func (l *lazyBTF) EnumValue(name string) (int64, *types.Type, bool) {
+	defer l.since(time.Now())
 	if e, ok := l.cached().enum(name); ok {
 		return e.Value, e.Type, true
 	}

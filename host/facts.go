@@ -9,6 +9,7 @@ import (
 	"sonde/internal/spell"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cilium/ebpf"
 
@@ -334,6 +335,7 @@ func (k kernelFuncs) RawTracepoint(module, name string) (*compiler.FuncSig, erro
 // sig answers a prototype question from the cache under key, else from
 // BTF with lookup (and caches the answer).
 func (k kernelFuncs) sig(key string, lookup func(*kbtf.Kernel) (*kbtf.FuncProto, error)) (*compiler.FuncSig, error) {
+	defer k.btf.since(time.Now())
 	if s, ok := k.btf.cached().fn(key); ok {
 		return s, nil
 	}
@@ -359,9 +361,11 @@ func (k kernelFuncs) Traceable(pattern string) ([]string, error) {
 }
 
 func (k kernelFuncs) BTFFunctions(module, pattern string) ([]string, error) {
+	defer k.btf.since(time.Now())
 	return k.btf.kernel().FunctionsIn(module, pattern)
 }
 
 func (k kernelFuncs) RawTracepoints(module, pattern string) ([]string, error) {
+	defer k.btf.since(time.Now())
 	return k.btf.kernel().RawTracepointsIn(module, pattern)
 }

@@ -15,6 +15,7 @@ package host
 
 import (
 	"sonde/compiler"
+	"sonde/internal/phase"
 	"sonde/runtime/ksym"
 )
 
@@ -39,6 +40,10 @@ func (h *Host) CompilerOptions() compiler.Options {
 		UserSymbols: userSymbols{},
 	}
 }
+
+// Time records the time spent reading BTF (or its cache) into t, as part
+// of the check phase.
+func (h *Host) Time(t *phase.Timings) { h.btf.phases = t }
 
 // Save writes what this run learned from BTF to the on-disk cache, so the
 // next run does not parse BTF for the same answers.

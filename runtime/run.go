@@ -24,6 +24,7 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
+	"sonde/internal/phase"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/provider"
@@ -42,6 +43,7 @@ type Options struct {
 	Child    *Child // -c: started stopped, resumed after attach
 	Pid      int    // -p: the run ends when this process exits
 	Filename string
+	Phases   *phase.Timings // -v: load, attach and detach times; nil records nothing
 }
 
 // Result is how a run ended.
@@ -61,9 +63,12 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 		r.flushOut = f.Flush
 	}
 	defer r.close()
+	t0 := time.Now()
 	if err := r.load(); err != nil {
 		return res, err
 	}
+	opts.Phases.Since("load", t0)
+	r.recordVerified()
 	if err := r.setGlobals(); err != nil {
 		return res, err
 	}
@@ -71,9 +76,11 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	if err := r.runSpecial(provider.RunAtStart); err != nil {
 		return res, err
 	}
+	t0 = time.Now()
 	if err := r.attachAll(); err != nil {
 		return res, err
 	}
+	opts.Phases.Since("attach", t0)
 	// Before the banner: a SIGUSR1 sent once attached must find the handler.
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
@@ -169,6 +176,23 @@ func (r *run) load() error {
 		r.rb = rb
 	}
 	return nil
+}
+
+// recordVerified records, for -v, how many instructions the verifier
+// processed for each program.
+func (r *run) recordVerified() {
+	if r.opts.Phases == nil {
+		return
+	}
+	for _, p := range r.spec.Programs {
+		info, err := r.progs[p].Info()
+		if err != nil {
+			continue
+		}
+		if n, ok := info.VerifiedInstructions(); ok {
+			r.opts.Phases.Verify(p.Probe.Name, n)
+		}
+	}
 }
 
 // setGlobals fills the values the programs read at run time: the start time
@@ -414,6 +438,7 @@ func (r *run) finish(printMaps bool) error {
 	r.drain()
 	r.reportLost()
 	if printMaps && r.plan.Config.PrintMapsOnExit {
+		defer r.opts.Phases.Since("print", time.Now())
 		r.out.End()
 		for _, info := range r.plan.Maps {
 			data, err := r.mapData(info)
@@ -432,6 +457,7 @@ func (r *run) detach() {
 		return
 	}
 	r.detached = true
+	defer r.opts.Phases.Since("detach", time.Now())
 	events, err := attach.Detach(r.links)
 	if err != nil {
 		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)

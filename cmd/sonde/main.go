@@ -19,9 +19,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"sonde/compiler"
 	"sonde/host"
+	"sonde/internal/phase"
 	"sonde/kernel/tracefs"
 	"sonde/lang"
 	"sonde/lang/ast"
@@ -46,7 +48,8 @@ const usage = `usage: sonde [options] FILE [ARGS...]
 options:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
-  -v             verbose; with -l, show probe arguments
+  -v             verbose: time of each phase and verifier counts; with -l,
+                 show probe arguments
   -f FORMAT      output format: text (default), json, or folded (stack maps as
                  FlameGraph folded lines, other maps as text)
   --flamegraph FILE.svg
@@ -139,7 +142,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
+	var phases *phase.Timings
+	if opts.verbose && !opts.list {
+		phases = &phase.Timings{}
+	}
+	t0 := time.Now()
 	prog, err := lang.Parse(name, src)
+	phases.Since("parse", t0)
 	if err != nil {
 		renderError(stderr, err, name, src)
 		return 1
@@ -165,7 +174,9 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	machine := host.New()
+	machine.Time(phases)
 	copts := machine.CompilerOptions()
+	copts.Phases = phases
 	copts.ProbeSupport = probeSupport
 	copts.Args, copts.Params = opts.args, opts.params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
@@ -205,10 +216,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	return execute(opts, spec, name, src, stdout, stderr)
+	return execute(opts, spec, name, src, phases, stdout, stderr)
 }
 
-func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, stderr io.Writer) int {
+func execute(opts *options, spec *plan.Spec, name string, src []byte, phases *phase.Timings, stdout, stderr io.Writer) int {
 	var w io.Writer = stdout
 	if opts.outFile != "" {
 		f, err := os.Create(opts.outFile)
@@ -276,8 +287,10 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
 		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
+		Phases: phases,
 	})
 	bw.Flush()
+	phases.Write(&flushFirst{bw: bw, w: stderr})
 	if err == nil && rec != nil {
 		err = drawPictures(opts, rec, spec, name, src, stderr)
 	}
