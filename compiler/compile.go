@@ -139,6 +139,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if c.errs.HasErrors() {
 		return nil, c.result()
 	}
+	c.dispatchSyscalls()
 	c.addInternalMaps()
 	c.plan.Config = c.cfg
 	c.plan.MaxStrlen = c.cfg.MaxStrlen

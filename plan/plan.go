@@ -21,6 +21,9 @@ type Spec struct {
 	// Notes are one-line notices for stderr, such as a kprobe running as
 	// fentry on a kernel without kprobes.
 	Notes []string
+	// Details are one-line notices for -v only, such as why syscall
+	// tracepoints were or were not dispatched from one program.
+	Details []string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -30,6 +33,27 @@ type Program struct {
 	// Loops are the loops whose bound is only known at run time: when the
 	// verifier gives up on the program, they are the likely reason.
 	Loops []ast.Span
+	// Table and Tails make the program a dispatcher (syscall tracepoints
+	// run from one raw_syscalls program): the runtime loads each tail's
+	// program, puts it in the program array Table at its slot, and attaches
+	// only the dispatcher, which tail-calls the slot of each event. Each
+	// tail counts as an attached probe.
+	Table string
+	Tails []Tail
+}
+
+// Tail is a program reached by a tail call from its dispatcher's table.
+type Tail struct {
+	Slot    uint32
+	Program *Program
+}
+
+// Probes is how many probes the program counts as in "Attached N probes".
+func (p *Program) Probes() int {
+	if len(p.Tails) > 0 {
+		return len(p.Tails)
+	}
+	return 1
 }
 
 // Probe is one attachment, after wildcard expansion.

@@ -85,7 +85,11 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.AttachedProbes(len(spec.Programs))
+		n := 0
+		for _, p := range spec.Programs {
+			n += p.Probes()
+		}
+		r.out.AttachedProbes(n)
 	}
 	if opts.DryRun {
 		return res, r.finish(false)
@@ -152,6 +156,11 @@ func (r *run) load() error {
 		name := fmt.Sprintf("prog%d", i)
 		cs.Programs[name] = p.Spec.Copy()
 		names[p] = name
+		for j, t := range p.Tails {
+			tname := fmt.Sprintf("prog%d_%d", i, j)
+			cs.Programs[tname] = t.Program.Spec.Copy()
+			names[t.Program] = tname
+		}
 	}
 	coll, err := ebpf.NewCollectionWithOptions(cs, ebpf.CollectionOptions{
 		Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 20},
@@ -163,6 +172,9 @@ func (r *run) load() error {
 	r.progs = map[*plan.Program]*ebpf.Program{}
 	for p, name := range names {
 		r.progs[p] = coll.Programs[name]
+	}
+	if err := r.fillTables(); err != nil {
+		return err
 	}
 	r.done = make(chan struct{})
 	if r.opts.Env != nil && len(r.plan.StackMaps) > 0 {
@@ -178,14 +190,26 @@ func (r *run) load() error {
 	return nil
 }
 
+// fillTables puts each dispatcher's tails in its program array.
+func (r *run) fillTables() error {
+	for _, p := range r.spec.Programs {
+		for _, t := range p.Tails {
+			if err := r.coll.Maps[p.Table].Put(t.Slot, r.progs[t.Program]); err != nil {
+				return fmt.Errorf("dispatch table of %s: %w", p.Probe.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
 // recordVerified records, for -v, how many instructions the verifier
 // processed for each program.
 func (r *run) recordVerified() {
 	if r.opts.Phases == nil {
 		return
 	}
-	for _, p := range r.spec.Programs {
-		info, err := r.progs[p].Info()
+	for p, prog := range r.progs {
+		info, err := prog.Info()
 		if err != nil {
 			continue
 		}

@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
 
 // Issue 15: many probes, run after run. -v shows where a run's time goes.
 func TestE2EVerbosePhases(t *testing.T) {
@@ -14,4 +20,65 @@ func TestE2EVerbosePhases(t *testing.T) {
 			`load [0-9.]+(ms|µs), attach [0-9.]+(ms|µs), detach [0-9.]+(ms|µs), print [0-9.]+(ms|µs)\n` +
 			`sonde: verifier: 2 programs, \d+ instructions processed; per probe: (tracepoint:syscalls:sys_enter_getpid \d+, begin \d+|begin \d+, tracepoint:syscalls:sys_enter_getpid \d+)\n$`,
 	}})
+}
+
+// Syscall tracepoints dispatched from one raw_syscalls program print what
+// the same probes attached one by one print: per-probe names, each
+// syscall's args, predicates and the probe count. dd makes a known
+// sequence of syscalls (its loader's, then 1-byte reads and writes).
+func TestE2ESyscallDispatchEquivalent(t *testing.T) {
+	needRoot(t)
+	const dd = "dd if=/dev/zero of=/dev/null bs=1 count=20 status=none"
+	const only = `/pid == cpid && comm == "dd"/`
+	// ret values above a page are addresses (mmap, brk): fold them.
+	const ret = `args.ret < 4096 ? args.ret : 4096`
+	cases := []struct {
+		name, prog string
+		mode       string // SONDE_SYSCALL_DISPATCH of the dispatched run
+		dispatched string // -v must say this
+		probes     int
+	}{
+		{"counts per probe and syscall number",
+			`tracepoint:syscalls:sys_enter_* ` + only + ` { @[probe, args.__syscall_nr] = count(); }
+			 tracepoint:syscalls:sys_exit_* ` + only + ` { @ret[probe, ` + ret + `] = count(); }`,
+			"", "dispatched from one program on tracepoint:raw_syscalls:sys_exit", 0},
+		{"events in order",
+			`tracepoint:syscalls:sys_exit_* ` + only + ` { printf("%s %d\n", probe, ` + ret + `); }`,
+			"", "dispatched from one program on tracepoint:raw_syscalls:sys_exit", 0},
+		{"args typed per syscall",
+			`tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_write ` + only + ` { @io[probe, args.fd, args.count] = count(); }`,
+			"on", "2 syscall tracepoints dispatched from one program on tracepoint:raw_syscalls:sys_enter", 2},
+		{"a syscall probed twice stays on its tracepoint",
+			`tracepoint:syscalls:sys_enter_* ` + only + ` { @[probe] = count(); }
+			 tracepoint:syscalls:sys_enter_write ` + only + ` { @bytes = sum(args.count); printf("write %d\n", args.fd); }`,
+			"", "attached on its own, not dispatched from tracepoint:raw_syscalls:sys_enter: tracepoint:syscalls:sys_enter_write: the syscall is probed more than once", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := []string{"-v", "-c", dd, "-e", c.prog}
+			t.Setenv("SONDE_SYSCALL_DISPATCH", "off")
+			wantOut, wantErr, code := sondeTimeout(t, 60*time.Second, args...)
+			if code != 0 {
+				t.Fatalf("per-tracepoint run: exit %d\n%s", code, wantErr)
+			}
+			t.Setenv("SONDE_SYSCALL_DISPATCH", c.mode)
+			out, errOut, code := sondeTimeout(t, 60*time.Second, args...)
+			if code != 0 {
+				t.Fatalf("dispatched run: exit %d\n%s", code, errOut)
+			}
+			if !strings.Contains(errOut, c.dispatched) {
+				t.Errorf("-v does not say %q:\n%s", c.dispatched, errOut)
+			}
+			if !strings.Contains(wantOut, "\n@") && !strings.Contains(wantOut, "sys_exit") {
+				t.Fatalf("the per-tracepoint run saw nothing of dd:\n%s", wantOut)
+			}
+			if out != wantOut {
+				t.Errorf("dispatched output differs from per-tracepoint output\n%s", diffText(wantOut, out))
+			}
+			banner := regexp.MustCompile(`Attached \d+ probes?`)
+			if b, wb := banner.FindString(errOut), banner.FindString(wantErr); b != wb || (c.probes > 0 && wb != fmt.Sprintf("Attached %d probes", c.probes)) {
+				t.Errorf("banner %q, per-tracepoint %q", b, wb)
+			}
+		})
+	}
 }

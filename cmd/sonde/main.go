@@ -210,9 +210,21 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, n := range spec.Notes {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
+	if opts.verbose {
+		for _, n := range spec.Details {
+			fmt.Fprintf(stderr, "sonde: %s\n", n)
+		}
+	}
 	if opts.debug == "asm" {
 		for _, p := range spec.Programs {
-			fmt.Fprintf(stdout, "%s:\n%v\n", p.Probe.Name, p.Spec.Instructions)
+			name := p.Probe.Name
+			if len(p.Tails) > 0 {
+				name = fmt.Sprintf("%s (dispatching %d probes through %s)", name, len(p.Tails), p.Table)
+			}
+			fmt.Fprintf(stdout, "%s:\n%v\n", name, p.Spec.Instructions)
+			for _, t := range p.Tails {
+				fmt.Fprintf(stdout, "%s (%s[%d]):\n%v\n", t.Program.Probe.Name, p.Table, t.Slot, t.Program.Spec.Instructions)
+			}
 		}
 		return 0
 	}

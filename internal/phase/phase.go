@@ -125,7 +125,12 @@ func (t *Timings) Write(w io.Writer) {
 		return
 	}
 	progs := append([]Verified(nil), t.progs...)
-	sort.SliceStable(progs, func(i, j int) bool { return progs[i].Insns > progs[j].Insns })
+	sort.Slice(progs, func(i, j int) bool {
+		if progs[i].Insns != progs[j].Insns {
+			return progs[i].Insns > progs[j].Insns
+		}
+		return progs[i].Probe < progs[j].Probe
+	})
 	var total uint64
 	for _, p := range progs {
 		total += uint64(p.Insns)
