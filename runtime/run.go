@@ -152,20 +152,26 @@ func (r *run) load() error {
 		cs.Maps[m.Name] = m.Copy()
 	}
 	names := map[*plan.Program]string{}
-	for i, p := range r.spec.Programs {
-		name := fmt.Sprintf("prog%d", i)
-		cs.Programs[name] = p.Spec.Copy()
+	var order []string
+	add := func(p *plan.Program, name string) {
+		cs.Programs[name] = p.Spec
 		names[p] = name
+		order = append(order, name)
+	}
+	for i, p := range r.spec.Programs {
+		add(p, fmt.Sprintf("prog%d", i))
 		for j, t := range p.Tails {
-			tname := fmt.Sprintf("prog%d_%d", i, j)
-			cs.Programs[tname] = t.Program.Spec.Copy()
-			names[t.Program] = tname
+			add(t.Program, fmt.Sprintf("prog%d_%d", i, j))
 		}
 	}
-	coll, err := ebpf.NewCollectionWithOptions(cs, ebpf.CollectionOptions{
-		Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 20},
-	})
+	// The maps first, then the programs several at a time.
+	coll, err := ebpf.NewCollectionWithOptions(&ebpf.CollectionSpec{Maps: cs.Maps}, ebpf.CollectionOptions{})
 	if err != nil {
+		return explainLoadError(err, r.spec, r.opts.Filename)
+	}
+	coll.Programs, err = loadPrograms(cs.Programs, order, coll.Maps, ebpf.ProgramOptions{LogSizeStart: 1 << 20})
+	if err != nil {
+		coll.Close()
 		return explainLoadError(err, r.spec, r.opts.Filename)
 	}
 	r.coll = coll
@@ -259,34 +265,71 @@ func (r *run) runSpecial(when provider.Run) error {
 }
 
 func (r *run) attachAll() error {
+	var todo []*plan.Program
 	for _, p := range r.spec.Programs {
-		d := provider.Get(p.Probe.Provider)
-		if d.Special() {
-			continue // run by sonde, not attached
+		if !provider.Get(p.Probe.Provider).Special() {
+			todo = append(todo, p) // the rest are run by sonde, not attached
 		}
-		probe := p.Probe
-		if r.opts.Child != nil && probe.Pid == 0 && d.UserSpace {
-			// -c: user probes trace the command, as in bpftrace. The
-			// event is bound to the held child and survives its exec.
-			probe.Pid = r.opts.Child.Pid()
-		}
-		l, err := attach.Attach(probe, r.progs[p])
-		if err != nil {
-			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
-				return err
+	}
+	links, errs := r.attachConcurrently(todo)
+	var first error
+	for i, p := range todo {
+		if errs[i] != nil {
+			if first != nil {
+				continue
 			}
-			if r.plan.Config.MissingProbes == "warn" {
-				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
+			switch r.plan.Config.MissingProbes {
+			case "error", "":
+				first = errs[i]
+			case "warn":
+				fmt.Fprintf(r.stderr(), "WARNING: %v\n", errs[i])
 			}
 			continue
 		}
-		r.links = append(r.links, l)
+		// Kept even after an error, for detach to close.
+		r.links = append(r.links, links[i])
 		if isIter(p) {
-			r.iterLinks = append(r.iterLinks, l)
+			r.iterLinks = append(r.iterLinks, links[i])
 		}
 		testPanic("attach")
 	}
-	return nil
+	return first
+}
+
+// attachParallelism bounds concurrent attaches: each is a few system
+// calls, often waiting on a kernel mutex or an RCU grace period, so a
+// handful in flight overlap the waits without flooding the kernel.
+const attachParallelism = 8
+
+// attachConcurrently attaches programs, a few at a time, and returns each
+// one's link or error, index for index.
+func (r *run) attachConcurrently(progs []*plan.Program) ([]attach.Link, []error) {
+	links := make([]attach.Link, len(progs))
+	errs := make([]error, len(progs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(attachParallelism, len(progs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				p := progs[i]
+				probe := p.Probe
+				if r.opts.Child != nil && probe.Pid == 0 && provider.Get(probe.Provider).UserSpace {
+					// -c: user probes trace the command, as in bpftrace. The
+					// event is bound to the held child and survives its exec.
+					probe.Pid = r.opts.Child.Pid()
+				}
+				links[i], errs[i] = attach.Attach(probe, r.progs[p])
+			}
+		}()
+	}
+	for i := range progs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return links, errs
 }
 
 func (r *run) stderr() io.Writer {
@@ -502,6 +545,7 @@ func (r *run) close() {
 		r.rb.Close()
 	}
 	if r.coll != nil {
+		defer r.opts.Phases.Since("close", time.Now())
 		r.coll.Close()
 	}
 }
