@@ -4,7 +4,9 @@ import "testing"
 
 func TestRawLayout(t *testing.T) {
 	nr := TracepointField{Name: "__syscall_nr", Offset: 8, Size: 4}
-	arg := func(name string, i int) TracepointField { return TracepointField{Name: name, Offset: 16 + 8*i, Size: 8} }
+	arg := func(name string, i int) TracepointField {
+		return TracepointField{Name: name, Offset: 16 + 8*i, Size: 8}
+	}
 	tests := []struct {
 		name   string
 		fields []TracepointField

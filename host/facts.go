@@ -22,9 +22,20 @@ import (
 
 // kernelFacts answers the compiler's questions from tracefs. BTF is wired
 // separately and loaded only when a script needs kernel types.
-type kernelFacts struct{}
+type kernelFacts struct{ formats *formatCache }
 
-func (kernelFacts) TracepointFields(group, event string) ([]compiler.TracepointField, error) {
+func (k kernelFacts) TracepointFields(group, event string) ([]compiler.TracepointField, error) {
+	if f, ok := k.formats.get(group, event); ok {
+		return f, nil
+	}
+	f, err := tracepointFields(group, event)
+	if err == nil {
+		k.formats.put(group, event, f)
+	}
+	return f, err
+}
+
+func tracepointFields(group, event string) ([]compiler.TracepointField, error) {
 	ev, err := tracefs.Format(group, event)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) && os.Geteuid() != 0 {

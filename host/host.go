@@ -22,18 +22,19 @@ import (
 // Host is the running machine, as the compiler sees it. Kernel BTF is
 // parsed on first use only.
 type Host struct {
-	btf *lazyBTF
+	btf     *lazyBTF
+	formats *formatCache
 }
 
 // New returns the running machine's facts.
-func New() *Host { return &Host{btf: newLazyBTF()} }
+func New() *Host { return &Host{btf: newLazyBTF(), formats: &formatCache{}} }
 
 // CompilerOptions fills the compiler's view of this machine: tracefs,
 // BTF types and function signatures, kernel and user symbols. The caller
 // adds the script's arguments, flags and ProbeSupport.
 func (h *Host) CompilerOptions() compiler.Options {
 	return compiler.Options{
-		Facts:       kernelFacts{},
+		Facts:       kernelFacts{h.formats},
 		KernelTypes: h.btf,
 		KernelFuncs: kernelFuncs{h.btf},
 		Symbols:     KernelSymbols{},
@@ -45,9 +46,12 @@ func (h *Host) CompilerOptions() compiler.Options {
 // of the check phase.
 func (h *Host) Time(t *phase.Timings) { h.btf.phases = t }
 
-// Save writes what this run learned from BTF to the on-disk cache, so the
-// next run does not parse BTF for the same answers.
-func (h *Host) Save() { h.btf.saveCache() }
+// Save writes what this run learned from BTF and the syscalls tracepoint
+// formats to the on-disk caches, so the next run does not read them again.
+func (h *Host) Save() {
+	h.btf.saveCache()
+	h.formats.save()
+}
 
 // KernelSymbols resolves kaddr() at compile time from /proc/kallsyms.
 type KernelSymbols struct{}
