@@ -8,30 +8,41 @@ import (
 
 	"sonde/compiler"
 	"sonde/internal/diskcache"
+	"sonde/kernel/tracefs"
 )
 
-// formatCache keeps the formats of the syscalls tracepoints on disk for
-// the boot. Reading a format file takes the kernel's event_mutex, which a
-// tracer's teardown holds across RCU grace periods (the previous run's,
-// or anyone's): 360 formats read right after a run took seconds, the
-// cache file a millisecond. Only the syscalls group is cached: its events
-// are built into the kernel and fixed for the boot, while a module's
-// tracepoints come and go with it.
+// formatCache keeps tracepoint formats on disk for the boot. Reading a
+// format file takes the kernel's event_mutex, which a tracer's teardown
+// holds across RCU grace periods (the previous run's, or anyone's): 360
+// syscall formats read right after a run took seconds, the cache file a
+// millisecond. The syscalls events are built into the kernel and fixed for
+// the boot; any other event may belong to a module that was reloaded, so
+// its entry holds only while the event's id (read without the mutex) is
+// the one it was cached with.
 type formatCache struct {
 	once  sync.Once
 	mu    sync.Mutex
 	path  string
 	dirty bool
-	data  map[string][]compiler.TracepointField
+	data  map[string]cachedFormat
+	id    func(group, event string) (int, error) // tracefs.EventID; tests replace it
 }
 
-const cachedFormatGroup = "syscalls"
+type cachedFormat struct {
+	ID     int                        `json:"id,omitempty"` // 0: not checked (syscalls)
+	Fields []compiler.TracepointField `json:"f"`
+}
+
+const staticGroup = "syscalls"
 
 func (c *formatCache) load() {
 	c.once.Do(func() {
-		c.data = map[string][]compiler.TracepointField{}
+		if c.id == nil {
+			c.id = tracefs.EventID
+		}
+		c.data = map[string]cachedFormat{}
 		c.path = diskcache.Path("formats-", ".json", func(w io.Writer) bool {
-			_, err := io.WriteString(w, " v1")
+			_, err := io.WriteString(w, " v2")
 			return err == nil
 		})
 		if c.path == "" {
@@ -39,31 +50,51 @@ func (c *formatCache) load() {
 		}
 		if b, err := os.ReadFile(c.path); err == nil {
 			if json.Unmarshal(b, &c.data) != nil {
-				c.data = map[string][]compiler.TracepointField{}
+				c.data = map[string]cachedFormat{}
 			}
 		}
 	})
 }
 
+// eventID is the id an entry is checked against: 0 for the static group.
+func (c *formatCache) eventID(group, event string) (int, bool) {
+	if group == staticGroup {
+		return 0, true
+	}
+	id, err := c.id(group, event)
+	return id, err == nil && id > 0
+}
+
 func (c *formatCache) get(group, event string) ([]compiler.TracepointField, bool) {
-	if c == nil || group != cachedFormatGroup {
+	if c == nil {
 		return nil, false
 	}
 	c.load()
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	f, ok := c.data[group+":"+event]
-	return f, ok
+	c.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	id, ok := c.eventID(group, event)
+	if !ok || id != f.ID {
+		return nil, false
+	}
+	return f.Fields, true
 }
 
 func (c *formatCache) put(group, event string, fields []compiler.TracepointField) {
-	if c == nil || group != cachedFormatGroup {
+	if c == nil {
 		return
 	}
 	c.load()
+	id, ok := c.eventID(group, event)
+	if !ok {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.data[group+":"+event] = fields
+	c.data[group+":"+event] = cachedFormat{ID: id, Fields: fields}
 	c.dirty = true
 }
 

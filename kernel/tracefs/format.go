@@ -268,3 +268,25 @@ func suggestEvent(root, group, event string) string {
 	}
 	return ""
 }
+
+// EventID reads the id of tracepoint group:event. Unlike its format, the
+// id file is read without the kernel's event_mutex, so it is cheap while
+// tracers tear events down; an event removed and added again (a module
+// reloaded) gets a new id.
+func EventID(group, event string) (int, error) {
+	if err := checkName(group); err != nil {
+		return 0, err
+	}
+	if err := checkName(event); err != nil {
+		return 0, err
+	}
+	root, err := Mount()
+	if err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(filepath.Join(root, "events", group, event, "id"))
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(b)))
+}
