@@ -530,6 +530,8 @@ func (r *run) detach() {
 		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)
 	}
 	r.links = nil
+	t0 := time.Now()
+	defer func() { r.opts.Phases.AddPart("release", "detach", time.Since(t0)) }() // handing the perf events to true(1)
 	if err := releaseEvents(events); err != nil {
 		fmt.Fprintf(r.stderr(), "WARNING: detach: %v\n", err)
 	}
