@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,5 +82,40 @@ func TestE2ESyscallDispatchEquivalent(t *testing.T) {
 				t.Errorf("banner %q, per-tracepoint %q", b, wb)
 			}
 		})
+	}
+}
+
+// ia32 syscalls (int $0x80 from a 64-bit process) reach raw_syscalls with
+// their own numbers (getpid is 20, x86_64's writev); the syscalls events
+// ignore them, and so must the dispatcher.
+func TestE2ESyscallDispatchSkipsCompat(t *testing.T) {
+	needRoot(t)
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler (cc) to build the int $0x80 workload")
+	}
+	bin := filepath.Join(t.TempDir(), "int80")
+	if out, err := exec.Command(cc, "-O1", "-o", bin, "testdata/compat/int80.c").CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, out)
+	}
+	if err := exec.Command(bin, "1").Run(); err != nil {
+		t.Skipf("no ia32 syscalls here (IA32 emulation off?): %v", err)
+	}
+	args := []string{"-v", "-c", bin + " 20", "-e", `tracepoint:syscalls:sys_enter_* /pid == cpid && comm == "int80"/ { @[probe] = count(); }`}
+	t.Setenv("SONDE_SYSCALL_DISPATCH", "off")
+	want, _, code := sondeTimeout(t, 60*time.Second, args...)
+	if code != 0 {
+		t.Fatalf("per-tracepoint run: exit %d", code)
+	}
+	t.Setenv("SONDE_SYSCALL_DISPATCH", "")
+	got, stderr, code := sondeTimeout(t, 60*time.Second, args...)
+	if code != 0 || !strings.Contains(stderr, "dispatched from one program") {
+		t.Fatalf("dispatched run: exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(got, "sys_enter_writev") {
+		t.Errorf("ia32 getpid counted as writev:\n%s", got)
+	}
+	if got != want {
+		t.Errorf("dispatched output differs from per-tracepoint output\n%s", diffText(want, got))
 	}
 }
