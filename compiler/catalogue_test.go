@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"sonde/agg"
 	"sonde/compiler"
 	"sonde/lang"
 	"sonde/stdlib"
@@ -71,9 +72,8 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 		f, _ := stdlib.LookupFunc(n)
 		examples = append(examples, struct{ name, src string }{n, f.Example})
 	}
-	for _, n := range stdlib.AggregationNames() {
-		a, _ := stdlib.LookupAggregation(n)
-		examples = append(examples, struct{ name, src string }{n, a.Example})
+	for _, a := range agg.All() {
+		examples = append(examples, struct{ name, src string }{a.Name, a.Example})
 	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {

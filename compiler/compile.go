@@ -118,7 +118,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		return nil, err
 	}
 	for name, ms := range c.maps {
-		if ms.agg == plan.AggNone && ms.val == nil && ms.decl == nil {
+		if ms.agg == nil && ms.val == nil && ms.decl == nil {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}

@@ -10,7 +10,7 @@
 //	spec, err := compiler.Compile(prog, h.CompilerOptions())
 //	h.Save()
 //	env := host.NewEnv(spec)
-//	res, err := runtime.Run(ctx, spec, runtime.Options{Out: output.NewText(os.Stdout, os.Stderr, env), Env: env})
+//	res, err := runtime.Run(ctx, spec, runtime.Options{Out: text.New(os.Stdout, os.Stderr, env), Env: env})
 package host
 
 import (

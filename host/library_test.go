@@ -10,7 +10,7 @@ import (
 	"sonde/host"
 	"sonde/lang"
 	"sonde/runtime"
-	"sonde/runtime/output"
+	"sonde/runtime/output/text"
 )
 
 // The packages are a library: a Go program parses, compiles and runs a
@@ -28,7 +28,7 @@ func Example() {
 		panic(err)
 	}
 	env := host.NewEnv(spec)
-	out := output.NewText(os.Stdout, os.Stderr, env)
+	out := text.New(os.Stdout, os.Stderr, env)
 	if _, err := runtime.Run(context.Background(), spec, runtime.Options{Out: out, Env: env, Quiet: true}); err != nil {
 		panic(err)
 	}
@@ -49,7 +49,7 @@ func TestLibraryPipeline(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	env := host.NewEnv(spec)
-	res, err := runtime.Run(context.Background(), spec, runtime.Options{Out: output.NewText(&stdout, &stderr, env), Env: env, Quiet: true})
+	res, err := runtime.Run(context.Background(), spec, runtime.Options{Out: text.New(&stdout, &stderr, env), Env: env, Quiet: true})
 	if err != nil || res.ExitCode != 0 {
 		t.Fatalf("run: %v (exit %d)\n%s", err, res.ExitCode, stderr.String())
 	}

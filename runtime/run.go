@@ -26,6 +26,7 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/runtime/attach"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 )
 
@@ -52,12 +53,6 @@ type Result struct {
 // finishes. Maps are printed and everything is detached before it returns.
 func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err error) {
 	r := &run{spec: spec, plan: spec.Plan, opts: opts, out: opts.Out}
-	if p, ok := opts.Out.(interface{ PrintfBytes([]byte) }); ok {
-		r.printBytes = p.PrintfBytes
-	}
-	if f, ok := opts.Out.(interface{ Flush() }); ok {
-		r.flushOut = f.Flush
-	}
 	defer r.close()
 	if err := r.load(); err != nil {
 		return res, err
@@ -76,7 +71,7 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.AttachedProbes(len(spec.Programs))
+		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(len(spec.Programs))})
 	}
 	if opts.DryRun {
 		return res, r.finish(false)
@@ -112,11 +107,6 @@ type run struct {
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
-
-	// The output's optional fast paths: printf of bytes it does not keep,
-	// and flushing buffered output once the ring is drained.
-	printBytes func([]byte)
-	flushOut   func()
 
 	mu       sync.Mutex
 	exitCode int
@@ -369,8 +359,8 @@ func (r *run) readEvents() error {
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
-		if rec.Remaining == 0 && r.flushOut != nil {
-			r.flushOut()
+		if rec.Remaining == 0 {
+			r.out.Flush()
 		}
 	}
 }
@@ -402,7 +392,7 @@ func (r *run) finish(printMaps bool) error {
 	r.drain()
 	r.reportLost()
 	if printMaps && r.plan.Config.PrintMapsOnExit {
-		r.out.End()
+		r.out.Event(output.Event{Kind: output.KindEnd})
 		for _, info := range r.plan.Maps {
 			data, err := r.mapData(info)
 			if err != nil {
@@ -412,7 +402,7 @@ func (r *run) finish(printMaps bool) error {
 		}
 	}
 	r.reportMapFull()
-	return r.out.Err()
+	return r.out.Flush()
 }
 
 func (r *run) detach() {
@@ -470,7 +460,7 @@ func (r *run) counters() []uint64 {
 func (r *run) reportLost() {
 	c := r.counters()
 	if n := len(r.plan.Maps); n < len(c) && c[n] > 0 {
-		r.out.LostEvents(c[n])
+		r.out.Event(output.Event{Kind: output.KindLost, N: c[n]})
 	}
 }
 
@@ -497,12 +487,12 @@ func (r *run) mapByName(name string) *plan.MapInfo {
 	return nil
 }
 
-func (r *run) mapData(info *plan.MapInfo) (*output.MapData, error) {
+func (r *run) mapData(info *plan.MapInfo) (*mapdata.Map, error) {
 	raw, err := readMap(r.coll.Maps[info.MapName], r.ncpu)
 	if err != nil {
 		return nil, err
 	}
-	return output.MergeRaw(info, raw), nil
+	return mapdata.Merge(info, raw), nil
 }
 
 // explainLoadError turns a verifier rejection into the script position of

@@ -29,6 +29,8 @@ import (
 	"sonde/runtime"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
+	"sonde/runtime/output/ndjson"
+	"sonde/runtime/output/text"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -198,9 +200,9 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	env := host.NewEnv(spec)
 	var out output.Output
 	if opts.format == "json" {
-		out = output.NewJSON(lw, env)
+		out = ndjson.New(lw, env)
 	} else {
-		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
+		out = text.New(lw, &flushFirst{bw: bw, w: stderr}, env)
 	}
 	var child *runtime.Child
 	if opts.cmd != "" {

@@ -12,7 +12,8 @@ import (
 
 	"sonde/host"
 	"sonde/kernel/usym"
-	"sonde/runtime/output"
+	"sonde/runtime/mapdata"
+	"sonde/runtime/output/text"
 	"sonde/types"
 )
 
@@ -70,11 +71,11 @@ func benchUstackMap(b *testing.B, cold bool) {
 		values[i] = [][]byte{v}
 	}
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
-	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
+	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: "count", PerCPU: true}
 	spec := &plan.Spec{Plan: &plan.Plan{}}
 	warm := host.NewEnv(spec)
 	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
-	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
+	text.New(io.Discard, io.Discard, warm).Map(mapdata.MergeSlices(info, keys, values), 0, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		env := warm
@@ -82,9 +83,9 @@ func benchUstackMap(b *testing.B, cold bool) {
 			env = host.NewEnv(spec)
 			env.StackFrames = warm.StackFrames
 		}
-		out := output.NewText(io.Discard, io.Discard, env)
-		out.Map(output.MergeMap(info, keys, values), 0, 0)
-		if err := out.Err(); err != nil {
+		out := text.New(io.Discard, io.Discard, env)
+		out.Map(mapdata.MergeSlices(info, keys, values), 0, 0)
+		if err := out.Flush(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,6 +29,13 @@ var rules = []rule{
 		"the catalogue is written against the compiler's interfaces, not its code"},
 	{"sonde/compiler/...", []string{"sonde/runtime/...", "sonde/host/...", "sonde/kernel/...", "github.com/cilium/ebpf/link"},
 		"the compiler is deterministic and opens nothing: kernel facts reach it through an interface"},
+	{"sonde/agg", []string{"github.com/cilium/ebpf/...", "sonde/plan", "sonde/lang/...", "sonde/compiler/...", "sonde/stdlib/...", "sonde/runtime/...", "sonde/kernel/...", "sonde/host/..."},
+		"the aggregation catalogue is read by lang, the compiler, the map reader and every format: it knows none of them"},
+	{"sonde/runtime/mapdata/...", []string{"sonde/runtime", "sonde/runtime/attach/...", "sonde/runtime/output/...", "sonde/kernel/..."},
+		"map data is what formats and Go programs read; it knows neither the formats nor the kernel"},
+	{"sonde/runtime/output/...", []string{"sonde/runtime", "sonde/runtime/attach/...", "sonde/kernel/..."},
+		"an output format prints what the runtime hands it; it loads and attaches nothing"},
+	{"sonde/internal/jsonenc", []string{"sonde/..."}, "JSON scalars are a leaf"},
 	{"sonde/types", []string{"sonde/..."}, "types is the bottom of the graph"},
 }
 
