@@ -17,9 +17,9 @@ import (
 // mapState is what the checker learns about one user map across all probes.
 type mapState struct {
 	name    string
-	key     *types.Type // nil: no keys
-	keyed   bool        // used with keys at least once
-	keyless bool        // used without keys at least once
+	key     *types.Type      // nil: no keys
+	keyed   bool             // used with keys at least once
+	keyless bool             // used without keys at least once
 	val     *types.Type      // the value type of a map without aggregation
 	agg     *agg.Aggregation // nil: plain values
 	aggArgs []int64          // the aggregation's parameters, as agg keeps them

@@ -13,4 +13,3 @@ func BenchmarkMerge100k(b *testing.B) {
 		mapdata.MergeSlices(info, keys, vals)
 	}
 }
-

@@ -62,4 +62,3 @@ func appendJSONList(dst []byte, vs []Value, env *Env) []byte {
 	}
 	return append(dst, ']')
 }
-
