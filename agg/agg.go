@@ -19,7 +19,7 @@ import "strings"
 
 // catalogue is every aggregation, in the order documentation and messages
 // list them.
-var catalogue = []*Aggregation{Count, Sum, Min, Max, Avg, Stats, Hist, Lhist}
+var catalogue = []*Aggregation{Count, Sum, Avg, Min, Max, Stats, Hist, Lhist}
 
 var byName = func() map[string]*Aggregation {
 	m := make(map[string]*Aggregation, len(catalogue))
