@@ -7,8 +7,10 @@ import (
 
 	"sonde/runtime/mapdata"
 	"sonde/runtime/mapdata/mapdatatest"
+	"sonde/runtime/output"
 	"sonde/runtime/output/ndjson"
 	"sonde/runtime/output/text"
+	"sonde/types"
 )
 
 func BenchmarkCountMap100k(b *testing.B) {
@@ -68,5 +70,20 @@ func BenchmarkPrintRaw100kJSON(b *testing.B) {
 	for b.Loop() {
 		out.Map(mapdata.Merge(info, raw), 0, 0)
 		w.Flush()
+	}
+}
+
+// BenchmarkPrintfEvent is the runtime's printf path: format straight from
+// the ring record, then one event to the text output.
+func BenchmarkPrintfEvent(b *testing.B) {
+	f := output.ParseFormat("%-16s %6d\n")
+	args := types.TupleOf(types.StringType(16), types.Int64)
+	payload := append(mapdatatest.CStr("bash", 16), mapdatatest.LE64(1234)...)
+	w := bufio.NewWriterSize(io.Discard, 64<<10)
+	out := text.New(w, io.Discard, nil)
+	var buf []byte
+	for b.Loop() {
+		buf = f.AppendRaw(buf[:0], args, payload, nil)
+		out.Event(output.Event{Kind: output.KindPrintf, Text: buf})
 	}
 }
