@@ -33,6 +33,7 @@ type Map struct {
 	raw   *RawMap  // entries as read
 	order []uint32 // print order: indexes into raw, or into hists
 	hists []Entry  // bucketed aggregations: one merged Entry per user key
+	tmp   Entry    // Merge's current entry, here so it does not escape
 }
 
 // Entry is one user key and its merged value.
@@ -150,10 +151,10 @@ func Merge(info *plan.MapInfo, raw *RawMap) *Map {
 		keyOf = func(i uint32) []byte { return m.hists[i].Key }
 	} else {
 		items = make([]sortItem, 0, raw.N)
-		var e Entry
+		e := &m.tmp
 		for i := 0; i < raw.N; i++ {
-			e = Entry{}
-			order := m.merge(&e, i)
+			*e = Entry{}
+			order := m.merge(e, i)
 			if info.SetAt > 0 {
 				if !anySet(raw, i, info.SetAt) {
 					continue
@@ -163,6 +164,7 @@ func Merge(info *plan.MapInfo, raw *RawMap) *Map {
 			}
 			items = append(items, sortItem{v: order, i: uint32(i)})
 		}
+		m.tmp = Entry{}
 		keyOf = func(i uint32) []byte { return raw.Key(int(i)) }
 	}
 	sortItems(info, items, keyOf)

@@ -16,6 +16,7 @@ type Output struct {
 	out io.Writer
 	env *output.Env
 	buf []byte
+	ent mapdata.Entry // Map's current entry, kept here so it does not escape per call
 	err error
 }
 
@@ -109,8 +110,8 @@ func (j *Output) Map(m *mapdata.Map, top, div int) {
 	if keyed {
 		dst = append(dst, '{')
 	}
-	var ent mapdata.Entry
-	e := &ent
+	e := &j.ent
+	defer func() { *e = mapdata.Entry{} }()
 	for i := from; i < to; i++ {
 		if len(dst) > output.FlushAt {
 			j.write(dst)

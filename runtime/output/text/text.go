@@ -19,6 +19,7 @@ type Output struct {
 	out, errOut io.Writer
 	env         *output.Env
 	buf         []byte
+	ent         mapdata.Entry // Map's current entry, kept here so it does not escape per call
 	err         error
 }
 
@@ -104,8 +105,7 @@ func (t *Output) Map(m *mapdata.Map, top, div int) {
 	block := m.Agg != nil && m.Agg.Block
 	from, to := m.Visible(top)
 	dst = slices.Grow(dst, min(to-from, 1024)*(len(name)+24))
-	var ent mapdata.Entry
-	e := &ent
+	e := &t.ent
 	for i := from; i < to; i++ {
 		if len(dst) > output.FlushAt {
 			t.write(t.out, dst)
@@ -128,6 +128,7 @@ func (t *Output) Map(m *mapdata.Map, top, div int) {
 		dst = output.AppendEntryValue(dst, m, e, d, t.env, false)
 		dst = append(dst, '\n')
 	}
+	*e = mapdata.Entry{}
 	if len(dst) > 0 {
 		t.write(t.out, dst)
 	}
