@@ -110,8 +110,22 @@ type Aggregation struct {
 	// printed, with their bounds.
 	Rows func(m *Merged, p Params, div uint64) []Row
 
+	// Number is the one number that stands for a value (a flame graph's
+	// count, a sort key in a picture): the value, avg's average, stats'
+	// count, a histogram's total count.
+	Number Field
+	// Parts are the numbers a table shows for a value, nil for one
+	// column: Number, headed by the aggregation's name.
+	Parts []Part
+
 	// Metric says how a map of it reads as a metric.
 	Metric Metric
+}
+
+// Part is one number of a value, as a table column shows it.
+type Part struct {
+	Name  string
+	Field Field
 }
 
 func (a *Aggregation) String() string { return a.Name }

@@ -37,6 +37,14 @@ func TestCatalogueComplete(t *testing.T) {
 		if a.Bucketed() != a.Block {
 			t.Errorf("%s: histograms print as blocks, other values inline", a.Name)
 		}
+		if a.Number == NoField {
+			t.Errorf("%s: no number stands for its value", a.Name)
+		}
+		for _, p := range a.Parts {
+			if p.Name == "" || p.Field == NoField {
+				t.Errorf("%s: table part %+v incomplete", a.Name, p)
+			}
+		}
 		if a.Additive && a.Read == nil {
 			t.Errorf("%s: an additive value can be read", a.Name)
 		}
@@ -206,11 +214,11 @@ func TestRows(t *testing.T) {
 	}
 	got := Hist.Rows(&Merged{Buckets: counts}, Params{Args: []int64{0}}, 1)
 	want := []Row{
-		{Low: math.MinInt64, High: 0, Count: 1},
-		{Low: 0, High: 1, Count: 1},
-		{Low: 1, High: 2, Count: 0},
-		{Low: 2, High: 4, Count: 0},
-		{Low: 4, High: 8, Count: 2},
+		{Label: "(..., 0)", Low: math.MinInt64, High: 0, Count: 1},
+		{Label: "[0]", Low: 0, High: 1, Count: 1},
+		{Label: "[1]", Low: 1, High: 2, Count: 0},
+		{Label: "[2, 4)", Low: 2, High: 4, Count: 0},
+		{Label: "[4, 8)", Low: 4, High: 8, Count: 2},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("hist rows\n got %+v\nwant %+v", got, want)
@@ -220,7 +228,7 @@ func TestRows(t *testing.T) {
 		lc[LhistBucket(v, 0, 20, 10)]++
 	}
 	got = Lhist.Rows(&Merged{Buckets: lc}, Params{Args: []int64{0, 20, 10}}, 1)
-	want = []Row{{Low: 0, High: 10, Count: 1}, {Low: 10, High: 20, Count: 0}, {Low: 20, High: math.MaxInt64, Count: 1}}
+	want = []Row{{Label: "[0, 10)", Low: 0, High: 10, Count: 1}, {Label: "[10, 20)", Low: 10, High: 20, Count: 0}, {Label: "[20, ...)", Low: 20, High: math.MaxInt64, Count: 1}}
 	if !slices.Equal(got, want) {
 		t.Errorf("lhist rows\n got %+v\nwant %+v", got, want)
 	}

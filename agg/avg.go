@@ -16,6 +16,7 @@ var Avg = &Aggregation{
 	Print: printNum(func(m *Merged, signed bool) uint64 { return average(m, signed) }),
 	// bpftrace's JSON calls both avg and stats maps "stats".
 	JSONType: "stats",
+	Number:   FieldAverage,
 	Metric:   Metric{Type: Summary, Count: FieldCount, Sum: FieldTotal},
 }
 

@@ -18,5 +18,6 @@ var Count = &Aggregation{
 	},
 	Print:    printNum(num),
 	JSONType: "map",
+	Number:   FieldNum,
 	Metric:   Metric{Type: Counter, Value: FieldNum},
 }

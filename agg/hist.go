@@ -31,6 +31,7 @@ var Hist = &Aggregation{
 	Rows:     histogramRows(hist),
 	Block:    true,
 	JSONType: "hist",
+	Number:   FieldBuckets,
 	Metric:   Metric{Type: Histogram, Count: FieldBuckets},
 }
 

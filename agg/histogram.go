@@ -159,6 +159,7 @@ func appendSpaces(dst []byte, n int) []byte {
 // the first bound, High math.MaxInt64 for the row of everything from the
 // last bound on.
 type Row struct {
+	Label     string // the row as text prints it: "[4, 8)", "[1K, 2K)", "[0]"
 	Low, High int64
 	Count     uint64
 }
@@ -167,7 +168,7 @@ type Row struct {
 func (h *histogram) rows() []Row {
 	rows := make([]Row, len(h.counts))
 	for i, c := range h.counts {
-		r := Row{Low: math.MinInt64, High: math.MaxInt64, Count: c}
+		r := Row{Label: string(h.rowLabel(nil, i)), Low: math.MinInt64, High: math.MaxInt64, Count: c}
 		switch {
 		case i > 0:
 			r.Low = h.labels[i-1].num

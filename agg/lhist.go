@@ -43,6 +43,7 @@ var Lhist = &Aggregation{
 	Rows:     histogramRows(lhist),
 	Block:    true,
 	JSONType: "hist",
+	Number:   FieldBuckets,
 	Metric:   Metric{Type: Histogram, Count: FieldBuckets},
 }
 

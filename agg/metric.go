@@ -36,29 +36,46 @@ const (
 	FieldBuckets       // the sum of Merged.Buckets
 )
 
-// Of reads the field of m; FieldNum, FieldTotal and FieldAverage are
-// signed when signed is.
-func (f Field) Of(m *Merged, signed bool) float64 {
-	var n uint64
+// Bits reads the field of m, in two's complement when Signed says so.
+func (f Field) Bits(m *Merged) uint64 {
 	switch f {
 	case FieldNum:
-		n = m.Num
+		return m.Num
 	case FieldCount:
-		return float64(m.Count)
+		return m.Count
 	case FieldTotal:
-		n = m.Total
+		return m.Total
 	case FieldAverage:
-		n = average(m, signed)
+		return average(m, false)
 	case FieldBuckets:
 		var sum uint64
 		for _, c := range m.Buckets {
 			sum += c
 		}
-		return float64(sum)
-	default:
-		return 0
+		return sum
 	}
-	if signed {
+	return 0
+}
+
+// Signed reports whether the field is signed in a map of signed values:
+// counts never are.
+func (f Field) Signed(signed bool) bool {
+	return signed && (f == FieldNum || f == FieldTotal || f == FieldAverage)
+}
+
+// Int reads the field of m as a number: signed when the field is.
+func (f Field) Int(m *Merged, signed bool) (n uint64, isSigned bool) {
+	isSigned = f.Signed(signed)
+	if f == FieldAverage {
+		return average(m, isSigned), isSigned
+	}
+	return f.Bits(m), isSigned
+}
+
+// Of reads the field of m as a sample value.
+func (f Field) Of(m *Merged, signed bool) float64 {
+	n, s := f.Int(m, signed)
+	if s {
 		return float64(int64(n))
 	}
 	return float64(n)

@@ -17,5 +17,6 @@ var Min = &Aggregation{
 	},
 	Print:    printNum(num),
 	JSONType: "map",
+	Number:   FieldNum,
 	Metric:   Metric{Type: Gauge, Value: FieldNum},
 }

@@ -20,6 +20,8 @@ var Stats = &Aggregation{
 	Merge:    mergeCountTotal,
 	Print:    printStats,
 	JSONType: "stats",
+	Number:   FieldCount,
+	Parts:    []Part{{"count", FieldCount}, {"average", FieldAverage}, {"total", FieldTotal}},
 	Metric:   Metric{Type: Summary, Count: FieldCount, Sum: FieldTotal},
 }
 

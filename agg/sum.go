@@ -20,5 +20,6 @@ var Sum = &Aggregation{
 	JSONType: "map",
 	// A sum of byte counts or durations only grows; a script summing
 	// negative values is still best read as a counter's rate.
+	Number: FieldNum,
 	Metric: Metric{Type: Counter, Value: FieldNum},
 }

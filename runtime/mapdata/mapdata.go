@@ -283,3 +283,24 @@ func anySet(raw *RawMap, i, off int) bool {
 	}
 	return false
 }
+
+// Number is e's value as one number where the map's values are numbers:
+// an aggregation's Number (count, sum, min, max; avg's average; stats'
+// count; a histogram's total count) or a plain integer. An unsigned
+// number past MaxInt64 reads as MaxInt64. ok is false for other values.
+func (m *Map) Number(e *Entry) (n int64, ok bool) {
+	var bits uint64
+	var signed bool
+	switch v := m.Info.Value; {
+	case m.Agg != nil:
+		bits, signed = m.Agg.Number.Int(&e.Merged, m.Info.Signed)
+	case sortsByValue(v):
+		bits, signed = types.ReadInt(e.Value, v.Size, v.Signed), v.Signed
+	default:
+		return 0, false
+	}
+	if !signed && int64(bits) < 0 {
+		return 1<<63 - 1, true
+	}
+	return int64(bits), true
+}

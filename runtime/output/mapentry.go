@@ -111,3 +111,16 @@ func divide(n, div uint64, signed bool) uint64 {
 	}
 	return n / div
 }
+
+// KeyValues decodes e's key: one value per tuple element, one for a plain
+// key, none for a map without keys.
+func KeyValues(m *mapdata.Map, e *mapdata.Entry) []Value {
+	if !m.Keyed() {
+		return nil
+	}
+	v := Decode(m.Info.Key, e.Key)
+	if t, ok := v.(Tuple); ok {
+		return t
+	}
+	return []Value{v}
+}
