@@ -90,7 +90,8 @@ type Aggregation struct {
 	// probe (`@c > 10`, `for`). Nil: the map cannot be read in a probe.
 	Read func(r Reader)
 	// Additive aggregations keep one u64 sum at offset 0 that `@m += n` and
-	// `@m -= n` may add to.
+	// `@m -= n` may add to; their Merge is that sum over the CPUs (sorted
+	// as signed when the values are), which the map reader inlines.
 	Additive bool
 
 	// Merge reduces one key's per-CPU values into m and returns the key's

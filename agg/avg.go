@@ -13,7 +13,9 @@ var Avg = &Aggregation{
 	Read:   func(r Reader) { r.Average(0, 8) },
 
 	Merge: mergeCountTotal,
-	Print: printNum(func(m *Merged, signed bool) uint64 { return average(m, signed) }),
+	Print: func(dst []byte, m *Merged, p Params, div uint64, json bool) []byte {
+		return appendNum(dst, divide(average(m, p.Signed), div, p.Signed), p.Signed, json)
+	},
 	// bpftrace's JSON calls both avg and stats maps "stats".
 	JSONType: "stats",
 	Number:   FieldAverage,

@@ -12,11 +12,11 @@ var Count = &Aggregation{
 	Read:     func(r Reader) { r.Sum(0) },
 	Additive: true,
 
-	Merge: func(v CPUValues, m *Merged, _ bool) uint64 {
-		m.Num = v.Sum(0)
-		return m.Num
+	Merge: func(v CPUValues, m *Merged, signed bool) uint64 {
+		m.Num = v.Sum(0) // a count is never signed: signed is false
+		return signedOrder(m.Num, signed)
 	},
-	Print:    printNum(num),
+	Print:    printNum,
 	JSONType: "map",
 	Number:   FieldNum,
 	Metric:   Metric{Type: Counter, Value: FieldNum},

@@ -15,7 +15,7 @@ var Min = &Aggregation{
 	Merge: func(v CPUValues, m *Merged, signed bool) uint64 {
 		return keep(v, m, signed, false)
 	},
-	Print:    printNum(num),
+	Print:    printNum,
 	JSONType: "map",
 	Number:   FieldNum,
 	Metric:   Metric{Type: Gauge, Value: FieldNum},

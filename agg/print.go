@@ -25,11 +25,13 @@ func divide(n, div uint64, signed bool) uint64 {
 	return n / div
 }
 
-// printNum prints the integer num(m) after print()'s divisor.
-func printNum(num func(m *Merged, signed bool) uint64) func([]byte, *Merged, Params, uint64, bool) []byte {
-	return func(dst []byte, m *Merged, p Params, div uint64, json bool) []byte {
-		return appendNum(dst, divide(num(m, p.Signed), div, p.Signed), p.Signed, json)
+// printNum prints Merged.Num after print()'s divisor: the value of count,
+// sum, min and max. (It is their Print for every entry of a large map, so
+// it reads Num itself rather than through a function.)
+func printNum(dst []byte, m *Merged, p Params, div uint64, json bool) []byte {
+	n := m.Num
+	if div > 1 {
+		n = divide(n, div, p.Signed)
 	}
+	return appendNum(dst, n, p.Signed, json)
 }
-
-func num(m *Merged, _ bool) uint64 { return m.Num }

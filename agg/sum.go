@@ -16,7 +16,7 @@ var Sum = &Aggregation{
 		m.Num = v.Sum(0)
 		return signedOrder(m.Num, signed)
 	},
-	Print:    printNum(num),
+	Print:    printNum,
 	JSONType: "map",
 	// A sum of byte counts or durations only grows; a script summing
 	// negative values is still best read as a counter's rate.

@@ -77,6 +77,20 @@ func (r *RawMap) CPUValues(i int) agg.CPUValues {
 	return agg.CPUValues{B: r.Values[i*n : (i+1)*n], CPUs: r.CPUs, Size: r.ValueSize, Stride: r.Stride}
 }
 
+// sum0 adds entry i's u64s at offset 0 over the CPUs.
+func (r *RawMap) sum0(i int) uint64 {
+	if r.ValueSize < 8 {
+		return r.CPUValues(i).Sum(0)
+	}
+	n := r.CPUs * r.Stride
+	vals := r.Values[i*n:][:n]
+	var sum uint64
+	for off := 0; off+8 <= len(vals); off += r.Stride {
+		sum += binary.LittleEndian.Uint64(vals[off:])
+	}
+	return sum
+}
+
 // Len is the number of entries.
 func (m *Map) Len() int { return len(m.order) }
 
@@ -91,10 +105,12 @@ func (m *Map) Entry(i int, e *Entry) {
 		return
 	}
 	idx := int(m.order[i])
-	*e = Entry{}
 	if !m.Info.Array {
 		e.Key = m.raw.Key(idx)
+	} else {
+		e.Key = nil
 	}
+	e.Value, e.Merged = nil, agg.Merged{}
 	m.merge(e, idx)
 }
 
@@ -153,7 +169,8 @@ func Merge(info *plan.MapInfo, raw *RawMap) *Map {
 		items = make([]sortItem, 0, raw.N)
 		e := &m.tmp
 		for i := 0; i < raw.N; i++ {
-			*e = Entry{}
+			// Only what merge sets changes from key to key.
+			e.Value, e.Merged = nil, agg.Merged{}
 			order := m.merge(e, i)
 			if info.SetAt > 0 {
 				if !anySet(raw, i, info.SetAt) {
@@ -179,6 +196,13 @@ func Merge(info *plan.MapInfo, raw *RawMap) *Map {
 // by (see sortItems).
 func (m *Map) merge(e *Entry, i int) (order uint64) {
 	if m.Agg != nil {
+		if m.Agg.Additive {
+			// An additive value is one u64 summed over the CPUs (see
+			// agg.Aggregation.Additive): the hot path of large count and
+			// sum maps, without a call through the entry per key.
+			e.Num = m.raw.sum0(i)
+			return signedOrder(e.Num, m.Info.Signed)
+		}
 		return m.Agg.Merge(m.raw.CPUValues(i), &e.Merged, m.Info.Signed)
 	}
 	info, raw := m.Info, m.raw
