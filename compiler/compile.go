@@ -25,6 +25,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	Headers     Headers     // nil: #include gives no constants
 	// ProbeSupport says whether a probe type (or ProviderKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.

@@ -191,11 +191,14 @@ type entry struct {
 }
 
 // SearchPath is where headers are looked for, as bpftrace's clang looks:
-// the directories given with -I, then the running kernel's build headers
-// (when installed), then the system's. kernel says whether the kernel's
-// headers are among them.
-func SearchPath(release string, extra []string) (dirs []string, kernel bool) {
+// the directories given with -I, then (unless nostdinc, as a C compiler's
+// -nostdinc) the running kernel's build headers when installed and the
+// system's. kernel says whether the kernel's headers are among them.
+func SearchPath(release string, extra []string, nostdinc bool) (dirs []string, kernel bool) {
 	dirs = append(dirs, extra...)
+	if nostdinc {
+		return dirs, false
+	}
 	if release != "" {
 		build := filepath.Join("/lib/modules", release, "build")
 		if st, err := os.Stat(filepath.Join(build, "include")); err == nil && st.IsDir() {
