@@ -79,8 +79,8 @@ BEGIN { printf("%d %d\n", BPF_MAP_TYPE_HASH, EINVAL); exit(); }`,
 			want: "1 22\n\n\n"},
 		{name: "include_flag",
 			flags: []string{"--include", "linux/socket.h"},
-			prog: `BEGIN { printf("%d\n", AF_UNIX); exit(); }`,
-			want: "1\n\n\n"},
+			prog:  `BEGIN { printf("%d\n", AF_UNIX); exit(); }`,
+			want:  "1\n\n\n"},
 		{name: "missing_header_is_not_an_error",
 			prog: `#include <no/such/header.h>
 #include <linux/errno.h>
