@@ -56,6 +56,9 @@ type compiler struct {
 	spec       *Spec
 	plan       *Plan
 	pending    bool
+	// selfReads are maps assigned from their own value (`@n = @n + 1`),
+	// which type from nothing else until readsAsZero says they hold ints.
+	selfReads map[string]*ast.MapRef
 
 	scratchSize int
 	usesRingbuf bool
@@ -64,6 +67,21 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+}
+
+// readsAsZero gives the maps that only their own assignments read
+// (`@bytes = @bytes + n`, and nothing else types @bytes) integer values,
+// as bpftrace does: such a map reads as zero the first time. It reports
+// whether it typed any.
+func (c *compiler) readsAsZero() bool {
+	typed := false
+	for name, ref := range c.selfReads {
+		ms := c.mapFor(name, ref)
+		if ms.val == nil && ms.agg == AggNone && ms.decl == nil {
+			ms.val, typed = types.Int64, true
+		}
+	}
+	return typed
 }
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's
@@ -108,6 +126,11 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		}
 		if !c.pending {
 			break
+		}
+	}
+	if c.readsAsZero() {
+		for _, inst := range c.insts {
+			c.check(inst, false)
 		}
 	}
 	for _, inst := range c.insts {

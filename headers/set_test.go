@@ -221,3 +221,27 @@ func TestTableMatchesCC(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLookup is the cost a script pays for three includes: reading
+// the machine's headers (when present) and one lookup in each.
+func BenchmarkLookup(b *testing.B) {
+	incs := []string{"linux/socket.h", "linux/sched.h", "linux/errno.h"}
+	for _, bc := range []struct {
+		name string
+		dirs []string
+	}{
+		{"machine", []string{"/usr/include/x86_64-linux-gnu", "/usr/include"}},
+		{"table", nil},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				s := New(incs, Config{Dirs: bc.dirs})
+				for _, n := range []string{"AF_INET", "TASK_RUNNING", "EPERM"} {
+					if _, ok := s.Lookup(n); !ok {
+						b.Fatal(n)
+					}
+				}
+			}
+		})
+	}
+}
