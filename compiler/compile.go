@@ -93,6 +93,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	if err := macro.Expand(prog); err != nil {
 		return nil, err
 	}
+	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
