@@ -14,6 +14,9 @@ import (
 // kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
 // the symbol across modules.
 func attachKprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+	if len(p.KAddrs) > 0 {
+		return attachKprobeAddrs(p, prog)
+	}
 	if len(p.Symbols) > 0 {
 		if p.Multi {
 			return AttachKprobeMulti(p.Symbols, prog, p.Provider == compiler.ProviderKretprobe)
