@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"errors"
 
 	"github.com/cilium/ebpf/asm"
@@ -52,13 +54,13 @@ func (ck *checker) TaskType() *types.Type { return ck.taskType() }
 func (ck *checker) CtxType() (*types.Type, error) {
 	kt := ck.c.opts.KernelTypes
 	switch ck.inst.p.Provider {
-	case ProviderIter:
+	case plan.ProviderIter:
 		t, err := iterCtxType(kt, ck.inst.p.Event)
 		if err != nil {
 			return nil, err
 		}
 		return types.PointerTo(t, false), nil
-	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile:
+	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT, plan.ProviderProfile:
 		if kt != nil {
 			if t, err := kt.Type("struct pt_regs"); err == nil {
 				return types.PointerTo(t, false), nil
@@ -110,7 +112,7 @@ func (g *gen) ProbeID() int                         { return g.inst.p.ID }
 func (g *gen) NumCPUs() int                         { return g.c.opts.Facts.NumCPUs() }
 func (g *gen) Positional(n int) string              { return g.c.opts.Positional(n) }
 func (g *gen) MaxStrlen() int                       { return g.c.cfg.MaxStrlen }
-func (g *gen) AddAction(a *stdlib.Action) int       { return g.c.addAction(a) }
+func (g *gen) AddAction(a *plan.Action) int         { return g.c.addAction(a) }
 func (g *gen) Output(s stdlib.Slot, size int)       { g.emitOutput(s.(loc), size) }
 
 func (g *gen) NewValue(t *types.Type) stdlib.Value { return value{t: t, reg: g.newReg()} }
@@ -158,7 +160,7 @@ func (g *gen) Global(which int) {
 
 // SendEvent lays the arguments out as they are stored (integers widened)
 // and sends one record.
-func (g *gen) SendEvent(a *stdlib.Action, args []ast.Expr) {
+func (g *gen) SendEvent(a *plan.Action, args []ast.Expr) {
 	var elems []*types.Type
 	for _, x := range args {
 		elems = append(elems, storageType(g.typeOf(x)))

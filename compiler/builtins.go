@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 
 	"strconv"
@@ -84,19 +86,19 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
-			if ck.inst.p.Provider == ProviderUSDT {
+			if ck.inst.p.Provider == plan.ProviderUSDT {
 				return ck.usdtArg(id, n)
 			}
 			if isKernelFunc(ck.inst.p.Provider) {
 				return ck.kernelArgN(id, n)
 			}
 			switch ck.inst.p.Provider {
-			case ProviderKprobe, ProviderUprobe, ProviderUSDT:
+			case plan.ProviderKprobe, plan.ProviderUprobe, plan.ProviderUSDT:
 				if n >= len(stdlib.PtRegsArgs) {
 					ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", name)
 					return nil
 				}
-				if ck.inst.p.Provider == ProviderUprobe {
+				if ck.inst.p.Provider == plan.ProviderUprobe {
 					return types.Uint64
 				}
 				return types.Uint64
@@ -106,7 +108,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		}
 	}
 	if name == "args" {
-		if ck.inst.p.Provider == ProviderTracepoint && len(ck.inst.fields) > 0 {
+		if ck.inst.p.Provider == plan.ProviderTracepoint && len(ck.inst.fields) > 0 {
 			return ck.argsRecord(id)
 		}
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 
 	"github.com/cilium/ebpf/asm"
@@ -71,9 +73,9 @@ func (g *gen) userSpace(t *types.Type) bool {
 		return t.User
 	}
 	switch g.inst.p.Provider {
-	case ProviderUprobe, ProviderUretprobe, ProviderUSDT:
+	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
 		return true
-	case ProviderTracepoint:
+	case plan.ProviderTracepoint:
 		return g.inst.p.Group == "syscalls"
 	}
 	return false
@@ -81,7 +83,7 @@ func (g *gen) userSpace(t *types.Type) bool {
 
 // addAction registers an action, sharing identical ones between the
 // instances of a wildcard probe.
-func (c *compiler) addAction(a *Action) int {
+func (c *compiler) addAction(a *plan.Action) int {
 	key := fmt.Sprintf("%d|%q|%v|%s|%d|%d|%s|%s", a.Kind, a.Format, a.Args, a.Map, a.Top, a.Div, a.Sep, a.Pos)
 	if id, ok := c.actionIDs[key]; ok {
 		return id
@@ -124,9 +126,9 @@ const (
 // cost the traced task about 0.2 us per event; the reader polls the ring
 // every few milliseconds instead. Records that steer the run (exit, map
 // printing and clearing, commands) wake it at once.
-func wakeFlags(k ActionKind) int32 {
+func wakeFlags(k plan.ActionKind) int32 {
 	switch k {
-	case ActPrintf, ActPrintValue, ActTime, ActJoin, ActErrorf, ActWarnf:
+	case plan.ActPrintf, plan.ActPrintValue, plan.ActTime, plan.ActJoin, plan.ActErrorf, plan.ActWarnf:
 		return rbNoWakeup
 	}
 	return rbForceWakeup

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,12 +25,12 @@ type varInfo struct {
 // same body gets different `args` types on different tracepoints.
 type instance struct {
 	probe    *ast.Probe
-	p        Probe
+	p        plan.Probe
 	fields   []TracepointField // tracepoint args
 	types    map[ast.Expr]*types.Type
 	vars     map[*ast.Var]*varInfo
 	allVars  []*varInfo
-	mapAggs  map[*ast.AssignStmt]AggKind
+	mapAggs  map[*ast.AssignStmt]plan.AggKind
 	enumVals map[*ast.Ident]int64
 	data     map[ast.Node]any // per-node facts the catalogue computed while checking
 	usesArgs bool
@@ -55,7 +57,7 @@ func (c *compiler) check(inst *instance, final bool) {
 	inst.types = map[ast.Expr]*types.Type{}
 	inst.vars = map[*ast.Var]*varInfo{}
 	inst.allVars = nil
-	inst.mapAggs = map[*ast.AssignStmt]AggKind{}
+	inst.mapAggs = map[*ast.AssignStmt]plan.AggKind{}
 	inst.enumVals = map[*ast.Ident]int64{}
 	inst.data = map[ast.Node]any{}
 	ck := &checker{c: c, inst: inst, final: final}
@@ -316,7 +318,7 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 		ck.inst.mapAggs[s] = agg
 		ms := ck.c.mapFor(name, m)
 		ms.noteKey(ck, m, keyT)
-		if ms.agg == AggNone && ms.val == nil {
+		if ms.agg == plan.AggNone && ms.val == nil {
 			ms.agg = agg
 			ms.signed = signed
 			ms.aggCall = call
@@ -325,7 +327,7 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 			ck.errorf(call, "map %s already holds %s values, cannot store %s() in it", name, ms.describe(), call.Name)
 		} else {
 			ms.signed = ms.signed || signed
-			if agg == AggHist || agg == AggLhist {
+			if agg == plan.AggHist || agg == plan.AggLhist {
 				ck.c.checkSameHist(ms, call, ck)
 			}
 		}
@@ -348,12 +350,12 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 			ck.errorf(s.Value, "%s needs an integer operand", s.Op)
 			return
 		}
-		if ms.agg == AggNone && ms.val == nil {
+		if ms.agg == plan.AggNone && ms.val == nil {
 			ms.val = types.Int64
 		}
 	}
-	if ms.agg != AggNone {
-		if s.Op == "=" || (ms.agg != AggCount && ms.agg != AggSum) {
+	if ms.agg != plan.AggNone {
+		if s.Op == "=" || (ms.agg != plan.AggCount && ms.agg != plan.AggSum) {
 			ck.errorf(s, "map %s holds %s values; it cannot also be assigned", name, ms.describe())
 		}
 		return
@@ -408,7 +410,7 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 	return types.TupleOf(elems...)
 }
 
-func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
+func (ck *checker) aggregation(call *ast.Call) (plan.AggKind, bool) {
 	a, _ := stdlib.LookupAggregation(call.Name)
 	if len(call.Args) < a.Min || len(call.Args) > a.Max {
 		ck.errorf(call, "%s() takes %s", call.Name, argCount(a.Min, a.Max))
@@ -433,9 +435,9 @@ func (ck *checker) aggregation(call *ast.Call) (AggKind, bool) {
 	return aggKinds[call.Name], signed
 }
 
-var aggKinds = map[string]AggKind{
-	"count": AggCount, "sum": AggSum, "avg": AggAvg, "min": AggMin, "max": AggMax,
-	"stats": AggStats, "hist": AggHist, "lhist": AggLhist,
+var aggKinds = map[string]plan.AggKind{
+	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
+	"stats": plan.AggStats, "hist": plan.AggHist, "lhist": plan.AggLhist,
 }
 
 func isAggregation(name string) bool { _, ok := aggKinds[name]; return ok }
@@ -513,7 +515,7 @@ func (ck *checker) expr1(e ast.Expr) *types.Type {
 			keyT := ck.mapKey(x)
 			ms := ck.c.mapFor(name, x)
 			ms.noteKey(ck, x, keyT)
-			if ms.agg != AggNone {
+			if ms.agg != plan.AggNone {
 				ck.errorf(e, "map %s holds %s values; %s does not apply", name, ms.describe(), e.Op)
 				return types.Int64
 			}
@@ -622,7 +624,7 @@ func (ck *checker) mapRead(m *ast.MapRef) *types.Type {
 		ck.c.pending = true
 	}
 	switch ms.agg {
-	case AggHist, AggLhist, AggStats:
+	case plan.AggHist, plan.AggLhist, plan.AggStats:
 		ck.errorf(m, "the value of %s map %s cannot be read in a probe", ms.agg, name)
 		return nil
 	}
@@ -777,7 +779,7 @@ func (ck *checker) argsField(e *ast.Field) *types.Type {
 	if isKernelFunc(inst.p.Provider) {
 		return ck.kernelArgsField(e)
 	}
-	if inst.p.Provider != ProviderTracepoint {
+	if inst.p.Provider != plan.ProviderTracepoint {
 		ck.errorf(e, "args is not available in %s probes", inst.p.Provider)
 		return nil
 	}

@@ -4,6 +4,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"os"
 	"sort"
@@ -49,12 +51,12 @@ func (o *Options) Positional(n int) string {
 type compiler struct {
 	opts       Options
 	usedParams map[string]bool // getopt names read
-	cfg        Config
+	cfg        plan.Config
 	errs       diag.List
 	maps       map[string]*mapState
 	insts      []*instance
-	spec       *Spec
-	plan       *Plan
+	spec       *plan.Spec
+	plan       *plan.Plan
 	pending    bool
 	// selfReads are maps assigned from their own value (`@n = @n + 1`),
 	// which type from nothing else until readsAsZero says they hold ints.
@@ -77,7 +79,7 @@ func (c *compiler) readsAsZero() bool {
 	typed := false
 	for name, ref := range c.selfReads {
 		ms := c.mapFor(name, ref)
-		if ms.val == nil && ms.agg == AggNone && ms.decl == nil {
+		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
 			ms.val, typed = types.Int64, true
 		}
 	}
@@ -86,7 +88,7 @@ func (c *compiler) readsAsZero() bool {
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's
 // probes are expanded in place first.
-func Compile(prog *ast.Program, opts Options) (*Spec, error) {
+func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
@@ -97,8 +99,8 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
-		spec:      &Spec{},
-		plan:      &Plan{},
+		spec:      &plan.Spec{},
+		plan:      &plan.Plan{},
 		stackMaps: map[string]*ebpf.MapSpec{},
 		actionIDs: map[string]int{},
 	}
@@ -141,7 +143,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 		return nil, err
 	}
 	for name, ms := range c.maps {
-		if ms.agg == AggNone && ms.val == nil && ms.decl == nil {
+		if ms.agg == plan.AggNone && ms.val == nil && ms.decl == nil {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}
@@ -164,7 +166,7 @@ func Compile(prog *ast.Program, opts Options) (*Spec, error) {
 // configure applies defaults, the config block and BPFTRACE_* variables
 // (which win, as in bpftrace).
 func (c *compiler) configure(prog *ast.Program) {
-	c.cfg = Config{
+	c.cfg = plan.Config{
 		MaxMapKeys:       4096,
 		MaxStrlen:        1024,
 		MaxCatBytes:      10240,

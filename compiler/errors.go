@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"sonde/internal/spell"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 )
@@ -21,5 +22,5 @@ func (c *compiler) result() error {
 
 // didYouMean returns the candidate closest to name, or "" when none is close.
 func didYouMean(name string, candidates []string) string {
-	return diag.DidYouMean(name, candidates)
+	return spell.DidYouMean(name, candidates)
 }

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 
@@ -289,9 +291,9 @@ func (g *gen) MapLen(m *ast.MapRef) stdlib.Value {
 // iterable reports whether `for` may walk a map of this kind (bpftrace's
 // IsMapIterableTy): plain values and the aggregations that read as one
 // integer.
-func iterable(a AggKind) bool {
+func iterable(a plan.AggKind) bool {
 	switch a {
-	case AggNone, AggCount, AggSum, AggMin, AggMax, AggAvg:
+	case plan.AggNone, plan.AggCount, plan.AggSum, plan.AggMin, plan.AggMax, plan.AggAvg:
 		return true
 	}
 	return false

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"strings"
 
@@ -151,7 +153,7 @@ func (c *compiler) generate(inst *instance) {
 		License:      "GPL",
 		Instructions: insns,
 	}
-	c.spec.Programs = append(c.spec.Programs, &Program{Probe: inst.p, Spec: spec, Loops: g.loopSpans})
+	c.spec.Programs = append(c.spec.Programs, &plan.Program{Probe: inst.p, Spec: spec, Loops: g.loopSpans})
 }
 
 func progSymbol(inst *instance) string { return fmt.Sprintf("probe%d", inst.p.ID) }
@@ -407,8 +409,8 @@ func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
 
 func needsPidFilter(provider string) bool {
 	switch provider {
-	case ProviderBegin, ProviderEnd, ProviderSelf, ProviderUprobe, ProviderUretprobe, ProviderUSDT,
-		ProviderProfile, ProviderInterval, ProviderSoftware, ProviderHardware:
+	case plan.ProviderBegin, plan.ProviderEnd, plan.ProviderSelf, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT,
+		plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware:
 		// These attach to the process itself (Probe.Pid).
 		return false
 	}

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf"
 )
 
@@ -47,13 +49,13 @@ func (c *compiler) addInternalMaps() {
 func (c *compiler) ringSize() int {
 	exitOnly := true
 	for _, a := range c.plan.Actions {
-		if a.Kind != ActExit {
+		if a.Kind != plan.ActExit {
 			exitOnly = false
 		}
 	}
 	special := true
 	for _, p := range c.spec.Programs {
-		if p.Probe.Provider != ProviderBegin && p.Probe.Provider != ProviderEnd {
+		if p.Probe.Provider != plan.ProviderBegin && p.Probe.Provider != plan.ProviderEnd {
 			special = false
 		}
 	}

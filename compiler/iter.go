@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 
 	"github.com/cilium/ebpf/asm"
@@ -27,7 +29,7 @@ func iterCtxType(kt KernelTypes, name string) (*types.Type, error) {
 	return t, nil
 }
 
-func (c *compiler) expandIter(parts []string, ap *ast.AttachPoint) ([]Probe, error) {
+func (c *compiler) expandIter(parts []string, ap *ast.AttachPoint) ([]plan.Probe, error) {
 	switch {
 	case len(parts) == 2:
 		return nil, fmt.Errorf("pinning iterators (%s) is not supported", ap.Raw)
@@ -37,7 +39,7 @@ func (c *compiler) expandIter(parts []string, ap *ast.AttachPoint) ([]Probe, err
 	if _, err := iterCtxType(c.opts.KernelTypes, parts[0]); err != nil {
 		return nil, err
 	}
-	return []Probe{{Provider: ProviderIter, Name: "iter:" + parts[0], Event: parts[0]}}, nil
+	return []plan.Probe{{Provider: plan.ProviderIter, Name: "iter:" + parts[0], Event: parts[0]}}, nil
 }
 
 // checkIterAlone enforces bpftrace's rule that iterators run alone: the
@@ -46,7 +48,7 @@ func (c *compiler) checkIterAlone(prog *ast.Program) {
 	iters, others := 0, 0
 	var first *instance
 	for _, inst := range c.insts {
-		if inst.p.Provider == ProviderIter {
+		if inst.p.Provider == plan.ProviderIter {
 			iters++
 			if first == nil {
 				first = inst
@@ -66,7 +68,7 @@ func (c *compiler) checkIterAlone(prog *ast.Program) {
 // iterPrologue ends the run for the final call, whose object pointer (the
 // first field after meta) is NULL.
 func (g *gen) iterPrologue() {
-	if g.inst.p.Provider != ProviderIter {
+	if g.inst.p.Provider != plan.ProviderIter {
 		return
 	}
 	g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(asm.R1, asm.R1, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, g.exitLabel))

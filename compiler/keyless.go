@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -28,7 +30,7 @@ func (g *gen) Delete(m *ast.MapRef, key stdlib.Slot) {
 
 // clearKeyless zeroes the value and set word of a keyless aggregation on
 // every CPU; R0 ends as 0 when some CPU had it set, else -ENOENT.
-func (g *gen) clearKeyless(info *MapInfo) {
+func (g *gen) clearKeyless(info *plan.MapInfo) {
 	const enoent = -2
 	key, was := g.alloc(8), g.alloc(8)
 	b, off := g.base(key, asm.R5)

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -67,7 +69,7 @@ type FuncParam struct {
 // raw tracepoint.
 func isKernelFunc(prov string) bool {
 	switch prov {
-	case ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit, ProviderRawTracepoint:
+	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderFentry, plan.ProviderFexit, plan.ProviderRawTracepoint:
 		return true
 	}
 	return false
@@ -79,7 +81,7 @@ func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 // points, chooses the mechanism the kernel supports and, for kprobe
 // wildcards whose body does not depend on the function, shares one program
 // (and one kprobe_multi link where the kernel has it).
-func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string) ([]Probe, error) {
+func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string) ([]plan.Probe, error) {
 	if len(parts) < 1 || len(parts) > 2 {
 		return nil, fmt.Errorf("%s probes are written %s:[MODULE:]FUNCTION", prov, prov)
 	}
@@ -89,7 +91,7 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 	}
 	var offset uint64
 	if name, off, ok := strings.Cut(fn, "+"); ok {
-		if prov != ProviderKprobe {
+		if prov != plan.ProviderKprobe {
 			return nil, fmt.Errorf("only kprobes take an offset (%s)", ap.Raw)
 		}
 		n, err := strconv.ParseUint(off, 0, 64)
@@ -119,7 +121,7 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 		}
 		if len(names) == 0 {
 			what := "kernel function"
-			if prov == ProviderRawTracepoint {
+			if prov == plan.ProviderRawTracepoint {
 				what = "raw tracepoint"
 			}
 			return nil, fmt.Errorf("no %s matches %s", what, fn)
@@ -135,16 +137,16 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 	}
 	// A kprobe wildcard whose body is the same for every function shares
 	// one program: one kprobe_multi link, or one link per function.
-	if wild && (mech == ProviderKprobe || mech == ProviderKretprobe) && !usesPerFunction(c.curProbe, "args", "probe") {
+	if wild && (mech == plan.ProviderKprobe || mech == plan.ProviderKretprobe) && !usesPerFunction(c.curProbe, "args", "probe") {
 		multi := c.opts.ProbeSupport == nil || c.opts.ProbeSupport(ProviderKprobeMulti) == nil
 		// bpf_get_func_ip knows the function in kprobe_multi and kprobe
 		// programs, not in a plain kretprobe.
-		if multi || mech == ProviderKprobe || !usesPerFunction(c.curProbe, "func") {
-			return []Probe{{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names, Multi: multi}}, nil
+		if multi || mech == plan.ProviderKprobe || !usesPerFunction(c.curProbe, "func") {
+			return []plan.Probe{{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names, Multi: multi}}, nil
 		}
 	}
 	var kaddrs []uint64
-	if !wild && module == "" && (mech == ProviderKprobe || mech == ProviderKretprobe) {
+	if !wild && module == "" && (mech == plan.ProviderKprobe || mech == plan.ProviderKretprobe) {
 		if kr, ok := c.opts.KernelFuncs.(KprobeResolver); ok {
 			t := kr.ResolveKprobe(fn)
 			switch {
@@ -169,7 +171,7 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 			}
 		}
 	}
-	out := make([]Probe, 0, len(names))
+	out := make([]plan.Probe, 0, len(names))
 	for _, n := range names {
 		name := prefix + n
 		if len(kaddrs) > 0 || len(names) == 1 && n != fn {
@@ -178,11 +180,10 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 		if offset != 0 {
 			name += "+" + strconv.FormatUint(offset, 10)
 		}
-		out = append(out, Probe{Provider: mech, Name: name, Event: n, Group: module, Offset: offset, KAddrs: kaddrs})
+		out = append(out, plan.Probe{Provider: mech, Name: name, Event: n, Group: module, Offset: offset, KAddrs: kaddrs})
 	}
 	return out, nil
 }
-
 
 // ProviderKprobeMulti is the feature name ProbeSupport answers for
 // kprobe_multi links (one program on many functions).
@@ -193,7 +194,7 @@ const ProviderKprobeMulti = "kprobe_multi"
 // lacks it. note is the one-line notice for stderr when it falls back.
 func (c *compiler) mechanism(prov, module, fn string, offset uint64) (mech, note string, err error) {
 	sup := c.opts.ProbeSupport
-	if sup == nil || prov == ProviderRawTracepoint {
+	if sup == nil || prov == plan.ProviderRawTracepoint {
 		return prov, "", nil
 	}
 	err = sup(prov)
@@ -201,8 +202,8 @@ func (c *compiler) mechanism(prov, module, fn string, offset uint64) (mech, note
 		return prov, "", nil
 	}
 	alt := map[string]string{
-		ProviderKprobe: ProviderFentry, ProviderKretprobe: ProviderFexit,
-		ProviderFentry: ProviderKprobe, ProviderFexit: ProviderKretprobe,
+		plan.ProviderKprobe: plan.ProviderFentry, plan.ProviderKretprobe: plan.ProviderFexit,
+		plan.ProviderFentry: plan.ProviderKprobe, plan.ProviderFexit: plan.ProviderKretprobe,
 	}[prov]
 	reason := supportReason(prov, err)
 	target := fn
@@ -243,9 +244,9 @@ func (c *compiler) matchFuncs(prov, mech, module, pattern string) ([]string, err
 		return nil, fmt.Errorf("wildcards in %s probes need the list of kernel functions, which is not available", prov)
 	}
 	switch mech {
-	case ProviderRawTracepoint:
+	case plan.ProviderRawTracepoint:
 		return kf.RawTracepoints(module, pattern)
-	case ProviderKprobe, ProviderKretprobe:
+	case plan.ProviderKprobe, plan.ProviderKretprobe:
 		if module != "" {
 			return nil, fmt.Errorf("kprobe wildcards in a module are not supported; name the functions")
 		}
@@ -323,7 +324,7 @@ func (ck *checker) sig(n ast.Node) *FuncSig {
 		inst.sigErr = fmt.Errorf("typed arguments need kernel BTF, which is not available")
 	} else if len(inst.p.Symbols) > 0 {
 		inst.sigErr = fmt.Errorf("args are not available in a probe on many functions")
-	} else if inst.p.Provider == ProviderRawTracepoint {
+	} else if inst.p.Provider == plan.ProviderRawTracepoint {
 		inst.sig, inst.sigErr = kf.RawTracepoint(inst.p.Group, inst.p.Event)
 	} else {
 		inst.sig, inst.sigErr = kf.Func(inst.p.Group, inst.p.Event)
@@ -338,7 +339,7 @@ func (ck *checker) sig(n ast.Node) *FuncSig {
 // pt_regs offset for kprobes, an 8-byte slot in the context otherwise.
 func (ck *checker) argSlot(n ast.Node, sig *FuncSig, i int, what string) (int16, bool) {
 	switch ck.inst.p.Provider {
-	case ProviderKprobe:
+	case plan.ProviderKprobe:
 		regs := 0
 		for j := 0; j < i; j++ {
 			regs += slots(sig.Params[j].Type)
@@ -348,7 +349,7 @@ func (ck *checker) argSlot(n ast.Node, sig *FuncSig, i int, what string) (int16,
 			return 0, false
 		}
 		return stdlib.PtRegsArgs[regs], true
-	case ProviderKretprobe:
+	case plan.ProviderKretprobe:
 		ck.errorf(n, "%s is not available in kretprobe probes: the registers are gone at return; use fexit", what)
 		return 0, false
 	}
@@ -379,7 +380,7 @@ func regType(t *types.Type) bool {
 
 // kernelArgsField types args.NAME in kernel-function probes.
 func (ck *checker) kernelArgsField(e *ast.Field) *types.Type {
-	if ck.inst.p.Provider == ProviderKretprobe {
+	if ck.inst.p.Provider == plan.ProviderKretprobe {
 		ck.errorf(e, "args is not available in kretprobe probes: the registers are gone at return; use fexit")
 		return nil
 	}
@@ -415,13 +416,13 @@ func (ck *checker) kernelArgsField(e *ast.Field) *types.Type {
 // kernelArgN types argN.
 func (ck *checker) kernelArgN(id *ast.Ident, n int) *types.Type {
 	switch ck.inst.p.Provider {
-	case ProviderKprobe:
+	case plan.ProviderKprobe:
 		if n >= len(stdlib.PtRegsArgs) {
 			ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", id.Name)
 			return nil
 		}
 		return types.Uint64
-	case ProviderKretprobe:
+	case plan.ProviderKretprobe:
 		ck.errorf(id, "%s is not available in kretprobe probes: the registers are gone at return", id.Name)
 		return nil
 	}
@@ -446,25 +447,25 @@ func (ck *checker) kernelArgN(id *ast.Ident, n int) *types.Type {
 // retvalType types retval: from the prototype where BTF has it.
 func (ck *checker) retvalType(id *ast.Ident) *types.Type {
 	switch ck.inst.p.Provider {
-	case ProviderUretprobe:
+	case plan.ProviderUretprobe:
 		return types.Uint64
-	case ProviderKretprobe, ProviderFexit:
+	case plan.ProviderKretprobe, plan.ProviderFexit:
 	default:
 		ck.errorf(id, "retval is only available in kretprobe, fexit and uretprobe probes")
 		return nil
 	}
-	if ck.inst.p.Provider == ProviderKretprobe && (ck.c.opts.KernelFuncs == nil || len(ck.inst.p.Symbols) > 0) {
+	if ck.inst.p.Provider == plan.ProviderKretprobe && (ck.c.opts.KernelFuncs == nil || len(ck.inst.p.Symbols) > 0) {
 		return types.Uint64
 	}
 	sig := ck.sig(id)
 	if sig == nil {
-		if ck.inst.p.Provider == ProviderKretprobe {
+		if ck.inst.p.Provider == plan.ProviderKretprobe {
 			return types.Uint64 // BTF is optional for kretprobes
 		}
 		return nil
 	}
 	if sig.Return == nil || sig.Return.Kind == types.Void {
-		if ck.inst.p.Provider == ProviderFexit {
+		if ck.inst.p.Provider == plan.ProviderFexit {
 			ck.errorf(id, "%s returns void: there is no retval", ck.inst.p.Event)
 			return nil
 		}
@@ -479,8 +480,8 @@ func (ck *checker) retvalType(id *ast.Ident) *types.Type {
 // funcType types `func`: the traced function, printed as its symbol.
 func (ck *checker) funcType(id *ast.Ident) *types.Type {
 	switch ck.inst.p.Provider {
-	case ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit:
-	case ProviderUprobe, ProviderUretprobe:
+	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderFentry, plan.ProviderFexit:
+	case plan.ProviderUprobe, plan.ProviderUretprobe:
 		// Each uprobe instance is one function: its name is a constant.
 		if ck.inst.p.Symbol == "" {
 			ck.errorf(id, "func is unknown for a uprobe on an address")
@@ -558,7 +559,7 @@ func (g *gen) kernelArgsField(e *ast.Field) value {
 
 // kernelArgN reads argN.
 func (g *gen) kernelArgN(n int, t *types.Type) value {
-	if g.inst.p.Provider == ProviderKprobe {
+	if g.inst.p.Provider == plan.ProviderKprobe {
 		return g.loadCtx(stdlib.PtRegsArgs[n], t)
 	}
 	return g.loadCtx(int16(8*n), t)
@@ -567,7 +568,7 @@ func (g *gen) kernelArgN(n int, t *types.Type) value {
 // retvalValue reads retval.
 func (g *gen) retvalValue(t *types.Type) value {
 	switch g.inst.p.Provider {
-	case ProviderFexit:
+	case plan.ProviderFexit:
 		s := 0
 		for _, p := range g.inst.sig.Params {
 			s += slots(p.Type)

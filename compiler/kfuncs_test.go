@@ -1,6 +1,8 @@
 package compiler_test
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"strings"
 	"testing"
@@ -77,7 +79,7 @@ func support(missing ...string) func(string) error {
 	}
 }
 
-func compileKernel(t *testing.T, src string, sup func(string) error) (*compiler.Spec, error) {
+func compileKernel(t *testing.T, src string, sup func(string) error) (*plan.Spec, error) {
 	t.Helper()
 	prog, err := lang.Parse("test.sd", []byte(src))
 	if err != nil {

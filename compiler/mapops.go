@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -14,7 +16,7 @@ const (
 
 // keyFor builds the key of a map access in memory. extra bytes (the hist
 // bucket) follow the user key and are zeroed.
-func (g *gen) keyFor(m *ast.MapRef, info *MapInfo, extra int) (loc, int) {
+func (g *gen) keyFor(m *ast.MapRef, info *plan.MapInfo, extra int) (loc, int) {
 	if info.Key == nil {
 		l := g.alloc(8)
 		b, off := g.base(l, asm.R5)
@@ -39,17 +41,17 @@ func (g *gen) keyFor(m *ast.MapRef, info *MapInfo, extra int) (loc, int) {
 	return l, size
 }
 
-func (g *gen) mapInfo(m *ast.MapRef) *MapInfo { return g.c.maps[mapName(m.Name)].info }
+func (g *gen) mapInfo(m *ast.MapRef) *plan.MapInfo { return g.c.maps[mapName(m.Name)].info }
 
 // lookup emits a map lookup of key; R0 holds the value pointer or NULL.
-func (g *gen) lookup(info *MapInfo, key loc) {
+func (g *gen) lookup(info *plan.MapInfo, key loc) {
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
 	g.addr(asm.R2, key)
 	g.emit(asm.FnMapLookupElem.Call())
 }
 
 // update emits a map update; a failure is counted for the exit report.
-func (g *gen) update(info *MapInfo, key, val loc, flags int32) {
+func (g *gen) update(info *plan.MapInfo, key, val loc, flags int32) {
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
 	g.addr(asm.R2, key)
 	g.addr(asm.R3, val)
@@ -59,7 +61,7 @@ func (g *gen) update(info *MapInfo, key, val loc, flags int32) {
 }
 
 // countFailure bumps the per-CPU failure counter of info when R0 < 0.
-func (g *gen) countFailure(info *MapInfo) {
+func (g *gen) countFailure(info *plan.MapInfo) {
 	ok := g.newLabel("updok")
 	g.emit(asm.JSGE.Imm(asm.R0, 0, ok))
 	g.bumpError(info.Index, ok)
@@ -115,13 +117,13 @@ func (g *gen) mapRead(m *ast.MapRef) value {
 
 // percpuRead sums (or combines) an aggregation's per-CPU values with
 // bpf_map_lookup_percpu_elem, as bpftrace does for `@c > 10`.
-func (g *gen) percpuRead(m *ast.MapRef, info *MapInfo, t *types.Type) value {
+func (g *gen) percpuRead(m *ast.MapRef, info *plan.MapInfo, t *types.Type) value {
 	key, _ := g.keyFor(m, info, 0)
 	return g.percpuReadKey(info, key, t)
 }
 
 // percpuReadKey merges the per-CPU values of the key at key.
-func (g *gen) percpuReadKey(info *MapInfo, key loc, t *types.Type) value {
+func (g *gen) percpuReadKey(info *plan.MapInfo, key loc, t *types.Type) value {
 	acc := g.newReg()
 	g.emit(asm.Mov.Imm(g.r(acc), 0))
 	cnt := g.newReg()
@@ -137,15 +139,15 @@ func (g *gen) percpuReadKey(info *MapInfo, key loc, t *types.Type) value {
 		ra, rc := g.r2(acc, cnt)
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord))
 		switch info.Agg {
-		case AggCount, AggSum:
+		case plan.AggCount, plan.AggSum:
 			g.emit(asm.Add.Reg(ra, asm.R1))
-		case AggAvg:
+		case plan.AggAvg:
 			g.emit(asm.Add.Reg(rc, asm.R1), asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.Add.Reg(ra, asm.R1))
-		case AggMin, AggMax:
+		case plan.AggMin, plan.AggMax:
 			g.emit(asm.LoadMem(asm.R2, asm.R0, 8, asm.DWord), asm.JEq.Imm(asm.R2, 0, next))
 			skip := g.newLabel("keep")
 			jop := asm.JGE
-			if info.Agg == AggMax {
+			if info.Agg == plan.AggMax {
 				jop = asm.JLE
 			}
 			if info.Signed {
@@ -163,7 +165,7 @@ func (g *gen) percpuReadKey(info *MapInfo, key loc, t *types.Type) value {
 		g.bind(next)
 		g.emit(asm.Mov.Reg(g.r(acc), g.r(acc)))
 	}
-	if info.Agg == AggAvg {
+	if info.Agg == plan.AggAvg {
 		ra, rc := g.r2(acc, cnt)
 		done := g.newLabel("avg0")
 		g.emit(asm.JEq.Imm(rc, 0, done))
@@ -209,7 +211,7 @@ func (g *gen) mapAddReg(m *ast.MapRef, d *vreg) {
 // the registers to st. When another CPU inserted the key first (-EEXIST)
 // it looks the key up again and jumps to found with R0 at the element;
 // any other failure is counted. It falls through when inserted or failed.
-func (g *gen) insertNew(info *MapInfo, key, val loc, found string, st regState, failLabel string) {
+func (g *gen) insertNew(info *plan.MapInfo, key, val loc, found string, st regState, failLabel string) {
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
 	g.addr(asm.R2, key)
 	g.addr(asm.R3, val)
@@ -263,14 +265,14 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 }
 
 // aggregate updates an aggregation map with the value of call.
-func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
+func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 	info := g.mapInfo(m)
 	var x *vreg
 	if len(call.Args) > 0 {
 		x = g.expr(call.Args[0]).reg
 	}
 	extra := 0
-	if agg == AggHist || agg == AggLhist {
+	if agg == plan.AggHist || agg == plan.AggLhist {
 		extra = 8
 	}
 	var key loc
@@ -285,7 +287,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	if extra > 0 {
 		bucket := g.newReg()
 		g.emit(asm.Mov.Reg(g.r(bucket), g.r(x)))
-		if agg == AggHist {
+		if agg == plan.AggHist {
 			g.histBucket(bucket, info.HistBits)
 		} else {
 			g.lhistBucket(bucket, info)
@@ -315,19 +317,19 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	}
 	// Existing entry: update this CPU's copy in place.
 	switch agg {
-	case AggCount, AggHist, AggLhist:
+	case plan.AggCount, plan.AggHist, plan.AggLhist:
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-	case AggSum:
+	case plan.AggSum:
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Reg(asm.R1, g.r(x)), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-	case AggAvg, AggStats:
+	case plan.AggAvg, plan.AggStats:
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.Add.Reg(asm.R1, g.r(x)), asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord))
-	case AggMin, AggMax:
+	case plan.AggMin, plan.AggMax:
 		set := g.newLabel("aggset")
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, set))
 		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord))
 		jop := asm.JLE // keep the old minimum when old <= x
-		if agg == AggMax {
+		if agg == plan.AggMax {
 			jop = asm.JGE
 		}
 		if info.Signed {
@@ -352,15 +354,15 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg AggKind) {
 	val := g.alloc(vsize)
 	b, off := g.base(val, asm.R5)
 	switch agg {
-	case AggCount, AggHist, AggLhist:
+	case plan.AggCount, plan.AggHist, plan.AggLhist:
 		g.emit(storeImm(b, off, 1, asm.DWord))
-	case AggSum:
+	case plan.AggSum:
 		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
-	case AggAvg, AggStats:
+	case plan.AggAvg, plan.AggStats:
 		g.emit(storeImm(b, off, 1, asm.DWord))
 		b, off = g.base(val, asm.R5)
 		g.emit(asm.StoreMem(b, off+8, g.r(x), asm.DWord))
-	case AggMin, AggMax:
+	case plan.AggMin, plan.AggMax:
 		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
 		b, off = g.base(val, asm.R5)
 		g.emit(storeImm(b, off+8, 1, asm.DWord))
@@ -416,7 +418,7 @@ func (g *gen) histBucket(v *vreg, k int) {
 
 // lhistBucket: 0 below min, 1 + (n-min)/step inside, last bucket at or
 // above max.
-func (g *gen) lhistBucket(v *vreg, info *MapInfo) {
+func (g *gen) lhistBucket(v *vreg, info *plan.MapInfo) {
 	r := g.r(v)
 	done, ge, lt := g.newLabel("ldone"), g.newLabel("lge"), g.newLabel("llt")
 	g.emit(asm.LoadImm(asm.R1, info.LhistMin, asm.DWord), asm.JSGE.Reg(r, asm.R1, ge), asm.Mov.Imm(r, 0), asm.Ja.Label(done))

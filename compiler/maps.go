@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"maps"
 	"slices"
@@ -18,7 +20,7 @@ type mapState struct {
 	keyed   bool        // used with keys at least once
 	keyless bool        // used without keys at least once
 	val     *types.Type // AggNone value type
-	agg     AggKind
+	agg     plan.AggKind
 	signed  bool
 	aggCall *ast.Call
 	decl    *ast.MapDecl
@@ -27,7 +29,7 @@ type mapState struct {
 	histBits                    int
 	lhistMin, lhistMax, lhistSt int64
 
-	info *MapInfo
+	info *plan.MapInfo
 }
 
 func (c *compiler) mapFor(name string, ref *ast.MapRef) *mapState {
@@ -66,7 +68,7 @@ func (ms *mapState) noteKey(ck *checker, m *ast.MapRef, key *types.Type) {
 }
 
 func (ms *mapState) describe() string {
-	if ms.agg != AggNone {
+	if ms.agg != plan.AggNone {
 		return ms.agg.String() + "()"
 	}
 	if ms.val != nil {
@@ -78,11 +80,11 @@ func (ms *mapState) describe() string {
 // valueType is the type a read of the map yields.
 func (ms *mapState) valueType() *types.Type {
 	switch ms.agg {
-	case AggNone:
+	case plan.AggNone:
 		return ms.val
-	case AggCount:
+	case plan.AggCount:
 		return types.Uint64
-	case AggSum, AggMin, AggMax, AggAvg:
+	case plan.AggSum, plan.AggMin, plan.AggMax, plan.AggAvg:
 		if ms.signed {
 			return types.Int64
 		}
@@ -93,7 +95,7 @@ func (ms *mapState) valueType() *types.Type {
 
 func (c *compiler) setAggParams(ms *mapState, call *ast.Call, ck *checker) {
 	switch ms.agg {
-	case AggHist:
+	case plan.AggHist:
 		if len(call.Args) > 1 {
 			k, _ := constInt(call.Args[1])
 			if k < 0 || k > 5 {
@@ -102,7 +104,7 @@ func (c *compiler) setAggParams(ms *mapState, call *ast.Call, ck *checker) {
 			}
 			ms.histBits = int(k)
 		}
-	case AggLhist:
+	case plan.AggLhist:
 		if len(call.Args) != 4 {
 			return
 		}
@@ -154,9 +156,9 @@ func histBuckets(k int) int { return (64-k)<<k + 1 }
 func lhistBuckets(lo, hi, step int64) int { return int((hi-lo)/step) + 2 }
 
 // aggValueSize is the per-CPU value size of an aggregation.
-func aggValueSize(a AggKind) int {
+func aggValueSize(a plan.AggKind) int {
 	switch a {
-	case AggMin, AggMax, AggAvg, AggStats:
+	case plan.AggMin, plan.AggMax, plan.AggAvg, plan.AggStats:
 		return 16
 	}
 	return 8
@@ -167,7 +169,7 @@ func (c *compiler) buildMaps() {
 	names := slices.Sorted(maps.Keys(c.maps))
 	for i, name := range names {
 		ms := c.maps[name]
-		info := &MapInfo{
+		info := &plan.MapInfo{
 			Name:    name,
 			MapName: bpfMapName(i, name),
 			Index:   i,
@@ -184,7 +186,7 @@ func (c *compiler) buildMaps() {
 		spec := &ebpf.MapSpec{Name: info.MapName}
 		var valSize int
 		switch ms.agg {
-		case AggNone:
+		case plan.AggNone:
 			info.Value = ms.val
 			if ms.val == nil {
 				info.Value = types.Int64
@@ -196,10 +198,10 @@ func (c *compiler) buildMaps() {
 			valSize = aggValueSize(ms.agg)
 		}
 		switch ms.agg {
-		case AggHist:
+		case plan.AggHist:
 			info.HistBits = ms.histBits
 			info.NumBuckets = histBuckets(ms.histBits)
-		case AggLhist:
+		case plan.AggLhist:
 			info.LhistMin, info.LhistMax, info.LhistStep = ms.lhistMin, ms.lhistMax, ms.lhistSt
 			info.NumBuckets = lhistBuckets(ms.lhistMin, ms.lhistMax, ms.lhistSt)
 		}

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,28 +14,28 @@ import (
 )
 
 var providerAliases = map[string]string{
-	"begin": ProviderBegin, "end": ProviderEnd,
-	"tracepoint": ProviderTracepoint, "t": ProviderTracepoint, "tp": ProviderTracepoint,
-	"rawtracepoint": ProviderRawTracepoint, "rt": ProviderRawTracepoint,
-	"kprobe": ProviderKprobe, "k": ProviderKprobe,
-	"kretprobe": ProviderKretprobe, "kr": ProviderKretprobe,
-	"uprobe": ProviderUprobe, "u": ProviderUprobe,
-	"uretprobe": ProviderUretprobe, "ur": ProviderUretprobe,
-	"usdt":    ProviderUSDT,
-	"profile": ProviderProfile, "p": ProviderProfile,
-	"interval": ProviderInterval, "i": ProviderInterval,
-	"software": ProviderSoftware, "s": ProviderSoftware,
-	"hardware": ProviderHardware, "h": ProviderHardware,
-	"fentry": ProviderFentry, "f": ProviderFentry, "kfunc": ProviderFentry,
-	"fexit": ProviderFexit, "fr": ProviderFexit, "kretfunc": ProviderFexit,
-	"iter": ProviderIter, "it": ProviderIter,
-	"self": ProviderSelf,
+	"begin": plan.ProviderBegin, "end": plan.ProviderEnd,
+	"tracepoint": plan.ProviderTracepoint, "t": plan.ProviderTracepoint, "tp": plan.ProviderTracepoint,
+	"rawtracepoint": plan.ProviderRawTracepoint, "rt": plan.ProviderRawTracepoint,
+	"kprobe": plan.ProviderKprobe, "k": plan.ProviderKprobe,
+	"kretprobe": plan.ProviderKretprobe, "kr": plan.ProviderKretprobe,
+	"uprobe": plan.ProviderUprobe, "u": plan.ProviderUprobe,
+	"uretprobe": plan.ProviderUretprobe, "ur": plan.ProviderUretprobe,
+	"usdt":    plan.ProviderUSDT,
+	"profile": plan.ProviderProfile, "p": plan.ProviderProfile,
+	"interval": plan.ProviderInterval, "i": plan.ProviderInterval,
+	"software": plan.ProviderSoftware, "s": plan.ProviderSoftware,
+	"hardware": plan.ProviderHardware, "h": plan.ProviderHardware,
+	"fentry": plan.ProviderFentry, "f": plan.ProviderFentry, "kfunc": plan.ProviderFentry,
+	"fexit": plan.ProviderFexit, "fr": plan.ProviderFexit, "kretfunc": plan.ProviderFexit,
+	"iter": plan.ProviderIter, "it": plan.ProviderIter,
+	"self": plan.ProviderSelf,
 }
 
 // CanonicalProvider maps a provider name or alias to its canonical name.
 func CanonicalProvider(name string) (string, bool) {
 	if name == "U" {
-		return ProviderUSDT, true
+		return plan.ProviderUSDT, true
 	}
 	p, ok := providerAliases[strings.ToLower(name)]
 	return p, ok
@@ -68,7 +70,7 @@ func (c *compiler) expand(prog *ast.Program) {
 				if sites != nil {
 					inst.usdt = sites[i]
 				}
-				if p.Provider == ProviderTracepoint {
+				if p.Provider == plan.ProviderTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
 					if err != nil {
 						c.errorAt(ap.Span(), hintOf(err), "%v", err)
@@ -76,7 +78,7 @@ func (c *compiler) expand(prog *ast.Program) {
 					}
 					inst.fields = fields
 				}
-				if !needsPidFilter(p.Provider) && p.Provider != ProviderBegin && p.Provider != ProviderEnd {
+				if !needsPidFilter(p.Provider) && p.Provider != plan.ProviderBegin && p.Provider != plan.ProviderEnd {
 					inst.p.Pid = c.opts.Pid
 				}
 				inst.p.ID = len(c.plan.Probes)
@@ -113,7 +115,7 @@ func (c *compiler) substParams(s string) string {
 
 // expandAttach expands one attach point. For usdt probes it also returns
 // each probe's site (argument specs), index for index.
-func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, []*USDTTarget, error) {
+func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]plan.Probe, []*USDTTarget, error) {
 	prov, ok := CanonicalProvider(ap.Provider)
 	if !ok {
 		return nil, nil, fmt.Errorf("unknown probe type %s", ap.Provider)
@@ -122,14 +124,14 @@ func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]Probe, []*USDTTarget, er
 	for i, p := range ap.Parts {
 		parts[i] = c.substParams(p)
 	}
-	if prov == ProviderUSDT {
+	if prov == plan.ProviderUSDT {
 		return c.expandUSDT(parts)
 	}
 	probes, err := c.expandProvider(prov, ap, parts)
 	return probes, nil, err
 }
 
-func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []string) ([]Probe, error) {
+func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []string) ([]plan.Probe, error) {
 	want := func(lo, hi int, form string) error {
 		if len(parts) < lo || len(parts) > hi {
 			return fmt.Errorf("%s probes are written %s", prov, form)
@@ -137,12 +139,12 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		return nil
 	}
 	switch prov {
-	case ProviderBegin, ProviderEnd:
+	case plan.ProviderBegin, plan.ProviderEnd:
 		if err := want(0, 0, prov); err != nil {
 			return nil, err
 		}
-		return []Probe{{Provider: prov, Name: prov}}, nil
-	case ProviderTracepoint:
+		return []plan.Probe{{Provider: prov, Name: prov}}, nil
+	case plan.ProviderTracepoint:
 		if err := want(2, 2, "tracepoint:GROUP:EVENT"); err != nil {
 			return nil, err
 		}
@@ -158,15 +160,15 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 				return nil, fmt.Errorf("no tracepoint matches %s", pattern)
 			}
 		}
-		var out []Probe
+		var out []plan.Probe
 		for _, n := range names {
 			g, e, _ := strings.Cut(n, ":")
-			out = append(out, Probe{Provider: prov, Name: "tracepoint:" + n, Group: g, Event: e})
+			out = append(out, plan.Probe{Provider: prov, Name: "tracepoint:" + n, Group: g, Event: e})
 		}
 		return out, nil
-	case ProviderRawTracepoint, ProviderKprobe, ProviderKretprobe, ProviderFentry, ProviderFexit:
+	case plan.ProviderRawTracepoint, plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderFentry, plan.ProviderFexit:
 		return c.expandKernel(ap, prov, parts)
-	case ProviderUprobe, ProviderUretprobe:
+	case plan.ProviderUprobe, plan.ProviderUretprobe:
 		if err := want(2, 3, prov+":BINARY:FUNCTION"); err != nil {
 			return nil, err
 		}
@@ -178,18 +180,18 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		if err != nil {
 			return nil, err
 		}
-		var out []Probe
+		var out []plan.Probe
 		for _, t := range targets {
 			name := prov + ":" + t.Binary + ":" + t.Symbol
 			if !strings.ContainsAny(fn, "*?") {
 				name = prov + ":" + t.Binary + ":" + fn
 			}
-			out = append(out, Probe{Provider: prov, Name: name, Binary: t.Binary, Symbol: t.Symbol,
+			out = append(out, plan.Probe{Provider: prov, Name: name, Binary: t.Binary, Symbol: t.Symbol,
 				Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})
 		}
 		return out, nil
-	case ProviderProfile, ProviderInterval:
-		p := Probe{Provider: prov, PerfType: perfTypeSoftware, PerfConfig: perfSwCPUClock, AllCPUs: prov == ProviderProfile}
+	case plan.ProviderProfile, plan.ProviderInterval:
+		p := plan.Probe{Provider: prov, PerfType: perfTypeSoftware, PerfConfig: perfSwCPUClock, AllCPUs: prov == plan.ProviderProfile}
 		var unit, count string
 		switch len(parts) {
 		case 1:
@@ -205,8 +207,8 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		}
 		p.Period, p.Freq = ns, freq
 		p.Name = prov + ":" + strings.Join(parts, ":")
-		return []Probe{p}, nil
-	case ProviderSoftware, ProviderHardware:
+		return []plan.Probe{p}, nil
+	case plan.ProviderSoftware, plan.ProviderHardware:
 		if err := want(1, 2, prov+":EVENT[:COUNT]"); err != nil {
 			return nil, err
 		}
@@ -214,7 +216,7 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 		if !ok {
 			return nil, fmt.Errorf("unknown %s event %s", prov, parts[0])
 		}
-		p := Probe{Provider: prov, PerfType: ev.typ, PerfConfig: ev.config, Period: ev.period, AllCPUs: true}
+		p := plan.Probe{Provider: prov, PerfType: ev.typ, PerfConfig: ev.config, Period: ev.period, AllCPUs: true}
 		if len(parts) == 2 {
 			n, err := strconv.ParseUint(parts[1], 0, 64)
 			if err != nil || n == 0 {
@@ -223,15 +225,15 @@ func (c *compiler) expandProvider(prov string, ap *ast.AttachPoint, parts []stri
 			p.Period = n
 		}
 		p.Name = prov + ":" + strings.Join(parts, ":")
-		return []Probe{p}, nil
-	case ProviderIter:
+		return []plan.Probe{p}, nil
+	case plan.ProviderIter:
 		return c.expandIter(parts, ap)
-	case ProviderSelf:
+	case plan.ProviderSelf:
 		// Run by sonde itself when it receives the signal.
 		if len(parts) != 2 || parts[0] != "signal" || parts[1] != "SIGUSR1" {
 			return nil, fmt.Errorf("self probes are written self:signal:SIGUSR1 (the only signal supported, as in bpftrace)")
 		}
-		return []Probe{{Provider: prov, Name: "self:signal:SIGUSR1", Event: "SIGUSR1"}}, nil
+		return []plan.Probe{{Provider: prov, Name: "self:signal:SIGUSR1", Event: "SIGUSR1"}}, nil
 	}
 	return nil, fmt.Errorf("%s probes are not supported yet", prov)
 }
@@ -294,7 +296,7 @@ type perfEvent struct {
 }
 
 func perfEvents(prov string) map[string]perfEvent {
-	if prov == ProviderSoftware {
+	if prov == plan.ProviderSoftware {
 		sw := func(cfg, period uint64) perfEvent { return perfEvent{perfTypeSoftware, cfg, period} }
 		return map[string]perfEvent{
 			"cpu-clock": sw(0, 1000000), "cpu": sw(0, 1000000),
@@ -326,26 +328,26 @@ func perfEvents(prov string) map[string]perfEvent {
 }
 
 // programType returns how a probe's program is loaded.
-func programType(p Probe) (ebpf.ProgramType, ebpf.AttachType, string) {
+func programType(p plan.Probe) (ebpf.ProgramType, ebpf.AttachType, string) {
 	switch p.Provider {
-	case ProviderBegin, ProviderEnd, ProviderSelf:
+	case plan.ProviderBegin, plan.ProviderEnd, plan.ProviderSelf:
 		return ebpf.RawTracepoint, ebpf.AttachNone, ""
-	case ProviderTracepoint:
+	case plan.ProviderTracepoint:
 		return ebpf.TracePoint, ebpf.AttachNone, ""
-	case ProviderRawTracepoint:
+	case plan.ProviderRawTracepoint:
 		return ebpf.Tracing, ebpf.AttachTraceRawTp, p.Event
-	case ProviderKprobe, ProviderKretprobe:
+	case plan.ProviderKprobe, plan.ProviderKretprobe:
 		if p.Multi {
 			return ebpf.Kprobe, ebpf.AttachTraceKprobeMulti, ""
 		}
 		return ebpf.Kprobe, ebpf.AttachNone, ""
-	case ProviderUprobe, ProviderUretprobe, ProviderUSDT:
+	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
 		return ebpf.Kprobe, ebpf.AttachNone, ""
-	case ProviderFentry:
+	case plan.ProviderFentry:
 		return ebpf.Tracing, ebpf.AttachTraceFEntry, p.Event
-	case ProviderFexit:
+	case plan.ProviderFexit:
 		return ebpf.Tracing, ebpf.AttachTraceFExit, p.Event
-	case ProviderIter:
+	case plan.ProviderIter:
 		return ebpf.Tracing, ebpf.AttachTraceIter, p.Event
 	}
 	return ebpf.PerfEvent, ebpf.AttachNone, ""

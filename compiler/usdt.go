@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"strings"
 
@@ -11,7 +13,7 @@ import (
 )
 
 // expandUSDT resolves usdt:BINARY:[PROVIDER:]PROBE to one probe per site.
-func (c *compiler) expandUSDT(parts []string) ([]Probe, []*USDTTarget, error) {
+func (c *compiler) expandUSDT(parts []string) ([]plan.Probe, []*USDTTarget, error) {
 	if len(parts) < 2 || len(parts) > 3 {
 		return nil, nil, fmt.Errorf("usdt probes are written usdt:BINARY:[PROVIDER:]PROBE")
 	}
@@ -24,12 +26,12 @@ func (c *compiler) expandUSDT(parts []string) ([]Probe, []*USDTTarget, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var probes []Probe
+	var probes []plan.Probe
 	var sites []*USDTTarget
 	for i := range targets {
 		t := &targets[i]
-		probes = append(probes, Probe{
-			Provider: ProviderUSDT, Name: "usdt:" + t.Binary + ":" + t.Provider + ":" + t.Name,
+		probes = append(probes, plan.Probe{
+			Provider: plan.ProviderUSDT, Name: "usdt:" + t.Binary + ":" + t.Provider + ":" + t.Name,
 			Binary: t.Binary, Symbol: t.Provider + ":" + t.Name, Event: t.Name, Group: t.Provider,
 			Offset: t.FileOffset, RefCtrOffset: t.SemaphoreOffset, Pid: c.opts.Pid, Addr: t.PC,
 		})

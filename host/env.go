@@ -1,6 +1,8 @@
 package host
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"os"
 	"os/user"
@@ -11,7 +13,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"sonde/compiler"
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/usym"
 	"sonde/runtime/ksym"
@@ -192,7 +193,7 @@ func (s *symbolizer) watch(pid int, child bool, stop <-chan struct{}) {
 // NewEnv is how the runtime prints for spec on this machine: kernel and
 // user symbolizers, the boot time for timestamps, probe, syscall and user
 // names.
-func NewEnv(spec *compiler.Spec) *output.Env {
+func NewEnv(spec *plan.Spec) *output.Env {
 	env := output.DefaultEnv()
 	sym := &symbolizer{}
 	env.Sym = sym
@@ -228,7 +229,7 @@ func bootTime() time.Time {
 
 // UsesUserSymbols reports whether anything the script prints may need
 // user symbols: a usym or ustack value in an event or a map.
-func UsesUserSymbols(spec *compiler.Spec) bool {
+func UsesUserSymbols(spec *plan.Spec) bool {
 	var has func(t *types.Type) bool
 	has = func(t *types.Type) bool {
 		if t == nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sonde/internal/spell"
 	"strings"
 	"syscall"
 
@@ -15,7 +16,6 @@ import (
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
-	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -241,7 +241,7 @@ func usdtMiss(path, spec string, all []usym.USDTProbe) error {
 			names[i] = p.Name
 		}
 	}
-	if s := diag.DidYouMean(spec, names); s != "" && !usym.HasWildcard(spec) {
+	if s := spell.DidYouMean(spec, names); s != "" && !usym.HasWildcard(spec) {
 		e.Hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	return e

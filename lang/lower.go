@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"sonde/internal/spell"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -95,7 +96,7 @@ func (l *lowerer) attach(g *gAttach) *ast.AttachPoint {
 }
 
 func suggestProvider(name string) string {
-	s := diag.DidYouMean(strings.ToLower(name), providerNames)
+	s := spell.DidYouMean(strings.ToLower(name), providerNames)
 	if s != "" && name == strings.ToUpper(name) {
 		s = strings.ToUpper(s)
 	}

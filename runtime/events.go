@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"sonde/plan"
+
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -12,7 +14,6 @@ import (
 
 	"github.com/cilium/ebpf"
 
-	"sonde/compiler"
 	"sonde/runtime/output"
 )
 
@@ -27,10 +28,10 @@ func (r *run) handle(rec []byte) error {
 	}
 	a := r.plan.Actions[id]
 	payload := rec[8:]
-	if a.Args != nil && a.Kind != compiler.ActJoin && len(payload) < a.Args.Size {
+	if a.Args != nil && a.Kind != plan.ActJoin && len(payload) < a.Args.Size {
 		return fmt.Errorf("short payload for %s", a.Source)
 	}
-	if a.Kind == compiler.ActPrintf {
+	if a.Kind == plan.ActPrintf {
 		// The hot path: format straight from the record, allocation-free.
 		r.buf = r.format(id, a).AppendRaw(r.buf[:0], a.Args, payload, r.opts.Env)
 		if r.printBytes != nil {
@@ -41,26 +42,26 @@ func (r *run) handle(rec []byte) error {
 		return nil
 	}
 	var args []output.Value
-	if a.Args != nil && a.Kind != compiler.ActJoin {
+	if a.Args != nil && a.Kind != plan.ActJoin {
 		args = output.DecodeArgs(a.Args, payload)
 	}
 	switch a.Kind {
-	case compiler.ActErrorf, compiler.ActWarnf:
+	case plan.ActErrorf, plan.ActWarnf:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
 			return err
 		}
 		loc := output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}
-		if a.Kind == compiler.ActErrorf {
+		if a.Kind == plan.ActErrorf {
 			r.out.Errorf(s, loc)
 		} else {
 			r.out.Warnf(s, loc)
 		}
-	case compiler.ActPrintValue:
+	case plan.ActPrintValue:
 		r.out.Value(args[0])
-	case compiler.ActTime:
+	case plan.ActTime:
 		r.out.Time(output.Strftime(a.Format, time.Now()))
-	case compiler.ActExit:
+	case plan.ActExit:
 		code := 0
 		if len(args) > 0 {
 			if n, ok := args[0].(output.Int); ok {
@@ -76,7 +77,7 @@ func (r *run) handle(rec []byte) error {
 		}
 		r.mu.Unlock()
 		r.requestExit(code)
-	case compiler.ActPrintMap:
+	case plan.ActPrintMap:
 		info := r.mapByName(a.Map)
 		data, err := r.mapData(info)
 		if err != nil {
@@ -93,11 +94,11 @@ func (r *run) handle(rec []byte) error {
 			}
 		}
 		r.out.Map(data, max(top, 0), max(div, 0))
-	case compiler.ActClear:
+	case plan.ActClear:
 		return r.clearMap(r.mapByName(a.Map), false)
-	case compiler.ActZero:
+	case plan.ActZero:
 		return r.clearMap(r.mapByName(a.Map), true)
-	case compiler.ActCat:
+	case plan.ActCat:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
 			return err
@@ -108,7 +109,7 @@ func (r *run) handle(rec []byte) error {
 			return nil
 		}
 		r.out.Cat(string(data))
-	case compiler.ActSystem:
+	case plan.ActSystem:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
 			return err
@@ -117,14 +118,14 @@ func (r *run) handle(rec []byte) error {
 		out, _ := exec.CommandContext(ctx, "/bin/sh", "-c", s).Output()
 		cancel()
 		r.out.System(string(out))
-	case compiler.ActJoin:
+	case plan.ActJoin:
 		r.out.Join(decodeJoin(a, payload))
 	}
 	return nil
 }
 
 // format returns the parsed printf format of action id, parsing it once.
-func (r *run) format(id uint64, a *compiler.Action) *output.Format {
+func (r *run) format(id uint64, a *plan.Action) *output.Format {
 	if r.formats == nil {
 		r.formats = make([]*output.Format, len(r.plan.Actions))
 	}
@@ -136,7 +137,7 @@ func (r *run) format(id uint64, a *compiler.Action) *output.Format {
 
 // decodeJoin joins the strings of a join() record: a u64 count then a fixed
 // array of strings.
-func decodeJoin(a *compiler.Action, payload []byte) string {
+func decodeJoin(a *plan.Action, payload []byte) string {
 	n := int(binary.LittleEndian.Uint64(payload))
 	arr := a.Args.Fields[1]
 	elem := arr.Type.Elem.Size
@@ -167,7 +168,7 @@ func readLimited(path string, limit int) ([]byte, error) {
 
 // clearMap deletes every key (clear) or zeroes every value (zero). Arrays
 // cannot lose keys, so clearing them zeroes them.
-func (r *run) clearMap(info *compiler.MapInfo, zero bool) error {
+func (r *run) clearMap(info *plan.MapInfo, zero bool) error {
 	if info == nil {
 		return nil
 	}

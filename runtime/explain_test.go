@@ -1,22 +1,23 @@
 package runtime
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
-	"sonde/compiler"
 	"sonde/lang/ast"
 )
 
 // Load failures the verifier gives no log for are worded for the user.
 func TestExplainLoadError(t *testing.T) {
 	loop := ast.Span{Start: ast.Pos{Line: 1, Col: 9}, End: ast.Pos{Line: 1, Col: 20}}
-	spec := &compiler.Spec{Programs: []*compiler.Program{
-		{Probe: compiler.Probe{Name: "tracepoint:a:b"}},
-		{Probe: compiler.Probe{Name: "BEGIN"}, Loops: []ast.Span{loop}},
+	spec := &plan.Spec{Programs: []*plan.Program{
+		{Probe: plan.Probe{Name: "tracepoint:a:b"}},
+		{Probe: plan.Probe{Name: "BEGIN"}, Loops: []ast.Span{loop}},
 	}}
 	for _, c := range []struct {
 		err  error

@@ -1,10 +1,11 @@
 package runtime
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"io"
 
-	"sonde/compiler"
 	"sonde/runtime/attach"
 )
 
@@ -27,4 +28,4 @@ func (r *run) runIterators() {
 	r.requestExit(0)
 }
 
-func isIter(p *compiler.Program) bool { return p.Probe.Provider == compiler.ProviderIter }
+func isIter(p *plan.Program) bool { return p.Probe.Provider == plan.ProviderIter }

@@ -5,6 +5,8 @@
 package runtime
 
 import (
+	"sonde/plan"
+
 	"context"
 	"encoding/binary"
 	"errors"
@@ -21,7 +23,6 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
-	"sonde/compiler"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/runtime/attach"
@@ -49,7 +50,7 @@ type Result struct {
 // Run loads spec, attaches it, and processes events until exit(), ctx is
 // cancelled (SIGINT/SIGTERM), the child exits, or a begin/end-only script
 // finishes. Maps are printed and everything is detached before it returns.
-func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, err error) {
+func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err error) {
 	r := &run{spec: spec, plan: spec.Plan, opts: opts, out: opts.Out}
 	if p, ok := opts.Out.(interface{ PrintfBytes([]byte) }); ok {
 		r.printBytes = p.PrintfBytes
@@ -65,7 +66,7 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 		return res, err
 	}
 	// Begin probes run before anything is attached.
-	if err := r.runSpecial(compiler.ProviderBegin); err != nil {
+	if err := r.runSpecial(plan.ProviderBegin); err != nil {
 		return res, err
 	}
 	if err := r.attachAll(); err != nil {
@@ -97,12 +98,12 @@ func Run(ctx context.Context, spec *compiler.Spec, opts Options) (res Result, er
 }
 
 type run struct {
-	spec  *compiler.Spec
-	plan  *compiler.Plan
+	spec  *plan.Spec
+	plan  *plan.Plan
 	opts  Options
 	out   output.Output
 	coll  *ebpf.Collection
-	progs map[*compiler.Program]*ebpf.Program
+	progs map[*plan.Program]*ebpf.Program
 	links []attach.Link
 	// iterLinks are the iter probes' links, read once by runIterators.
 	iterLinks []attach.Link
@@ -137,7 +138,7 @@ func (r *run) load() error {
 	for _, m := range r.spec.Maps {
 		cs.Maps[m.Name] = m.Copy()
 	}
-	names := map[*compiler.Program]string{}
+	names := map[*plan.Program]string{}
 	for i, p := range r.spec.Programs {
 		name := fmt.Sprintf("prog%d", i)
 		cs.Programs[name] = p.Spec.Copy()
@@ -150,7 +151,7 @@ func (r *run) load() error {
 		return explainLoadError(err, r.spec, r.opts.Filename)
 	}
 	r.coll = coll
-	r.progs = map[*compiler.Program]*ebpf.Program{}
+	r.progs = map[*plan.Program]*ebpf.Program{}
 	for p, name := range names {
 		r.progs[p] = coll.Programs[name]
 	}
@@ -209,13 +210,13 @@ func (r *run) runSpecial(provider string) error {
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
 		switch p.Probe.Provider {
-		case compiler.ProviderBegin, compiler.ProviderEnd, compiler.ProviderSelf:
+		case plan.ProviderBegin, plan.ProviderEnd, plan.ProviderSelf:
 			continue // run by sonde, not attached
 		}
 		probe := p.Probe
 		if r.opts.Child != nil && probe.Pid == 0 {
 			switch probe.Provider {
-			case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+			case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
 				// -c: user probes trace the command, as in bpftrace. The
 				// event is bound to the held child and survives its exec.
 				probe.Pid = r.opts.Child.Pid()
@@ -250,7 +251,7 @@ func (r *run) stderr() io.Writer {
 // in which case it ends by itself.
 func (r *run) onlySpecial() bool {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider != compiler.ProviderBegin && p.Probe.Provider != compiler.ProviderEnd {
+		if p.Probe.Provider != plan.ProviderBegin && p.Probe.Provider != plan.ProviderEnd {
 			return false
 		}
 	}
@@ -395,7 +396,7 @@ func (r *run) drain() {
 // finish detaches, runs end probes, drains events and prints the maps.
 func (r *run) finish(printMaps bool) error {
 	r.detach()
-	if err := r.runSpecial(compiler.ProviderEnd); err != nil {
+	if err := r.runSpecial(plan.ProviderEnd); err != nil {
 		return err
 	}
 	r.drain()
@@ -487,7 +488,7 @@ func (r *run) reportMapFull() {
 	}
 }
 
-func (r *run) mapByName(name string) *compiler.MapInfo {
+func (r *run) mapByName(name string) *plan.MapInfo {
 	for _, m := range r.plan.Maps {
 		if m.Name == name {
 			return m
@@ -496,7 +497,7 @@ func (r *run) mapByName(name string) *compiler.MapInfo {
 	return nil
 }
 
-func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
+func (r *run) mapData(info *plan.MapInfo) (*output.MapData, error) {
 	raw, err := readMap(r.coll.Maps[info.MapName], r.ncpu)
 	if err != nil {
 		return nil, err
@@ -506,7 +507,7 @@ func (r *run) mapData(info *compiler.MapInfo) (*output.MapData, error) {
 
 // explainLoadError turns a verifier rejection into the script position of
 // the failing instruction and the verifier's last words.
-func explainLoadError(err error, spec *compiler.Spec, file string) error {
+func explainLoadError(err error, spec *plan.Spec, file string) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
 		// The verifier gives up on a loop it cannot bound with E2BIG (too
@@ -563,7 +564,7 @@ func explainLoadError(err error, spec *compiler.Spec, file string) error {
 
 // failedProgram finds the program a load error names ("program progN: ...",
 // as load names them).
-func failedProgram(err error, spec *compiler.Spec) *compiler.Program {
+func failedProgram(err error, spec *plan.Spec) *plan.Program {
 	msg := err.Error()
 	i := strings.Index(msg, "program prog")
 	if i < 0 {

@@ -1,12 +1,12 @@
 package runtime
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
-
-	"sonde/compiler"
 )
 
 // watchSelfSignals runs the self:signal:SIGUSR1 probes each time sonde
@@ -14,7 +14,7 @@ import (
 func (r *run) watchSelfSignals() func() {
 	has := false
 	for _, p := range r.spec.Programs {
-		has = has || p.Probe.Provider == compiler.ProviderSelf
+		has = has || p.Probe.Provider == plan.ProviderSelf
 	}
 	if !has {
 		return func() {}
@@ -26,7 +26,7 @@ func (r *run) watchSelfSignals() func() {
 		for {
 			select {
 			case <-ch:
-				if err := r.runSpecial(compiler.ProviderSelf); err != nil {
+				if err := r.runSpecial(plan.ProviderSelf); err != nil {
 					fmt.Fprintf(r.stderr(), "sonde: %v\n", err)
 				}
 			case <-done:

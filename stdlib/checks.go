@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
@@ -52,8 +54,8 @@ func genAssert(g Gen, call *ast.Call) Value {
 	g.Emit(asm.JNE.Imm(g.Reg(cond), 0, ok))
 	g.Free(cond)
 	msg := call.Args[1].(*ast.StringLit).Value
-	g.SendEvent(&Action{Kind: ActErrorf, Format: strings.ReplaceAll(msg, "%", "%%"), Pos: call.Span().Start, Source: SourceText(call)}, nil)
-	exit := &Action{Kind: ActExit, Source: SourceText(call), Args: types.TupleOf(types.Int64)}
+	g.SendEvent(&plan.Action{Kind: plan.ActErrorf, Format: strings.ReplaceAll(msg, "%", "%%"), Pos: call.Span().Start, Source: SourceText(call)}, nil)
+	exit := &plan.Action{Kind: plan.ActExit, Source: SourceText(call), Args: types.TupleOf(types.Int64)}
 	id := g.AddAction(exit)
 	rec := g.Alloc(16)
 	g.StoreImm(rec, int64(id))

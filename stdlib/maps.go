@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -11,8 +13,8 @@ import (
 
 func init() {
 	addFuncs(
-		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActClear)},
-		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(ActZero)},
+		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActClear)},
+		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActZero)},
 		&Func{Name: "delete", Example: `BEGIN { @[1] = 1; delete(@[1]); delete(@, 1); }`, Doc: "delete(@m[key]) or delete(@m, key): remove an entry; true if it existed", Min: 1, Max: 2, Type: typeDelete, Gen: genDelete},
 		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d %d\n", len(@), len(kstack)); }`, Doc: "len(@m): the number of entries of a map; len(kstack), len(ustack): the depth of the current stack", Min: 1, Max: 1, Type: typeLen, Gen: genLen},
 		&Func{Name: "has_key", Example: `BEGIN { @[1] = 1; if (has_key(@, 1)) { printf("yes\n"); } }`, Doc: "has_key(@m, key): whether the map holds key", Min: 2, Max: 2, Type: typeHasKey, Gen: genHasKey},
@@ -99,10 +101,10 @@ func typeHasKey(c Checker, call *ast.Call) *types.Type {
 	return types.BoolT
 }
 
-func mapAction(kind ActionKind) func(Gen, *ast.Call) Value {
+func mapAction(kind plan.ActionKind) func(Gen, *ast.Call) Value {
 	return func(g Gen, call *ast.Call) Value {
 		m := call.Args[0].(*ast.MapRef)
-		g.SendEvent(&Action{Kind: kind, Map: "@" + m.Name, Source: SourceText(call)}, nil)
+		g.SendEvent(&plan.Action{Kind: kind, Map: "@" + m.Name, Source: SourceText(call)}, nil)
 		return void
 	}
 }

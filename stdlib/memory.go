@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 	"maps"
 	"slices"
@@ -250,7 +252,7 @@ func typeReg(c Checker, call *ast.Call) *types.Type {
 		return nil
 	}
 	switch c.Provider() {
-	case ProviderKprobe, ProviderKretprobe, ProviderUprobe, ProviderUretprobe, ProviderUSDT, ProviderProfile:
+	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT, plan.ProviderProfile:
 	default:
 		c.Errorf(call, "reg() needs a probe whose context is the registers (kprobe, uprobe, usdt, profile), not %s", c.Provider())
 		return nil

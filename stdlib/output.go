@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"fmt"
 
 	"github.com/cilium/ebpf/asm"
@@ -15,12 +17,12 @@ import (
 
 func init() {
 	addFuncs(
-		&Func{Name: "printf", Example: `BEGIN { printf("%s %d\n", comm, pid); }`, Doc: "print formatted text", Min: 1, Max: 64, Type: formatted, Gen: sendAction(ActPrintf)},
-		&Func{Name: "errorf", Example: `BEGIN { errorf("bad %d", 1); }`, Doc: "print a formatted error with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(ActErrorf)},
-		&Func{Name: "warnf", Example: `BEGIN { warnf("odd %d", 1); }`, Doc: "print a formatted warning with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(ActWarnf)},
-		&Func{Name: "cat", Example: `BEGIN { cat("/proc/%d/comm", pid); }`, Doc: "print the contents of a file named by a format", Min: 1, Max: 64, Type: formatted, Gen: sendAction(ActCat)},
-		&Func{Name: "system", Example: `BEGIN { system("echo %d", pid); }`, Doc: "run a shell command named by a format", Min: 1, Max: 64, Unsafe: true, Type: formatted, Gen: sendAction(ActSystem)},
-		&Func{Name: "time", Example: `BEGIN { time("%H:%M\n"); }`, Doc: "print the current local time (strftime format, default %H:%M:%S\\n)", Min: 0, Max: 1, Type: typeTime, Gen: sendAction(ActTime)},
+		&Func{Name: "printf", Example: `BEGIN { printf("%s %d\n", comm, pid); }`, Doc: "print formatted text", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActPrintf)},
+		&Func{Name: "errorf", Example: `BEGIN { errorf("bad %d", 1); }`, Doc: "print a formatted error with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActErrorf)},
+		&Func{Name: "warnf", Example: `BEGIN { warnf("odd %d", 1); }`, Doc: "print a formatted warning with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActWarnf)},
+		&Func{Name: "cat", Example: `BEGIN { cat("/proc/%d/comm", pid); }`, Doc: "print the contents of a file named by a format", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActCat)},
+		&Func{Name: "system", Example: `BEGIN { system("echo %d", pid); }`, Doc: "run a shell command named by a format", Min: 1, Max: 64, Unsafe: true, Type: formatted, Gen: sendAction(plan.ActSystem)},
+		&Func{Name: "time", Example: `BEGIN { time("%H:%M\n"); }`, Doc: "print the current local time (strftime format, default %H:%M:%S\\n)", Min: 0, Max: 1, Type: typeTime, Gen: sendAction(plan.ActTime)},
 		&Func{Name: "exit", Example: `BEGIN { exit(3); }`, Doc: "stop tracing (with an exit code) after this probe run", Min: 0, Max: 1, Type: typeExit, Gen: genExit},
 		&Func{Name: "print", Example: `BEGIN { @[1] = count(); print(@, 10, 2); print(comm); }`, Doc: "print a map (with top and div) or a value", Min: 1, Max: 3, Type: typePrint, Gen: genPrint},
 	)
@@ -94,15 +96,15 @@ func typePrint(c Checker, call *ast.Call) *types.Type {
 
 // sendAction sends an event record whose payload is the call's arguments
 // (after the format, for formatted calls).
-func sendAction(kind ActionKind) func(Gen, *ast.Call) Value {
+func sendAction(kind plan.ActionKind) func(Gen, *ast.Call) Value {
 	return func(g Gen, call *ast.Call) Value {
-		a := &Action{Kind: kind, Pos: call.Span().Start, Source: SourceText(call)}
+		a := &plan.Action{Kind: kind, Pos: call.Span().Start, Source: SourceText(call)}
 		args := call.Args
 		switch kind {
-		case ActPrintf, ActErrorf, ActWarnf, ActCat, ActSystem:
+		case plan.ActPrintf, plan.ActErrorf, plan.ActWarnf, plan.ActCat, plan.ActSystem:
 			a.Format = args[0].(*ast.StringLit).Value
 			args = args[1:]
-		case ActTime:
+		case plan.ActTime:
 			a.Format = "%H:%M:%S\n"
 			if len(args) == 1 {
 				a.Format = args[0].(*ast.StringLit).Value
@@ -116,14 +118,14 @@ func sendAction(kind ActionKind) func(Gen, *ast.Call) Value {
 
 // genExit asks the runtime to stop and ends this probe run, as bpftrace does.
 func genExit(g Gen, call *ast.Call) Value {
-	sendAction(ActExit)(g, call)
+	sendAction(plan.ActExit)(g, call)
 	g.Emit(asm.Ja.Label(g.ExitLabel()))
 	return void
 }
 
 func genPrint(g Gen, call *ast.Call) Value {
 	if m, ok := call.Args[0].(*ast.MapRef); ok && m.Keys == nil {
-		a := &Action{Kind: ActPrintMap, Map: "@" + m.Name, Source: SourceText(call)}
+		a := &plan.Action{Kind: plan.ActPrintMap, Map: "@" + m.Name, Source: SourceText(call)}
 		params := call.Args[1:]
 		literal := true
 		for _, p := range params {
@@ -151,7 +153,7 @@ func genPrint(g Gen, call *ast.Call) Value {
 		g.SendEvent(a, nil)
 		return void
 	}
-	return sendAction(ActPrintValue)(g, call)
+	return sendAction(plan.ActPrintValue)(g, call)
 }
 
 // voidValue is the value of a statement-only call.

@@ -10,6 +10,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"maps"
 	"slices"
 
@@ -228,9 +230,9 @@ type Gen interface {
 
 	// SendEvent registers a and writes [id][args laid out as a.Args] to the
 	// ring buffer.
-	SendEvent(a *Action, args []ast.Expr)
+	SendEvent(a *plan.Action, args []ast.Expr)
 	// AddAction registers a and returns its id, for hand-built records.
-	AddAction(a *Action) int
+	AddAction(a *plan.Action) int
 	// Output writes size bytes at s to the ring buffer.
 	Output(s Slot, size int)
 
@@ -253,25 +255,4 @@ const (
 	GlobalStartTime = iota // CLOCK_BOOTTIME at start, ns
 	GlobalCpid             // pid of the -c child
 	GlobalTAIOffset        // CLOCK_TAI - CLOCK_BOOTTIME, ns, for nsecs(sw_tai)
-)
-
-// Canonical provider names, as Checker.Provider returns them.
-const (
-	ProviderBegin         = "begin"
-	ProviderEnd           = "end"
-	ProviderTracepoint    = "tracepoint"
-	ProviderRawTracepoint = "rawtracepoint"
-	ProviderKprobe        = "kprobe"
-	ProviderKretprobe     = "kretprobe"
-	ProviderUprobe        = "uprobe"
-	ProviderUretprobe     = "uretprobe"
-	ProviderUSDT          = "usdt"
-	ProviderProfile       = "profile"
-	ProviderInterval      = "interval"
-	ProviderSoftware      = "software"
-	ProviderHardware      = "hardware"
-	ProviderFentry        = "fentry"
-	ProviderFexit         = "fexit"
-	ProviderIter          = "iter"
-	ProviderSelf          = "self"
 )

@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"sonde/plan"
+
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
@@ -162,7 +164,7 @@ func markTruncated(g Gen, s Slot, size int, src Value, read asm.BuiltinFunc) {
 const joinMax = 16
 
 func genJoin(g Gen, call *ast.Call) Value {
-	a := &Action{Kind: ActJoin, Sep: " ", Source: SourceText(call)}
+	a := &plan.Action{Kind: plan.ActJoin, Sep: " ", Source: SourceText(call)}
 	if len(call.Args) == 2 {
 		a.Sep = call.Args[1].(*ast.StringLit).Value
 	}

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sonde/internal/spell"
 
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
-	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -43,7 +43,7 @@ func typeNsecs(c Checker, call *ast.Call) *types.Type {
 			names := slices.Sorted(maps.Keys(nsecsClocks))
 			hint := ""
 			if ok {
-				if s := diag.DidYouMean(id.Name, names); s != "" {
+				if s := spell.DidYouMean(id.Name, names); s != "" {
 					hint = fmt.Sprintf("did you mean %s?", s)
 				}
 			}

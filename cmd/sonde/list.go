@@ -1,6 +1,8 @@
 package main
 
 import (
+	"sonde/plan"
+
 	"fmt"
 	"io"
 	"strings"
@@ -42,7 +44,7 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 	if prov == "*" {
 		canon = ""
 	}
-	if canon == "" || canon == compiler.ProviderTracepoint {
+	if canon == "" || canon == plan.ProviderTracepoint {
 		if _, err := tracefs.Mount(); err != nil {
 			return err
 		}
@@ -50,14 +52,14 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 			return err
 		}
 	}
-	if canon == "" || canon == compiler.ProviderSoftware {
+	if canon == "" || canon == plan.ProviderSoftware {
 		tracefs.ListSoftware(w, rest)
 	}
-	if canon == "" || canon == compiler.ProviderHardware {
+	if canon == "" || canon == plan.ProviderHardware {
 		tracefs.ListHardware(w, rest)
 	}
 	switch canon {
-	case compiler.ProviderKprobe, compiler.ProviderKretprobe:
+	case plan.ProviderKprobe, plan.ProviderKretprobe:
 		if i := strings.LastIndex(rest, ":"); i >= 0 {
 			rest = rest[i+1:]
 		}
@@ -75,11 +77,11 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 			fmt.Fprintf(w, "kprobe:%s\n", n)
 		}
 		return nil
-	case compiler.ProviderRawTracepoint, compiler.ProviderFentry, compiler.ProviderFexit:
+	case plan.ProviderRawTracepoint, plan.ProviderFentry, plan.ProviderFexit:
 		return listBTF(w, canon, rest, verbose)
-	case compiler.ProviderIter:
+	case plan.ProviderIter:
 		return listIters(w, rest, verbose)
-	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
 		bin, fn, _ := strings.Cut(rest, ":")
 		path, err := usym.ResolveBinary(bin, 0)
 		if err != nil {
@@ -88,7 +90,7 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 		if fn == "" {
 			fn = "*"
 		}
-		if canon == compiler.ProviderUSDT {
+		if canon == plan.ProviderUSDT {
 			return usym.ListUSDT(w, path, fn)
 		}
 		return usym.ListUprobes(w, path, fn)
@@ -103,7 +105,7 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 	}
 	var names []string
 	var err error
-	if prov == compiler.ProviderRawTracepoint {
+	if prov == plan.ProviderRawTracepoint {
 		names, err = k.RawTracepoints(pattern)
 	} else {
 		names, err = k.Functions(pattern)
@@ -118,7 +120,7 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 			continue
 		}
 		var proto *kbtf.FuncProto
-		if prov == compiler.ProviderRawTracepoint {
+		if prov == plan.ProviderRawTracepoint {
 			proto, err = k.RawTracepoint(n)
 		} else {
 			proto, err = k.Func(n)

@@ -7,6 +7,8 @@
 package main
 
 import (
+	"sonde/plan"
+
 	"bufio"
 	"context"
 	"errors"
@@ -183,7 +185,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return execute(opts, spec, name, src, stdout, stderr)
 }
 
-func execute(opts *options, spec *compiler.Spec, name string, src []byte, stdout, stderr io.Writer) int {
+func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, stderr io.Writer) int {
 	var w io.Writer = stdout
 	if opts.outFile != "" {
 		f, err := os.Create(opts.outFile)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"sonde/plan"
+
 	"debug/elf"
 	"encoding/binary"
 	"io"
@@ -8,7 +10,6 @@ import (
 	"os"
 	"testing"
 
-	"sonde/compiler"
 	"sonde/host"
 	"sonde/kernel/usym"
 	"sonde/runtime/output"
@@ -69,8 +70,8 @@ func benchUstackMap(b *testing.B, cold bool) {
 		values[i] = [][]byte{v}
 	}
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
-	info := &compiler.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: compiler.AggCount, PerCPU: true}
-	spec := &compiler.Spec{Plan: &compiler.Plan{}}
+	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
+	spec := &plan.Spec{Plan: &plan.Plan{}}
 	warm := host.NewEnv(spec)
 	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
 	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)

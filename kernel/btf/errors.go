@@ -3,9 +3,8 @@ package kbtf
 import (
 	"errors"
 	"fmt"
+	"sonde/internal/spell"
 	"strings"
-
-	"sonde/lang/diag"
 )
 
 // ErrNotFound is wrapped by every NotFoundError.
@@ -52,5 +51,5 @@ const maxCandidates = 3
 
 // suggest returns the names closest to name by edit distance, best first.
 func suggest(name string, names []string) []string {
-	return diag.Suggest(name, names, maxCandidates)
+	return spell.Suggest(name, names, maxCandidates)
 }

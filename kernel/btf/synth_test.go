@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sonde/internal/spell"
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
 
-	"sonde/lang/diag"
 	"sonde/types"
 )
 
@@ -271,7 +271,7 @@ func TestSuggest(t *testing.T) {
 	if got := suggest("zzzz", names); got != nil {
 		t.Errorf("suggest(zzzz) = %q", got)
 	}
-	if d := diag.EditDistance("abcd", "abdc", 3); d != 1 {
+	if d := spell.EditDistance("abcd", "abdc", 3); d != 1 {
 		t.Errorf("transposition distance = %d", d)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sonde/lang/diag"
+	"sonde/internal/spell"
 	"strconv"
 	"strings"
 
@@ -258,12 +258,12 @@ func suggestEvent(root, group, event string) string {
 	}
 	events := filepath.Join(root, "events")
 	if _, err := os.Stat(filepath.Join(events, group)); err == nil {
-		if s := diag.DidYouMean(event, names(filepath.Join(events, group))); s != "" {
+		if s := spell.DidYouMean(event, names(filepath.Join(events, group))); s != "" {
 			return fmt.Sprintf("did you mean %s:%s?", group, s)
 		}
 		return ""
 	}
-	if g := diag.DidYouMean(group, names(events)); g != "" {
+	if g := spell.DidYouMean(group, names(events)); g != "" {
 		return fmt.Sprintf("did you mean %s:%s?", g, event)
 	}
 	return ""

@@ -1,9 +1,8 @@
 package usym
 
 import (
+	"sonde/internal/spell"
 	"strings"
-
-	"sonde/lang/diag"
 )
 
 // Match returns the functions whose name, or demangled C++ name, matches
@@ -74,7 +73,7 @@ func (f *File) suggest(name string) string {
 		if lenDiff(s.Name, name) >= bestD {
 			continue
 		}
-		if d := diag.EditDistance(name, s.Name, bestD-1); d < bestD {
+		if d := spell.EditDistance(name, s.Name, bestD-1); d < bestD {
 			best, bestD = s.Name, d
 		}
 	}

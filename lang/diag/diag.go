@@ -53,7 +53,7 @@ func Warningf(span ast.Span, format string, args ...any) *Diagnostic {
 
 // WithHint appends a hint line and returns d, so calls chain:
 // diag.Errorf(sp, "...").WithHint("did you mean %q?", s).
-// An empty hint is dropped, which lets callers pass DidYouMean's result
+// An empty hint is dropped, which lets callers pass spell.DidYouMean's result
 // through unconditionally.
 func (d *Diagnostic) WithHint(format string, args ...any) *Diagnostic {
 	h := fmt.Sprintf(format, args...)

@@ -18,7 +18,7 @@ func span(line, col, endCol int) ast.Span {
 func TestRender(t *testing.T) {
 	src := []byte("BEGIN {\n  @[curtask->pidd] = count();\n}\n")
 	d := Errorf(span(2, 14, 18), "struct task_struct has no field %q", "pidd").
-		WithHint("did you mean %q?", DidYouMean("pidd", []string{"tgid", "pid", "comm"}))
+		WithHint("did you mean %q?", "pid")
 	want := `script.sd:2:14: error: struct task_struct has no field "pidd"
   2 |   @[curtask->pidd] = count();
     |              ^~~~
@@ -77,24 +77,5 @@ func TestList(t *testing.T) {
 	l.Render(&b, nil)
 	if strings.Count(b.String(), "\n") != 3 {
 		t.Errorf("Render without sources: %q", b.String())
-	}
-}
-
-func TestDidYouMean(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		cand []string
-		want string
-	}{
-		{"kprobez", []string{"kretprobe", "kprobe", "uprobe"}, "kprobe"},
-		{"tracepiont", []string{"tracepoint", "rawtracepoint"}, "tracepoint"},
-		{"pid", []string{"pid"}, ""},
-		{"xyz", []string{"count", "sum"}, ""},
-		{"cnt", []string{"count"}, ""},
-		{"coutn", []string{"count"}, "count"},
-	} {
-		if got := DidYouMean(tc.name, tc.cand); got != tc.want {
-			t.Errorf("DidYouMean(%q) = %q, want %q", tc.name, got, tc.want)
-		}
 	}
 }

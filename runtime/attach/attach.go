@@ -4,14 +4,14 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"os"
 	"sync"
 
 	"github.com/cilium/ebpf"
-
-	"sonde/compiler"
 )
 
 // Link is an attached probe. Closing it detaches the program; for per-CPU
@@ -22,11 +22,11 @@ type Link interface {
 
 // Attach attaches prog, already loaded by the caller, to the probe p.
 // Errors name the probe: `attach tracepoint:syscalls:sys_enter_nope: ...`.
-func Attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func Attach(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	if prog == nil {
 		return nil, fmt.Errorf("attach %s: no program", probeName(p))
 	}
-	if p.Provider == compiler.ProviderBegin || p.Provider == compiler.ProviderEnd {
+	if p.Provider == plan.ProviderBegin || p.Provider == plan.ProviderEnd {
 		return nil, fmt.Errorf("attach %s: %s probes are not attached: run them with BPF_PROG_TEST_RUN", probeName(p), p.Provider)
 	}
 	l, err := attach(p, prog)
@@ -42,21 +42,21 @@ func Attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	return l, nil
 }
 
-func attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attach(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	switch p.Provider {
-	case compiler.ProviderTracepoint:
+	case plan.ProviderTracepoint:
 		return attachTracepoint(p, prog)
-	case compiler.ProviderRawTracepoint:
+	case plan.ProviderRawTracepoint:
 		return attachRawTracepoint(p, prog)
-	case compiler.ProviderKprobe, compiler.ProviderKretprobe:
+	case plan.ProviderKprobe, plan.ProviderKretprobe:
 		return attachKprobe(p, prog)
-	case compiler.ProviderFentry, compiler.ProviderFexit:
+	case plan.ProviderFentry, plan.ProviderFexit:
 		return attachTracing(p, prog)
-	case compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT:
+	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
 		return attachUprobe(p, prog)
-	case compiler.ProviderProfile, compiler.ProviderInterval, compiler.ProviderSoftware, compiler.ProviderHardware:
+	case plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware:
 		return attachPerf(p, prog)
-	case compiler.ProviderIter:
+	case plan.ProviderIter:
 		return attachIter(prog)
 	}
 	return nil, fmt.Errorf("unknown probe type %q", p.Provider)
@@ -64,7 +64,7 @@ func attach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 
 // probeName is the probe's full name, or a reconstruction for hand-made
 // probes that lack one.
-func probeName(p compiler.Probe) string {
+func probeName(p plan.Probe) string {
 	if p.Name != "" {
 		return p.Name
 	}

@@ -1,13 +1,13 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"os"
 	"testing"
 	"time"
 
 	"github.com/cilium/ebpf"
-
-	"sonde/compiler"
 )
 
 // Ten syscall tracepoints, as in the design's "start to exit" target.
@@ -23,7 +23,7 @@ var benchEvents = []string{
 func BenchmarkTracepoints(b *testing.B) {
 	for _, mode := range []string{"concurrent", "sequential", "two-phase"} {
 		b.Run(mode, func(b *testing.B) {
-			requireProvider(b, compiler.ProviderTracepoint)
+			requireProvider(b, plan.ProviderTracepoint)
 			m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1})
 			if err != nil {
 				b.Fatal(err)
@@ -40,7 +40,7 @@ func BenchmarkTracepoints(b *testing.B) {
 				start := time.Now()
 				links := make([]Link, 0, len(benchEvents))
 				for _, ev := range benchEvents {
-					l, err := Attach(compiler.Probe{Provider: compiler.ProviderTracepoint, Group: "syscalls", Event: ev}, prog)
+					l, err := Attach(plan.Probe{Provider: plan.ProviderTracepoint, Group: "syscalls", Event: ev}, prog)
 					if err != nil {
 						CloseAll(links)
 						b.Fatal(err)

@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +15,6 @@ import (
 	"github.com/cilium/ebpf/features"
 	"golang.org/x/sys/unix"
 
-	"sonde/compiler"
 	"sonde/kernel/tracefs"
 )
 
@@ -45,23 +46,23 @@ func unsupported(provider, reason string, err error) error {
 // checks holds one feature probe per provider. Each runs at most once per
 // process (see Supported).
 var checks = map[string]func() error{
-	compiler.ProviderBegin:         checkTestRun(compiler.ProviderBegin),
-	compiler.ProviderEnd:           checkTestRun(compiler.ProviderEnd),
-	compiler.ProviderTracepoint:    checkTracepoint,
-	compiler.ProviderRawTracepoint: checkRawTracepoint,
-	compiler.ProviderKprobe:        checkKprobe(compiler.ProviderKprobe),
-	compiler.ProviderKretprobe:     checkKprobe(compiler.ProviderKretprobe),
-	compiler.ProviderFentry:        checkFentry(compiler.ProviderFentry),
-	compiler.ProviderFexit:         checkFentry(compiler.ProviderFexit),
-	compiler.ProviderUprobe:        checkUprobe(compiler.ProviderUprobe),
-	compiler.ProviderUretprobe:     checkUprobe(compiler.ProviderUretprobe),
-	compiler.ProviderUSDT:          checkUprobe(compiler.ProviderUSDT),
-	compiler.ProviderProfile:       checkSoftware(compiler.ProviderProfile),
-	compiler.ProviderInterval:      checkSoftware(compiler.ProviderInterval),
-	compiler.ProviderSoftware:      checkSoftware(compiler.ProviderSoftware),
-	compiler.ProviderHardware:      checkHardware,
-	compiler.ProviderIter:          checkIter,
-	ProviderKprobeMulti:            checkKprobeMulti,
+	plan.ProviderBegin:         checkTestRun(plan.ProviderBegin),
+	plan.ProviderEnd:           checkTestRun(plan.ProviderEnd),
+	plan.ProviderTracepoint:    checkTracepoint,
+	plan.ProviderRawTracepoint: checkRawTracepoint,
+	plan.ProviderKprobe:        checkKprobe(plan.ProviderKprobe),
+	plan.ProviderKretprobe:     checkKprobe(plan.ProviderKretprobe),
+	plan.ProviderFentry:        checkFentry(plan.ProviderFentry),
+	plan.ProviderFexit:         checkFentry(plan.ProviderFexit),
+	plan.ProviderUprobe:        checkUprobe(plan.ProviderUprobe),
+	plan.ProviderUretprobe:     checkUprobe(plan.ProviderUretprobe),
+	plan.ProviderUSDT:          checkUprobe(plan.ProviderUSDT),
+	plan.ProviderProfile:       checkSoftware(plan.ProviderProfile),
+	plan.ProviderInterval:      checkSoftware(plan.ProviderInterval),
+	plan.ProviderSoftware:      checkSoftware(plan.ProviderSoftware),
+	plan.ProviderHardware:      checkHardware,
+	plan.ProviderIter:          checkIter,
+	ProviderKprobeMulti:        checkKprobeMulti,
 }
 
 var results sync.Map // provider -> func() error from sync.OnceValue
@@ -102,7 +103,7 @@ func checkTestRun(provider string) func() error {
 }
 
 func checkTracepoint() error {
-	const p = compiler.ProviderTracepoint
+	const p = plan.ProviderTracepoint
 	if err := haveProgType(p, ebpf.TracePoint); err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func checkTracepoint() error {
 // checkRawTracepoint needs only raw_tracepoint programs: Attach falls back to
 // them when tp_btf is missing (see Info for tp_btf itself).
 func checkRawTracepoint() error {
-	return haveProgType(compiler.ProviderRawTracepoint, ebpf.RawTracepoint)
+	return haveProgType(plan.ProviderRawTracepoint, ebpf.RawTracepoint)
 }
 
 // checkKprobe looks for the kprobe PMU (4.17+) or, on older kernels, the
@@ -176,7 +177,7 @@ func checkFentry(provider string) func() error {
 
 // checkIter loads a task iterator, which needs kernel BTF.
 func checkIter() error {
-	const p = compiler.ProviderIter
+	const p = plan.ProviderIter
 	if !exists("/sys/kernel/btf/vmlinux") {
 		return unsupported(p, "iterators need kernel BTF (/sys/kernel/btf/vmlinux is missing)", nil)
 	}
@@ -205,7 +206,7 @@ func checkSoftware(provider string) func() error {
 }
 
 func checkHardware() error {
-	const p = compiler.ProviderHardware
+	const p = plan.ProviderHardware
 	if err := haveProgType(p, ebpf.PerfEvent); err != nil {
 		return err
 	}

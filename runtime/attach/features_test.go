@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"bytes"
 	"errors"
 	"os"
@@ -8,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
-
-	"sonde/compiler"
 )
 
 func TestSupported(t *testing.T) {
@@ -34,7 +34,7 @@ func TestSupported(t *testing.T) {
 		}
 	}
 	// What the development kernel is known to have.
-	for _, p := range []string{compiler.ProviderTracepoint, compiler.ProviderUprobe, compiler.ProviderProfile, compiler.ProviderBegin} {
+	for _, p := range []string{plan.ProviderTracepoint, plan.ProviderUprobe, plan.ProviderProfile, plan.ProviderBegin} {
 		if err := Supported(p); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
@@ -52,7 +52,7 @@ func TestSupportedKprobeReason(t *testing.T) {
 	if _, err := os.Stat("/sys/bus/event_source/devices/kprobe"); err == nil {
 		t.Skip("this kernel has kprobes")
 	}
-	err := Supported(compiler.ProviderKprobe)
+	err := Supported(plan.ProviderKprobe)
 	if err == nil || err.Error() != "kprobe: this kernel has no kprobes (CONFIG_KPROBES is off)" {
 		t.Errorf("Supported(kprobe) = %v", err)
 	}

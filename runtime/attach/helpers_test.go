@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"os"
 	"runtime"
@@ -11,8 +13,6 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/rlimit"
 	"golang.org/x/sys/unix"
-
-	"sonde/compiler"
 )
 
 func TestMain(m *testing.M) {
@@ -119,7 +119,7 @@ func load(t *testing.T, spec *ebpf.ProgramSpec) *ebpf.Program {
 	return prog
 }
 
-func mustAttach(t *testing.T, p compiler.Probe, prog *ebpf.Program) Link {
+func mustAttach(t *testing.T, p plan.Probe, prog *ebpf.Program) Link {
 	t.Helper()
 	l, err := Attach(p, prog)
 	if err != nil {

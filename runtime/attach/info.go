@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"io"
@@ -9,18 +11,16 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/features"
 	"golang.org/x/sys/unix"
-
-	"sonde/compiler"
 )
 
 // infoProviders is the order Info lists probe types in.
 var infoProviders = []string{
-	compiler.ProviderTracepoint, compiler.ProviderRawTracepoint,
-	compiler.ProviderKprobe, compiler.ProviderKretprobe, ProviderKprobeMulti,
-	compiler.ProviderFentry, compiler.ProviderFexit,
-	compiler.ProviderUprobe, compiler.ProviderUretprobe, compiler.ProviderUSDT,
-	compiler.ProviderProfile, compiler.ProviderInterval, compiler.ProviderSoftware, compiler.ProviderHardware,
-	compiler.ProviderIter, compiler.ProviderBegin, compiler.ProviderEnd,
+	plan.ProviderTracepoint, plan.ProviderRawTracepoint,
+	plan.ProviderKprobe, plan.ProviderKretprobe, ProviderKprobeMulti,
+	plan.ProviderFentry, plan.ProviderFexit,
+	plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT,
+	plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware,
+	plan.ProviderIter, plan.ProviderBegin, plan.ProviderEnd,
 }
 
 // Info writes what this kernel offers sonde, in `bpftrace --info`'s layout:

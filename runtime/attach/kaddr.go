@@ -11,7 +11,7 @@ import (
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 
-	"sonde/compiler"
+	"sonde/plan"
 )
 
 // attachKprobeAddrs attaches prog to each of p.KAddrs: the functions that
@@ -19,7 +19,7 @@ import (
 // kprobe PMU takes an address where it would take a symbol. Addresses
 // that refuse a kprobe (notrace) are skipped; it fails only if none
 // attaches.
-func attachKprobeAddrs(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachKprobeAddrs(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	typ, retBit, err := kprobePMU()
 	if err != nil {
 		return nil, fmt.Errorf("attach %s by address: %w", p.Event, err)
@@ -30,7 +30,7 @@ func attachKprobeAddrs(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 		Sample: 1,
 		Wakeup: 1,
 	}
-	if p.Provider == compiler.ProviderKretprobe {
+	if p.Provider == plan.ProviderKretprobe {
 		attr.Config = 1 << retBit
 	}
 	l := &perfLink{}

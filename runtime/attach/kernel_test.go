@@ -1,14 +1,14 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"os"
 	"testing"
 	"time"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
-
-	"sonde/compiler"
 )
 
 // These probe types are missing on the development kernel (no
@@ -40,14 +40,14 @@ func openOnThread(t *testing.T, f func(self uint64)) {
 }
 
 func TestKprobe(t *testing.T) {
-	for _, prov := range []string{compiler.ProviderKprobe, compiler.ProviderKretprobe} {
+	for _, prov := range []string{plan.ProviderKprobe, plan.ProviderKretprobe} {
 		t.Run(prov, func(t *testing.T) {
 			requireProvider(t, prov)
 			c := newCounter(t)
 			var prog *ebpf.Program
 			openOnThread(t, func(self uint64) {
 				prog = load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, self)})
-				mustAttach(t, compiler.Probe{Provider: prov, Name: prov + ":" + kprobeFunc, Event: kprobeFunc}, prog)
+				mustAttach(t, plan.Probe{Provider: prov, Name: prov + ":" + kprobeFunc, Event: kprobeFunc}, prog)
 			})
 			if n := c.total(t); n != opens {
 				t.Errorf("count = %d, want %d", n, opens)
@@ -57,7 +57,7 @@ func TestKprobe(t *testing.T) {
 }
 
 func TestKprobeMulti(t *testing.T) {
-	requireProvider(t, compiler.ProviderKprobe)
+	requireProvider(t, plan.ProviderKprobe)
 	requireProvider(t, ProviderKprobeMulti)
 	for _, ret := range []bool{false, true} {
 		c := newCounter(t)
@@ -76,17 +76,17 @@ func TestKprobeMulti(t *testing.T) {
 }
 
 func TestFentry(t *testing.T) {
-	for _, prov := range []string{compiler.ProviderFentry, compiler.ProviderFexit} {
+	for _, prov := range []string{plan.ProviderFentry, plan.ProviderFexit} {
 		t.Run(prov, func(t *testing.T) {
 			requireProvider(t, prov)
 			at := ebpf.AttachTraceFEntry
-			if prov == compiler.ProviderFexit {
+			if prov == plan.ProviderFexit {
 				at = ebpf.AttachTraceFExit
 			}
 			c := newCounter(t)
 			openOnThread(t, func(self uint64) {
 				prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Tracing, AttachType: at, AttachTo: fentryFunc, Instructions: counterInsns(c, self)})
-				mustAttach(t, compiler.Probe{Provider: prov, Name: prov + ":" + fentryFunc, Event: fentryFunc}, prog)
+				mustAttach(t, plan.Probe{Provider: prov, Name: prov + ":" + fentryFunc, Event: fentryFunc}, prog)
 			})
 			if n := c.total(t); n != opens { // one read per open
 				t.Errorf("count = %d, want %d", n, opens)
@@ -96,10 +96,10 @@ func TestFentry(t *testing.T) {
 }
 
 func TestHardware(t *testing.T) {
-	requireProvider(t, compiler.ProviderHardware)
+	requireProvider(t, plan.ProviderHardware)
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
-	mustAttach(t, compiler.Probe{Provider: compiler.ProviderHardware, Name: "hardware:cpu-cycles:100000",
+	mustAttach(t, plan.Probe{Provider: plan.ProviderHardware, Name: "hardware:cpu-cycles:100000",
 		PerfType: unix.PERF_TYPE_HARDWARE, PerfConfig: unix.PERF_COUNT_HW_CPU_CYCLES, Period: 100000, AllCPUs: true}, prog)
 	cpus, _ := OnlineCPUs()
 	busyCPUs(t, cpus, 100*time.Millisecond)
@@ -113,13 +113,13 @@ func TestKprobeUnsupportedError(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("attaching probes needs root")
 	}
-	serr := Supported(compiler.ProviderKprobe)
+	serr := Supported(plan.ProviderKprobe)
 	if serr == nil {
 		t.Skip("this kernel has kprobes")
 	}
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
-	_, err := Attach(compiler.Probe{Provider: compiler.ProviderKprobe, Name: "kprobe:" + kprobeFunc, Event: kprobeFunc}, prog)
+	_, err := Attach(plan.Probe{Provider: plan.ProviderKprobe, Name: "kprobe:" + kprobeFunc, Event: kprobeFunc}, prog)
 	if want := "attach kprobe:" + kprobeFunc + ": " + serr.Error(); err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

@@ -1,29 +1,29 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-
-	"sonde/compiler"
 )
 
 // attachKprobe attaches to a kernel function, at Offset bytes into it for
 // kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
 // the symbol across modules.
-func attachKprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachKprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	if len(p.KAddrs) > 0 {
 		return attachKprobeAddrs(p, prog)
 	}
 	if len(p.Symbols) > 0 {
 		if p.Multi {
-			return AttachKprobeMulti(p.Symbols, prog, p.Provider == compiler.ProviderKretprobe)
+			return AttachKprobeMulti(p.Symbols, prog, p.Provider == plan.ProviderKretprobe)
 		}
 		return attachEach(p, prog)
 	}
-	if p.Provider == compiler.ProviderKretprobe {
+	if p.Provider == plan.ProviderKretprobe {
 		if p.Offset != 0 {
 			return nil, errors.New("a kretprobe cannot have an offset")
 		}
@@ -66,7 +66,7 @@ func AttachKprobeMulti(symbols []string, prog *ebpf.Program, ret bool) (Link, er
 // one kprobe link each (kernels without kprobe_multi). Functions that
 // refuse a kprobe (notrace, blacklisted) are skipped, as bpftrace does; it
 // fails only if none attaches.
-func attachEach(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachEach(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	var (
 		links multiLink
 		first error

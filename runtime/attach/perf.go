@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"os"
@@ -11,8 +13,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
-
-	"sonde/compiler"
 )
 
 // perfEventOpen is a seam for tests that make the n-th CPU fail.
@@ -46,24 +46,24 @@ func (l *perfLink) Close() error {
 // for interval, which must fire once per period, not once per CPU) and
 // attaches prog to each: the provider decides, as Probe.AllCPUs documents.
 // Profile and interval always count cpu-clock.
-func attachPerf(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachPerf(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	cpus, err := OnlineCPUs()
 	if err != nil {
 		return nil, err
 	}
-	if p.Provider == compiler.ProviderInterval {
+	if p.Provider == plan.ProviderInterval {
 		cpus = cpus[:1]
 	}
 	return attachPerfOn(p, prog, cpus)
 }
 
-func attachPerfOn(p compiler.Probe, prog *ebpf.Program, cpus []int) (_ Link, err error) {
+func attachPerfOn(p plan.Probe, prog *ebpf.Program, cpus []int) (_ Link, err error) {
 	attr := unix.PerfEventAttr{
 		Type:   p.PerfType,
 		Config: p.PerfConfig,
 		Size:   uint32(unsafe.Sizeof(unix.PerfEventAttr{})),
 	}
-	if p.Provider == compiler.ProviderProfile || p.Provider == compiler.ProviderInterval {
+	if p.Provider == plan.ProviderProfile || p.Provider == plan.ProviderInterval {
 		attr.Type, attr.Config = unix.PERF_TYPE_SOFTWARE, unix.PERF_COUNT_SW_CPU_CLOCK
 	}
 	switch {

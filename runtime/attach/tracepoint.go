@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"fmt"
 	"os"
@@ -8,11 +10,10 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 
-	"sonde/compiler"
 	"sonde/kernel/tracefs"
 )
 
-func attachTracepoint(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachTracepoint(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	// Make sure tracefs is there (mounting it if we may) before cilium/ebpf
 	// looks for the tracepoint's id in it.
 	if _, err := tracefs.Mount(); err != nil {

@@ -1,12 +1,12 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-
-	"sonde/compiler"
 )
 
 // attachUprobe attaches uprobes, uretprobes and USDT probes.
@@ -16,7 +16,7 @@ import (
 // Symbol is only its name. With Offset 0, cilium/ebpf looks Symbol up in
 // the ELF file. RefCtrOffset is a USDT semaphore that the kernel counts up
 // while the probe is attached.
-func attachUprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
+func attachUprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	if p.Offset == 0 && p.Symbol == "" {
 		return nil, errors.New("uprobe without a symbol or file offset")
 	}
@@ -26,7 +26,7 @@ func attachUprobe(p compiler.Probe, prog *ebpf.Program) (Link, error) {
 	}
 	opts := &link.UprobeOptions{Address: p.Offset, PID: p.Pid, RefCtrOffset: p.RefCtrOffset}
 	attach := ex.Uprobe
-	if p.Provider == compiler.ProviderUretprobe {
+	if p.Provider == plan.ProviderUretprobe {
 		attach = ex.Uretprobe
 	}
 	l, err := attach(p.Symbol, prog, opts)

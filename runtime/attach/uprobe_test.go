@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"debug/elf"
 	"fmt"
 	"os"
@@ -12,8 +14,6 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
-
-	"sonde/compiler"
 )
 
 //go:noinline
@@ -24,13 +24,13 @@ const uprobeCalls = 100
 // Go binaries take uprobes fine (not uretprobes: Go moves stacks, and the
 // return trampoline breaks them).
 func TestUprobeSelf(t *testing.T) {
-	requireProvider(t, compiler.ProviderUprobe)
+	requireProvider(t, plan.ProviderUprobe)
 	// Test binaries carry no symbol table: find the function's file offset
 	// from its address and our own mappings.
 	exe, off := selfOffset(t, reflect.ValueOf(uprobeTarget).Pointer())
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: tgidInsns(c)})
-	mustAttach(t, compiler.Probe{Provider: compiler.ProviderUprobe, Binary: exe, Symbol: "uprobeTarget", Offset: off}, prog)
+	mustAttach(t, plan.Probe{Provider: plan.ProviderUprobe, Binary: exe, Symbol: "uprobeTarget", Offset: off}, prog)
 	sum := 0
 	for i := range uprobeCalls {
 		sum += uprobeTarget(i)
@@ -108,13 +108,13 @@ func buildTarget(t *testing.T) string {
 }
 
 func TestUprobeC(t *testing.T) {
-	requireProvider(t, compiler.ProviderUprobe)
+	requireProvider(t, plan.ProviderUprobe)
 	bin := buildTarget(t)
-	for _, prov := range []string{compiler.ProviderUprobe, compiler.ProviderUretprobe} {
+	for _, prov := range []string{plan.ProviderUprobe, plan.ProviderUretprobe} {
 		t.Run(prov, func(t *testing.T) {
 			c := newCounter(t)
 			prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
-			mustAttach(t, compiler.Probe{Provider: prov, Name: prov + ":" + bin + ":target", Binary: bin, Symbol: "target"}, prog)
+			mustAttach(t, plan.Probe{Provider: prov, Name: prov + ":" + bin + ":target", Binary: bin, Symbol: "target"}, prog)
 			if out, err := exec.Command(bin, fmt.Sprint(uprobeCalls)).CombinedOutput(); err != nil {
 				t.Fatalf("target: %v\n%s", err, out)
 			}
@@ -132,7 +132,7 @@ func TestUprobeC(t *testing.T) {
 // before the program is attached would be missed, so the target waits
 // 200 ms after seeing the semaphore.
 func TestUSDTSemaphore(t *testing.T) {
-	requireProvider(t, compiler.ProviderUSDT)
+	requireProvider(t, plan.ProviderUSDT)
 	bin := buildTarget(t)
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
@@ -142,7 +142,7 @@ func TestUSDTSemaphore(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(20 * time.Millisecond) // let it map the binary and poll
-	p := compiler.Probe{Provider: compiler.ProviderUSDT, Name: "usdt:" + bin + ":test:target", Binary: bin,
+	p := plan.Probe{Provider: plan.ProviderUSDT, Name: "usdt:" + bin + ":test:target", Binary: bin,
 		Offset: fileOffset(t, bin, "target"), RefCtrOffset: fileOffset(t, bin, "sem"), Pid: cmd.Process.Pid}
 	l, err := Attach(p, prog)
 	if err != nil {
@@ -160,14 +160,14 @@ func TestUSDTSemaphore(t *testing.T) {
 }
 
 func TestUprobeErrors(t *testing.T) {
-	requireProvider(t, compiler.ProviderUprobe)
+	requireProvider(t, plan.ProviderUprobe)
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
 	exe, _ := os.Executable()
-	for _, p := range []compiler.Probe{
-		{Provider: compiler.ProviderUprobe, Name: "uprobe:/nonexistent:f", Binary: "/nonexistent", Symbol: "f"},
-		{Provider: compiler.ProviderUprobe, Name: "uprobe:self:nope", Binary: exe, Symbol: "no_such_function"},
-		{Provider: compiler.ProviderUprobe, Name: "uprobe:self:", Binary: exe},
+	for _, p := range []plan.Probe{
+		{Provider: plan.ProviderUprobe, Name: "uprobe:/nonexistent:f", Binary: "/nonexistent", Symbol: "f"},
+		{Provider: plan.ProviderUprobe, Name: "uprobe:self:nope", Binary: exe, Symbol: "no_such_function"},
+		{Provider: plan.ProviderUprobe, Name: "uprobe:self:", Binary: exe},
 	} {
 		_, err := Attach(p, prog)
 		if err == nil || !strings.HasPrefix(err.Error(), "attach "+p.Name+": ") {

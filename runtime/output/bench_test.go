@@ -1,18 +1,19 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"bufio"
 	"io"
 	"testing"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
 // countMapInput is what the runtime reads for @[u64] = count() with
 // n keys on 2 CPUs.
-func countMapInput(n int) (*compiler.MapInfo, [][]byte, [][][]byte) {
-	info := &compiler.MapInfo{Name: "@", Agg: compiler.AggCount, Key: types.Uint64, Value: types.Uint64, PerCPU: true}
+func countMapInput(n int) (*plan.MapInfo, [][]byte, [][][]byte) {
+	info := &plan.MapInfo{Name: "@", Agg: plan.AggCount, Key: types.Uint64, Value: types.Uint64, PerCPU: true}
 	keys := make([][]byte, n)
 	vals := make([][][]byte, n)
 	for i := range keys {
@@ -78,7 +79,7 @@ func BenchmarkFormat100k(b *testing.B) {
 }
 
 // countMapRaw is countMapInput as the runtime reads it: flat buffers.
-func countMapRaw(n int) (*compiler.MapInfo, *RawMap) {
+func countMapRaw(n int) (*plan.MapInfo, *RawMap) {
 	info, keys, vals := countMapInput(n)
 	raw := &RawMap{N: n, KeySize: 8, ValueSize: 8, Stride: 8, CPUs: 2}
 	for i := range keys {

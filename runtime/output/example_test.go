@@ -1,10 +1,11 @@
 package output_test
 
 import (
+	"sonde/plan"
+
 	"encoding/binary"
 	"os"
 
-	"sonde/compiler"
 	"sonde/runtime/output"
 	"sonde/types"
 )
@@ -14,7 +15,7 @@ func u64(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
 // The runtime reads @[pid] = count() from a per-CPU hash (keys and one
 // value per CPU), merges it and prints it at exit.
 func Example_map() {
-	info := &compiler.MapInfo{Name: "@", Agg: compiler.AggCount, Key: types.Uint32, Value: types.Uint64, PerCPU: true}
+	info := &plan.MapInfo{Name: "@", Agg: plan.AggCount, Key: types.Uint32, Value: types.Uint64, PerCPU: true}
 	keys := [][]byte{{0x39, 0x30, 0, 0}, {0x01, 0, 0, 0}}
 	perCPU := [][][]byte{
 		{u64(3), u64(4)}, // pid 12345: 3 on CPU 0, 4 on CPU 1
@@ -30,8 +31,8 @@ func Example_map() {
 // A printf record: the payload after the 8-byte action id is laid out as
 // Action.Args.
 func Example_printf() {
-	action := &compiler.Action{
-		Kind:   compiler.ActPrintf,
+	action := &plan.Action{
+		Kind:   plan.ActPrintf,
 		Format: "%-6d %s\n",
 		Args:   types.TupleOf(types.Uint32, types.StringType(16)),
 	}

@@ -1,13 +1,14 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"encoding/binary"
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -51,7 +52,7 @@ func cstr(s string, size int) []byte {
 
 // histOf fills a keyless hist map from values, spread over two CPUs.
 func histOf(name string, k int, vals ...int64) *MapData {
-	info := &compiler.MapInfo{Name: name, Agg: compiler.AggHist, HistBits: k, Array: true, PerCPU: true,
+	info := &plan.MapInfo{Name: name, Agg: plan.AggHist, HistBits: k, Array: true, PerCPU: true,
 		NumBuckets: HistNumBuckets(k)}
 	counts := make([]uint64, info.NumBuckets)
 	for _, v := range vals {
@@ -61,7 +62,7 @@ func histOf(name string, k int, vals ...int64) *MapData {
 }
 
 func lhistOf(name string, min, max, step int64, vals ...int64) *MapData {
-	info := &compiler.MapInfo{Name: name, Agg: compiler.AggLhist, Array: true, PerCPU: true,
+	info := &plan.MapInfo{Name: name, Agg: plan.AggLhist, Array: true, PerCPU: true,
 		LhistMin: min, LhistMax: max, LhistStep: step, NumBuckets: LhistNumBuckets(min, max, step)}
 	counts := make([]uint64, info.NumBuckets)
 	for _, v := range vals {
@@ -70,7 +71,7 @@ func lhistOf(name string, min, max, step int64, vals ...int64) *MapData {
 	return arrayHist(info, counts)
 }
 
-func arrayHist(info *compiler.MapInfo, counts []uint64) *MapData {
+func arrayHist(info *plan.MapInfo, counts []uint64) *MapData {
 	var keys [][]byte
 	var vals [][][]byte
 	for i, c := range counts {
@@ -83,7 +84,7 @@ func arrayHist(info *compiler.MapInfo, counts []uint64) *MapData {
 
 // countMap builds a keyed count map from key bytes and per-key counts.
 func countMap(name string, key *types.Type, entries map[string]uint64) *MapData {
-	info := &compiler.MapInfo{Name: name, Agg: compiler.AggCount, Key: key, Value: types.Uint64, PerCPU: true}
+	info := &plan.MapInfo{Name: name, Agg: plan.AggCount, Key: key, Value: types.Uint64, PerCPU: true}
 	var keys [][]byte
 	var vals [][][]byte
 	for k, c := range entries {

@@ -1,9 +1,10 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"testing"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -12,22 +13,22 @@ import (
 func TestMergeKeylessSetWord(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		agg  compiler.AggKind
+		agg  plan.AggKind
 		cpus [][]byte
 		want string
 	}{
-		{"sum_zero_set", compiler.AggSum, [][]byte{cat(le64(0), le64(0)), cat(le64(0), le64(1))}, "@: 0\n"},
-		{"count_set", compiler.AggCount, [][]byte{cat(le64(2), le64(1)), cat(le64(3), le64(1))}, "@: 5\n"},
-		{"never_set", compiler.AggCount, [][]byte{cat(le64(0), le64(0)), cat(le64(0), le64(0))}, ""},
-		{"avg_zeroed", compiler.AggAvg, [][]byte{cat(le64(0), le64(0), le64(1)), cat(le64(0), le64(0), le64(0))}, "@: 0\n"},
-		{"min_set", compiler.AggMin, [][]byte{cat(le64(4), le64(1), le64(1)), cat(le64(0), le64(0), le64(0))}, "@: 4\n"},
+		{"sum_zero_set", plan.AggSum, [][]byte{cat(le64(0), le64(0)), cat(le64(0), le64(1))}, "@: 0\n"},
+		{"count_set", plan.AggCount, [][]byte{cat(le64(2), le64(1)), cat(le64(3), le64(1))}, "@: 5\n"},
+		{"never_set", plan.AggCount, [][]byte{cat(le64(0), le64(0)), cat(le64(0), le64(0))}, ""},
+		{"avg_zeroed", plan.AggAvg, [][]byte{cat(le64(0), le64(0), le64(1)), cat(le64(0), le64(0), le64(0))}, "@: 0\n"},
+		{"min_set", plan.AggMin, [][]byte{cat(le64(4), le64(1), le64(1)), cat(le64(0), le64(0), le64(0))}, "@: 4\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			setAt := 8
-			if c.agg == compiler.AggAvg || c.agg == compiler.AggMin {
+			if c.agg == plan.AggAvg || c.agg == plan.AggMin {
 				setAt = 16
 			}
-			info := &compiler.MapInfo{Name: "@", Agg: c.agg, Value: types.Uint64, Array: true, PerCPU: true, SetAt: setAt}
+			info := &plan.MapInfo{Name: "@", Agg: c.agg, Value: types.Uint64, Array: true, PerCPU: true, SetAt: setAt}
 			m := MergeMap(info, [][]byte{le32(0)}, [][][]byte{c.cpus})
 			if got := textOf(m, 0, 0); got != c.want {
 				t.Errorf("got %q, want %q", got, c.want)

@@ -1,9 +1,10 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"testing"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -11,7 +12,7 @@ func TestMapText(t *testing.T) {
 	str16 := types.StringType(16)
 	tup := types.TupleOf(str16, types.Int64)
 	tupKey := func(s string, n int64) string { return string(cat(cstr(s, 16), le64(uint64(n)))) }
-	avgInfo := &compiler.MapInfo{Name: "@", Agg: compiler.AggAvg, Key: str16, Value: types.Int64, PerCPU: true}
+	avgInfo := &plan.MapInfo{Name: "@", Agg: plan.AggAvg, Key: str16, Value: types.Int64, PerCPU: true}
 	avg := func(vals map[string]uint64) *MapData {
 		var keys [][]byte
 		var cpus [][][]byte
@@ -21,9 +22,9 @@ func TestMapText(t *testing.T) {
 		}
 		return MergeMap(avgInfo, keys, cpus)
 	}
-	stats := MergeMap(&compiler.MapInfo{Name: "@s", Agg: compiler.AggStats, Value: types.Int64, Array: true, PerCPU: true, Signed: true},
+	stats := MergeMap(&plan.MapInfo{Name: "@s", Agg: plan.AggStats, Value: types.Int64, Array: true, PerCPU: true, Signed: true},
 		[][]byte{le32(0)}, [][][]byte{{cat(le64(2), le64(4)), cat(le64(1), le64(2))}})
-	minInfo := &compiler.MapInfo{Name: "@m", Agg: compiler.AggMin, Key: types.Int32, Value: types.Int64, PerCPU: true, Signed: true}
+	minInfo := &plan.MapInfo{Name: "@m", Agg: plan.AggMin, Key: types.Int32, Value: types.Int64, PerCPU: true, Signed: true}
 	min := MergeMap(minInfo, [][]byte{le32(1), le32(2)}, [][][]byte{
 		{cat(le64(5), le64(1)), cat(le64(0), le64(0))},                       // only CPU 0 set: 5
 		{cat(le64(uint64(1<<64-3)), le64(1)), cat(le64(uint64(7)), le64(1))}, // -3 and 7: -3
@@ -73,7 +74,7 @@ func TestMapText(t *testing.T) {
 }
 
 func TestKeyedHist(t *testing.T) {
-	info := &compiler.MapInfo{Name: "@", Agg: compiler.AggHist, Key: types.StringType(8), PerCPU: true,
+	info := &plan.MapInfo{Name: "@", Agg: plan.AggHist, Key: types.StringType(8), PerCPU: true,
 		NumBuckets: HistNumBuckets(0)}
 	var keys [][]byte
 	var vals [][][]byte
@@ -110,13 +111,13 @@ func TestKeyedHist(t *testing.T) {
 }
 
 func TestPlainValueMaps(t *testing.T) {
-	ints := &compiler.MapInfo{Name: "@v", Key: types.StringType(4), Value: types.Int64}
+	ints := &plan.MapInfo{Name: "@v", Key: types.StringType(4), Value: types.Int64}
 	m := MergeMap(ints, [][]byte{cstr("a", 4), cstr("b", 4), cstr("c", 4)},
 		[][][]byte{{le64(5)}, {le64(1<<64 - 2)}, {le64(0)}})
 	if got, want := textOf(m, 0, 0), "@v[b]: -2\n@v[c]: 0\n@v[a]: 5\n"; got != want {
 		t.Errorf("int values: got %q, want %q", got, want)
 	}
-	strs := &compiler.MapInfo{Name: "@s", Key: types.Int32, Value: types.StringType(8)}
+	strs := &plan.MapInfo{Name: "@s", Key: types.Int32, Value: types.StringType(8)}
 	m = MergeMap(strs, [][]byte{le32(3), le32(0xffffffff), le32(1)},
 		[][][]byte{{cstr("x", 8)}, {cstr("y y", 8)}, {cstr("z", 8)}})
 	if got, want := textOf(m, 0, 0), "@s[-1]: y y\n@s[1]: z\n@s[3]: x\n"; got != want {

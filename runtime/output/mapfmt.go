@@ -1,10 +1,11 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"slices"
 	"strconv"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -23,13 +24,13 @@ func (m *MapData) visible(top int) (from, to int) {
 const flushAt = 32 << 10
 
 func (m *MapData) isHist() bool {
-	return m.Info.Agg == compiler.AggHist || m.Info.Agg == compiler.AggLhist
+	return m.Info.Agg == plan.AggHist || m.Info.Agg == plan.AggLhist
 }
 
 // hist builds e's histogram; div applies to hist counts, not lhist.
 func (m *MapData) hist(e *Entry, div uint64) histogram {
 	info := m.Info
-	if info.Agg == compiler.AggHist {
+	if info.Agg == plan.AggHist {
 		return buildHist(e.Buckets, info.HistBits, div)
 	}
 	return buildLhist(e.Buckets, info.LhistMin, info.LhistMax, info.LhistStep)
@@ -113,15 +114,15 @@ func appendKeyJSON(dst []byte, t *types.Type, key []byte, env *Env) []byte {
 }
 
 // appendEntryValue renders a non-histogram value as text or JSON.
-func appendEntryValue(dst []byte, info *compiler.MapInfo, e *Entry, div uint64, env *Env, js bool) []byte {
+func appendEntryValue(dst []byte, info *plan.MapInfo, e *Entry, div uint64, env *Env, js bool) []byte {
 	switch info.Agg {
-	case compiler.AggCount:
+	case plan.AggCount:
 		return appendNum(dst, e.Num/div, false, js)
-	case compiler.AggSum, compiler.AggMin, compiler.AggMax:
+	case plan.AggSum, plan.AggMin, plan.AggMax:
 		return appendNum(dst, divide(e.Num, div, info.Signed), info.Signed, js)
-	case compiler.AggAvg:
+	case plan.AggAvg:
 		return appendNum(dst, divide(average(e, info.Signed), div, info.Signed), info.Signed, js)
-	case compiler.AggStats:
+	case plan.AggStats:
 		avg := divide(average(e, info.Signed), div, info.Signed)
 		if js {
 			dst = append(dst, `{"count": `...)
@@ -210,9 +211,9 @@ func appendMapJSON(dst []byte, m *MapData, top, div int, env *Env, flush func([]
 	d := divisor(div)
 	typ := "map"
 	switch m.Info.Agg {
-	case compiler.AggHist, compiler.AggLhist:
+	case plan.AggHist, plan.AggLhist:
 		typ = "hist"
-	case compiler.AggAvg, compiler.AggStats:
+	case plan.AggAvg, plan.AggStats:
 		typ = "stats"
 	}
 	dst = append(dst, `{"type": "`...)

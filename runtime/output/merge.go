@@ -1,9 +1,10 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"encoding/binary"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -11,7 +12,7 @@ import (
 // values are merged lazily, entry by entry, in bpftrace's print order
 // (largest last). Printing a large map thus allocates no Entry per key.
 type MapData struct {
-	Info *compiler.MapInfo
+	Info *plan.MapInfo
 
 	raw   *RawMap  // plain maps: the entries as read
 	order []uint32 // print order: indexes into raw, or into hists
@@ -75,7 +76,7 @@ func (m *MapData) entry(i int, e *Entry) {
 // MergeMap merges what the runtime read from a BPF map: keys[i] is the raw
 // BPF key, values[i] its value per CPU (a single element for maps that are
 // not per-CPU). It copies them into a RawMap for MergeRaw.
-func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData {
+func MergeMap(info *plan.MapInfo, keys [][]byte, values [][][]byte) *MapData {
 	raw := &RawMap{N: len(keys), CPUs: 1}
 	for i, k := range keys {
 		raw.KeySize = max(raw.KeySize, len(k))
@@ -97,7 +98,7 @@ func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData
 }
 
 // MergeRaw sorts a map read from the kernel into print order. Layouts
-// follow compiler.MapInfo: hist/lhist keys carry a u64 bucket suffix, or
+// follow plan.MapInfo: hist/lhist keys carry a u64 bucket suffix, or
 // are the u32 bucket index of a keyless (Array) map.
 //
 // A keyless aggregation's array element is there when some CPU set its
@@ -105,12 +106,12 @@ func MergeMap(info *compiler.MapInfo, keys [][]byte, values [][][]byte) *MapData
 // absent value, so an all-zero element counts as absent (like a cleared
 // bpftrace map). The MapData keeps referring to raw: don't reuse its
 // buffers before printing.
-func MergeRaw(info *compiler.MapInfo, raw *RawMap) *MapData {
+func MergeRaw(info *plan.MapInfo, raw *RawMap) *MapData {
 	m := &MapData{Info: info, raw: raw}
 	var items []sortItem
 	var keyOf func(i uint32) []byte
 	switch info.Agg {
-	case compiler.AggHist, compiler.AggLhist:
+	case plan.AggHist, plan.AggLhist:
 		m.hists, items = mergeHist(info, raw)
 		keyOf = func(i uint32) []byte { return m.hists[i].Key }
 	default:
@@ -140,9 +141,9 @@ func MergeRaw(info *compiler.MapInfo, raw *RawMap) *MapData {
 
 // mergeValue reduces entry i's per-CPU values into e and returns what e
 // sorts by (see sortItems).
-func mergeValue(info *compiler.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
+func mergeValue(info *plan.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
 	switch info.Agg {
-	case compiler.AggCount, compiler.AggSum:
+	case plan.AggCount, plan.AggSum:
 		if raw.ValueSize >= 8 {
 			// The common case, without bounds checks per CPU.
 			vals := raw.Values[i*raw.CPUs*raw.Stride:][:raw.CPUs*raw.Stride]
@@ -155,9 +156,9 @@ func mergeValue(info *compiler.MapInfo, e *Entry, raw *RawMap, i int) (order uin
 			e.Num += u64(raw.Value(i, c), 0)
 		}
 		return e.Num
-	case compiler.AggMin, compiler.AggMax:
+	case plan.AggMin, plan.AggMax:
 		return mergeMinMax(info, e, raw, i)
-	case compiler.AggAvg, compiler.AggStats:
+	case plan.AggAvg, plan.AggStats:
 		for c := 0; c < raw.CPUs; c++ {
 			v := raw.Value(i, c)
 			e.Count += u64(v, 0)
@@ -192,8 +193,8 @@ func sortsByValue(t *types.Type) bool {
 // mergeMinMax keeps the min or max over the CPUs whose set flag is on,
 // compared by info.Signed for printing. bpftrace sorts these maps by the
 // same reduction done with unsigned comparisons, so that is kept apart.
-func mergeMinMax(info *compiler.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
-	isMax := info.Agg == compiler.AggMax
+func mergeMinMax(info *plan.MapInfo, e *Entry, raw *RawMap, i int) (order uint64) {
+	isMax := info.Agg == plan.AggMax
 	set := false
 	for c := 0; c < raw.CPUs; c++ {
 		v := raw.Value(i, c)
@@ -229,7 +230,7 @@ func better(x, cur uint64, isMax, signed bool) bool {
 }
 
 // mergeHist groups bucket counts by user key; entries sort by their total.
-func mergeHist(info *compiler.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
+func mergeHist(info *plan.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
 	n := info.NumBuckets
 	if n <= 0 {
 		n = numBuckets(info)
@@ -279,8 +280,8 @@ func mergeHist(info *compiler.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
 	return entries, items
 }
 
-func numBuckets(info *compiler.MapInfo) int {
-	if info.Agg == compiler.AggHist {
+func numBuckets(info *plan.MapInfo) int {
+	if info.Agg == plan.AggHist {
 		return HistNumBuckets(info.HistBits)
 	}
 	if info.LhistStep <= 0 {

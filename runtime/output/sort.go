@@ -1,11 +1,12 @@
 package output
 
 import (
+	"sonde/plan"
+
 	"bytes"
 	"cmp"
 	"slices"
 
-	"sonde/compiler"
 	"sonde/types"
 )
 
@@ -15,17 +16,17 @@ import (
 // hist/lhist by total count; maps of other values sort by key only. Ties,
 // which bpftrace leaves in hash order, are broken by key so output is
 // deterministic.
-func sortItems(info *compiler.MapInfo, items []sortItem, keyOf func(i uint32) []byte) {
+func sortItems(info *plan.MapInfo, items []sortItem, keyOf func(i uint32) []byte) {
 	if len(items) < 2 {
 		return
 	}
 	var flip uint64 // makes signed values sort as unsigned ones
 	switch info.Agg {
-	case compiler.AggSum, compiler.AggAvg, compiler.AggStats:
+	case plan.AggSum, plan.AggAvg, plan.AggStats:
 		if info.Signed {
 			flip = 1 << 63
 		}
-	case compiler.AggNone:
+	case plan.AggNone:
 		if sortsByValue(info.Value) && info.Value.Signed {
 			flip = 1 << 63
 		}

@@ -1,4 +1,6 @@
-package diag
+// Package spell finds the names a misspelt one was meant to be, for
+// "did you mean" hints. Every package that reports unknown names shares it.
+package spell
 
 import "slices"
 

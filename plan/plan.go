@@ -1,10 +1,14 @@
-package compiler
+// Package plan holds what the compiler produces and the runtime consumes:
+// programs, map specs, the probes they attach to, how user maps are laid out
+// and printed, and what each event record means. It is a leaf: the runtime,
+// its attachers and every output format read it without linking the
+// compiler.
+package plan
 
 import (
 	"github.com/cilium/ebpf"
 
 	"sonde/lang/ast"
-	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -28,26 +32,25 @@ type Program struct {
 	Loops []ast.Span
 }
 
-// Provider names, canonical (lower case, full) forms; defined with the
-// catalogue that types builtins per provider.
+// Canonical provider names: Probe.Provider holds one of them.
 const (
-	ProviderBegin         = stdlib.ProviderBegin
-	ProviderEnd           = stdlib.ProviderEnd
-	ProviderTracepoint    = stdlib.ProviderTracepoint
-	ProviderRawTracepoint = stdlib.ProviderRawTracepoint
-	ProviderKprobe        = stdlib.ProviderKprobe
-	ProviderKretprobe     = stdlib.ProviderKretprobe
-	ProviderUprobe        = stdlib.ProviderUprobe
-	ProviderUretprobe     = stdlib.ProviderUretprobe
-	ProviderUSDT          = stdlib.ProviderUSDT
-	ProviderProfile       = stdlib.ProviderProfile
-	ProviderInterval      = stdlib.ProviderInterval
-	ProviderSoftware      = stdlib.ProviderSoftware
-	ProviderHardware      = stdlib.ProviderHardware
-	ProviderFentry        = stdlib.ProviderFentry
-	ProviderFexit         = stdlib.ProviderFexit
-	ProviderIter          = stdlib.ProviderIter
-	ProviderSelf          = stdlib.ProviderSelf
+	ProviderBegin         = "begin"
+	ProviderEnd           = "end"
+	ProviderTracepoint    = "tracepoint"
+	ProviderRawTracepoint = "rawtracepoint"
+	ProviderKprobe        = "kprobe"
+	ProviderKretprobe     = "kretprobe"
+	ProviderUprobe        = "uprobe"
+	ProviderUretprobe     = "uretprobe"
+	ProviderUSDT          = "usdt"
+	ProviderProfile       = "profile"
+	ProviderInterval      = "interval"
+	ProviderSoftware      = "software"
+	ProviderHardware      = "hardware"
+	ProviderFentry        = "fentry"
+	ProviderFexit         = "fexit"
+	ProviderIter          = "iter"
+	ProviderSelf          = "self"
 )
 
 // Probe is one attachment, after wildcard expansion.
@@ -176,24 +179,36 @@ type MapInfo struct {
 	NumBuckets         int // hist/lhist: buckets in total
 }
 
-// Actions are declared with the catalogue whose functions send them.
-type (
-	ActionKind = stdlib.ActionKind
-	Action     = stdlib.Action
-)
+// ActionKind is what an event record asks the runtime to do.
+type ActionKind int
 
 const (
-	ActPrintf     = stdlib.ActPrintf
-	ActPrintMap   = stdlib.ActPrintMap
-	ActPrintValue = stdlib.ActPrintValue
-	ActTime       = stdlib.ActTime
-	ActExit       = stdlib.ActExit
-	ActClear      = stdlib.ActClear
-	ActZero       = stdlib.ActZero
-	ActCat        = stdlib.ActCat
-	ActSystem     = stdlib.ActSystem
-	ActJoin       = stdlib.ActJoin
-	ActErrorf     = stdlib.ActErrorf
-	ActWarnf      = stdlib.ActWarnf
-	ActMapFull    = stdlib.ActMapFull
+	ActPrintf     ActionKind = iota // Format with Args
+	ActPrintMap                     // print(@m [, Top [, Div]])
+	ActPrintValue                   // print(value): Args has one field
+	ActTime                         // time(Format)
+	ActExit                         // exit([code]): Args has the code (int64) when given
+	ActClear                        // clear(@m)
+	ActZero                         // zero(@m)
+	ActCat                          // cat(Format, args)
+	ActSystem                       // system(Format, args)
+	ActJoin                         // join(arr, Sep): Args holds the strings
+	ActErrorf                       // errorf(Format, args)
+	ActWarnf                        // warnf(Format, args)
+	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
 )
+
+// Action describes one call site that sends events. Every record in the ring
+// buffer starts with the 8-byte action id (the index into Plan.Actions),
+// followed by a payload laid out as Args.
+type Action struct {
+	Kind   ActionKind
+	Format string      // printf/cat/system/errorf/warnf format, time() format
+	Args   *types.Type // a Tuple describing the payload after the id; nil if none
+	Map    string      // print/clear/zero: the user map name ("@x")
+	Top    int         // print(@m, top)
+	Div    int         // print(@m, top, div)
+	Sep    string      // join separator
+	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	Source string      // the call as written, for diagnostics
+}
