@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"sonde/plan"
-
 	"fmt"
 
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -54,7 +53,7 @@ func (g *gen) taskPath(t *types.Type, path ...string) value {
 	for i, name := range path {
 		f, err := kt.Field(st, name)
 		if err != nil {
-			g.c.errorAt(ast.Span{}, "", "%v", err)
+			g.c.errorAt(g.builtin.Span(), "", "%v", err)
 			return value{t: t, reg: g.imm(0)}
 		}
 		ft := types.Uint64
@@ -86,20 +85,15 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
-			if ck.inst.p.Provider == plan.ProviderUSDT {
+			switch ck.inst.d.Args {
+			case provider.ArgsUSDT:
 				return ck.usdtArg(id, n)
-			}
-			if isKernelFunc(ck.inst.p.Provider) {
+			case provider.ArgsBTF:
 				return ck.kernelArgN(id, n)
-			}
-			switch ck.inst.p.Provider {
-			case plan.ProviderKprobe, plan.ProviderUprobe, plan.ProviderUSDT:
+			case provider.ArgsRegs:
 				if n >= len(stdlib.PtRegsArgs) {
 					ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", name)
 					return nil
-				}
-				if ck.inst.p.Provider == plan.ProviderUprobe {
-					return types.Uint64
 				}
 				return types.Uint64
 			}
@@ -108,7 +102,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		}
 	}
 	if name == "args" {
-		if ck.inst.p.Provider == plan.ProviderTracepoint && len(ck.inst.fields) > 0 {
+		if ck.inst.d.Args == provider.ArgsTracepoint && len(ck.inst.fields) > 0 {
 			return ck.argsRecord(id)
 		}
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
@@ -134,8 +128,15 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			return t
 		}
 	}
+	// Functions that need no arguments are written bare too (ustack).
+	names := stdlib.VarNames()
+	for _, n := range stdlib.FuncNames() {
+		if f, _ := stdlib.LookupFunc(n); f.Min == 0 {
+			names = append(names, n)
+		}
+	}
 	hint := ""
-	if s := didYouMean(name, stdlib.VarNames()); s != "" {
+	if s := didYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	if h := ck.c.opts.Headers; h != nil {
@@ -194,10 +195,18 @@ func firstField(inst *instance) string {
 	return "name"
 }
 
+// builtinVar lowers the builtin variable v written at n.
+func (g *gen) builtinVar(v *stdlib.Var, n ast.Node, t *types.Type) value {
+	outer := g.builtin
+	g.builtin = n
+	defer func() { g.builtin = outer }()
+	return asValue(v.Gen(g, t))
+}
+
 func (g *gen) ident(id *ast.Ident) value {
 	t := g.typeOf(id)
 	if bv, ok := stdlib.LookupVar(id.Name); ok {
-		return asValue(bv.Gen(g, t))
+		return g.builtinVar(bv, id, t)
 	}
 	if call, ok := g.inst.data[id].(*ast.Call); ok {
 		return g.call(call)
@@ -207,10 +216,10 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
-		if g.inst.usdt != nil {
+		switch g.inst.d.Args {
+		case provider.ArgsUSDT:
 			return g.usdtArg(n, t)
-		}
-		if isKernelFunc(g.inst.p.Provider) {
+		case provider.ArgsBTF:
 			return g.kernelArgN(n, t)
 		}
 		v := g.newReg()

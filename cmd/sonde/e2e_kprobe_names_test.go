@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"sonde/kernel/tracefs"
-	"sonde/plan"
 	"sonde/runtime/ksym"
 )
 
@@ -18,7 +17,7 @@ import (
 // of attaches to the clone; a name several functions share attaches to
 // each by address. Run in stock kernels by internal/vmtest.
 func TestKernelKprobeNames(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
+	needProbe(t, "kprobe")
 	all, err := tracefs.TraceableFunctions()
 	if err != nil {
 		t.Skipf("no list of traceable functions: %v", err)

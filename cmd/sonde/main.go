@@ -26,6 +26,8 @@ import (
 	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/picture"
+	"sonde/provider"
 	"sonde/runtime"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
@@ -39,12 +41,19 @@ const usage = `usage: sonde [options] FILE [ARGS...]
        sonde [options] - (program on stdin)
        sonde -l [PATTERN | FILE]
        sonde info     (= --info)
+       sonde help [NAME]  describe a builtin, function, probe type, config key or format
 
 options:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
-  -f FORMAT      output format: text (default) or json
+  -f FORMAT      output format: text (default), json, or folded (stack maps as
+                 FlameGraph folded lines, other maps as text)
+  --flamegraph FILE.svg
+                 at exit, draw each map keyed by a stack as an interactive SVG
+                 flame graph (FILE-NAME.svg per map when there are several)
+  --report FILE.html
+                 at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
@@ -86,6 +95,9 @@ type options struct {
 	incDirs  []string // -I
 	incFiles []string // --include
 	nostdinc bool
+	// --flamegraph and --report: files drawn at exit.
+	flamegraph string
+	report     string
 }
 
 func main() {
@@ -93,10 +105,20 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// fileExists tells whether a script file of that name is in the current
+// directory: `sonde info` and `sonde help` run it when there is one.
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(argv) >= 1 && argv[0] == "help" && !fileExists("help") {
+		return help(argv[1:], stdout, stderr)
+	}
 	if len(argv) == 1 && argv[0] == "info" {
 		// `sonde info` is --info, unless a script file named info exists.
-		if _, err := os.Stat("info"); err != nil {
+		if !fileExists("info") {
 			argv = []string{"--info"}
 		}
 	}
@@ -131,6 +153,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opts.debug == "ast" {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
+	}
+	if !opts.list && opts.debug == "" && !privileged() {
+		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+		return 1
 	}
 	if opts.pid > 0 {
 		// Before anything is compiled or attached: a one-line error.
@@ -173,6 +199,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if err := checkPictures(opts, spec); err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
+	}
 	for _, n := range spec.Notes {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
@@ -204,14 +234,27 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	lw := bw
 	env := host.NewEnv(spec)
 	var out output.Output
-	if opts.format == "json" {
+	switch opts.format {
+	case "json":
 		out = output.NewJSON(lw, env)
-	} else {
+	case "folded":
+		out = picture.NewFolded(lw, &flushFirst{bw: bw, w: stderr}, env, spec.Plan)
+	default:
 		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
 	}
+	var rec *picture.Recorder
+	if opts.flamegraph != "" || opts.report != "" {
+		rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
+		out = rec
+	}
 	var child *runtime.Child
+	userSyms := host.UsesUserSymbols(spec)
 	if opts.cmd != "" {
-		c, err := runtime.StartChild(opts.cmd)
+		var onStop func(int)
+		if userSyms {
+			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		}
+		c, err := runtime.StartChild(opts.cmd, onStop)
 		if err != nil {
 			fmt.Fprintf(stderr, "sonde: %v\n", err)
 			return 1
@@ -219,7 +262,7 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		child = c
 		defer c.Kill()
 	}
-	if (child != nil || opts.pid > 0) && host.UsesUserSymbols(spec) {
+	if ((child != nil && !child.Held()) || opts.pid > 0) && userSyms {
 		stop := make(chan struct{})
 		defer close(stop)
 		pid := opts.pid
@@ -228,13 +271,23 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		}
 		host.WatchProcess(env, pid, child != nil, stop)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
+	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
+	// that.)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
 		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
+	if err == nil && rec != nil {
+		err = drawPictures(opts, rec, spec, name, src, stderr)
+	}
 	if err != nil {
 		var d *diag.Diagnostic
 		if errors.As(err, &d) {
@@ -344,9 +397,13 @@ func parseArgs(argv []string) (*options, error) {
 			o.hasProg = true
 		case a == "-f":
 			o.format, err = next()
-			if o.format != "text" && o.format != "json" {
-				return nil, fmt.Errorf("unknown output format %q: use text or json", o.format)
+			if o.format != "text" && o.format != "json" && o.format != "folded" {
+				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
 			}
+		case a == "--flamegraph":
+			o.flamegraph, err = next()
+		case a == "--report":
+			o.report, err = next()
 		case a == "-o" || a == "--output":
 			o.outFile, err = next()
 		case a == "-c" || a == "--cmd":
@@ -437,14 +494,14 @@ func (o *options) addScriptArgs(args []string) {
 // fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
 // kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
 // short for kprobe_multi, to compare it with one link per function.
-func probeSupport(provider string) error {
-	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+func probeSupport(name string) error {
+	if name == provider.FeatureKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
 		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
 	}
 	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
-		if strings.TrimSpace(f) == provider {
-			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		if strings.TrimSpace(f) == name {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", name)
 		}
 	}
-	return attach.Supported(provider)
+	return attach.Supported(name)
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sonde/plan"
+	"sonde/provider"
 )
 
 // attachKprobeAddrs attaches prog to each of p.KAddrs: the functions that
@@ -30,7 +31,7 @@ func attachKprobeAddrs(p plan.Probe, prog *ebpf.Program) (Link, error) {
 		Sample: 1,
 		Wakeup: 1,
 	}
-	if p.Provider == plan.ProviderKretprobe {
+	if provider.Get(p.Provider).Return {
 		attr.Config = 1 << retBit
 	}
 	l := &perfLink{}
