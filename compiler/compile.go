@@ -61,7 +61,7 @@ type compiler struct {
 	scratchSize int
 	usesRingbuf bool
 	usesErrors  bool
-	usesStart   bool
+	usesGlobals bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
@@ -134,7 +134,6 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.addInternalMaps()
 	c.plan.Config = c.cfg
-	c.plan.MaxStrlen = c.cfg.MaxStrlen
 	return c.spec, nil
 }
 
@@ -148,7 +147,6 @@ func (c *compiler) configure(prog *ast.Program) {
 		MissingProbes:    "error",
 		PrintMapsOnExit:  true,
 		StrTruncTrailer:  "..",
-		CacheUserSymbols: "PER_PID",
 	}
 	set := func(span ast.Span, key string, val ast.Expr) {
 		key = strings.ToLower(strings.TrimPrefix(strings.ToUpper(key), "BPFTRACE_"))
@@ -214,9 +212,7 @@ func (c *compiler) configure(prog *ast.Program) {
 			if n, ok := num(); ok {
 				c.cfg.PerfRingPages = n
 			}
-		case "cache_user_symbols":
-			c.cfg.CacheUserSymbols = word()
-		case "max_probes", "max_bpf_progs", "log_size", "on_stack_limit", "license",
+		case "max_probes", "cache_user_symbols", "max_bpf_progs", "log_size", "on_stack_limit", "license",
 			"cpp_demangle", "lazy_symbolication", "show_debug_info", "use_blazesym",
 			"unstable_tseries", "unstable_dw_ustack", "unstable_typeinfo", "unstable_import_statement":
 			// Accepted for compatibility; they do not change sonde's output.

@@ -70,7 +70,7 @@ const (
 	scratchMap  = "scratch"
 	ringbufMap  = "events"
 	errorsMap   = "map_errors"
-	startMap    = "start_time"
+	globalsMap  = "globals"
 )
 
 func (c *compiler) generate(inst *instance) {

@@ -102,13 +102,21 @@ type Plan struct {
 	ErrorCounts string // name of the map counting failed map updates (key: MapInfo.Index, u32) per CPU
 	StackMaps   []string
 
-	// Elapsed, when set, is the name of a one-entry array map whose value
-	// (u64) the runtime sets to the boot-clock start time before attaching.
-	StartTimeMap string
+	// GlobalsMap, when set, is the name of a one-entry array map of values
+	// the runtime fills before attaching and the programs read: three u64s,
+	// at GlobalStartTime, GlobalChildPid and GlobalTAIOffset.
+	GlobalsMap string
 
-	MaxStrlen int
-	Config    Config
+	Config Config
 }
+
+// The layout of the globals map's value (Plan.GlobalsMap).
+const (
+	GlobalStartTime = 0  // boot-clock ns when the run started, for elapsed
+	GlobalChildPid  = 8  // the -c command's pid, for cpid
+	GlobalTAIOffset = 16 // CLOCK_TAI minus CLOCK_BOOTTIME, for nsecs(sw_tai)
+	GlobalsSize     = 24
+)
 
 // Config holds the script's settings after the config block and the
 // BPFTRACE_* environment variables are applied.
@@ -121,7 +129,6 @@ type Config struct {
 	StrTruncTrailer  string
 	StackMode        types.StackMode
 	PerfRingPages    int
-	CacheUserSymbols string
 }
 
 // AggKind is the kind of values a map holds.
@@ -192,7 +199,6 @@ const (
 	ActJoin                         // join(arr, Sep): Args holds the strings
 	ActErrorf                       // errorf(Format, args)
 	ActWarnf                        // warnf(Format, args)
-	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
 )
 
 // Action describes one call site that sends events. Every record in the ring

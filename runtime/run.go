@@ -36,7 +36,6 @@ type Options struct {
 	Stderr   io.Writer
 	Quiet    bool
 	DryRun   bool
-	Unsafe   bool
 	Child    *Child // -c: started stopped, resumed after attach
 	Pid      int    // -p: the run ends when this process exits
 	Filename string
@@ -171,9 +170,9 @@ func (r *run) load() error {
 
 // setGlobals fills the values the programs read at run time: the start time
 // for `elapsed`, the child pid for `cpid` and the TAI offset for
-// nsecs(sw_tai). The layout is the compiler's globals map.
+// nsecs(sw_tai), laid out as plan.Global* says.
 func (r *run) setGlobals() error {
-	if r.plan.StartTimeMap == "" {
+	if r.plan.GlobalsMap == "" {
 		return nil
 	}
 	var ts unix.Timespec
@@ -184,13 +183,13 @@ func (r *run) setGlobals() error {
 	if err := unix.ClockGettime(unix.CLOCK_TAI, &tai); err != nil {
 		return err
 	}
-	buf := make([]byte, 24)
-	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
+	buf := make([]byte, plan.GlobalsSize)
+	binary.LittleEndian.PutUint64(buf[plan.GlobalStartTime:], uint64(ts.Nano()))
 	if r.opts.Child != nil {
-		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
+		binary.LittleEndian.PutUint64(buf[plan.GlobalChildPid:], uint64(r.opts.Child.Pid()))
 	}
-	binary.LittleEndian.PutUint64(buf[16:], uint64(tai.Nano()-ts.Nano()))
-	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
+	binary.LittleEndian.PutUint64(buf[plan.GlobalTAIOffset:], uint64(tai.Nano()-ts.Nano()))
+	return r.coll.Maps[r.plan.GlobalsMap].Put(uint32(0), buf)
 }
 
 // runSpecial runs begin or end programs in declaration order.

@@ -225,7 +225,7 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	defer stop()
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
-		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
+		DryRun: opts.dryRun, Child: child, Pid: opts.pid, Filename: name,
 	})
 	bw.Flush()
 	if err != nil {
