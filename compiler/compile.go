@@ -141,12 +141,12 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 // (which win, as in bpftrace).
 func (c *compiler) configure(prog *ast.Program) {
 	c.cfg = plan.Config{
-		MaxMapKeys:       4096,
-		MaxStrlen:        1024,
-		MaxCatBytes:      10240,
-		MissingProbes:    "error",
-		PrintMapsOnExit:  true,
-		StrTruncTrailer:  "..",
+		MaxMapKeys:      4096,
+		MaxStrlen:       1024,
+		MaxCatBytes:     10240,
+		MissingProbes:   "error",
+		PrintMapsOnExit: true,
+		StrTruncTrailer: "..",
 	}
 	set := func(span ast.Span, key string, val ast.Expr) {
 		key = strings.ToLower(strings.TrimPrefix(strings.ToUpper(key), "BPFTRACE_"))

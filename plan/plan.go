@@ -121,14 +121,14 @@ const (
 // Config holds the script's settings after the config block and the
 // BPFTRACE_* environment variables are applied.
 type Config struct {
-	MaxMapKeys       int
-	MaxStrlen        int
-	MaxCatBytes      int
-	MissingProbes    string // error, warn, ignore
-	PrintMapsOnExit  bool
-	StrTruncTrailer  string
-	StackMode        types.StackMode
-	PerfRingPages    int
+	MaxMapKeys      int
+	MaxStrlen       int
+	MaxCatBytes     int
+	MissingProbes   string // error, warn, ignore
+	PrintMapsOnExit bool
+	StrTruncTrailer string
+	StackMode       types.StackMode
+	PerfRingPages   int
 }
 
 // AggKind is the kind of values a map holds.
