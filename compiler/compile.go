@@ -67,13 +67,15 @@ type compiler struct {
 	curProbe    *ast.Probe // the probe being expanded
 }
 
-// Compile checks prog and lowers it to a Spec. Macro calls in prog's
-// probes are expanded in place first.
+// Compile checks prog and lowers it to a Spec, expanding macro calls on
+// the way. It leaves prog as it is, so one parsed script compiles any
+// number of times.
 func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
-	if err := macro.Expand(prog); err != nil {
+	prog, err := macro.Expand(prog)
+	if err != nil {
 		return nil, err
 	}
 	c := &compiler{
