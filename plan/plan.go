@@ -32,6 +32,18 @@ type Program struct {
 	Loops []ast.Span
 }
 
+// Source is what an instruction was compiled from: the script position of
+// the statement and its text. The compiler attaches it to the first
+// instruction of each statement (asm.Instruction.WithSource), so listings
+// show the text, as cilium/ebpf's listings show C source lines, and the
+// runtime traces a verifier rejection back to Pos.
+type Source struct {
+	Pos  ast.Pos
+	Text string
+}
+
+func (s Source) String() string { return s.Text }
+
 // Canonical provider names: Probe.Provider holds one of them.
 const (
 	ProviderBegin         = "begin"

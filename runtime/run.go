@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -537,28 +538,44 @@ func explainLoadError(err error, spec *plan.Spec, file string) error {
 		reason = l
 		break
 	}
-	// Instructions carry "line:col" comments, which the log repeats as
-	// "; line:col @ file:0" before the instructions of that statement.
-	pos := ""
-	for i := len(ve.Log) - 1; i >= 0; i-- {
-		l := ve.Log[i]
-		if strings.HasPrefix(l, "; ") {
-			pos = strings.TrimPrefix(l, "; ")
-			if j := strings.Index(pos, " @ "); j >= 0 {
-				pos = pos[:j]
-			}
-			break
-		}
-	}
+	p := failedProgram(err, spec)
 	if strings.Contains(reason, "infinite loop") || strings.Contains(reason, "too large") || strings.Contains(reason, "too complex") {
-		if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+		if p != nil && len(p.Loops) > 0 {
 			return unboundedLoop(p.Loops[0], reason)
 		}
 	}
-	if pos != "" {
-		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
+	if src, ok := rejectedSource(p, ve.Log); ok {
+		return fmt.Errorf("%s:%d:%d: the kernel's verifier rejected the program: %s", file, src.Pos.Line, src.Pos.Col, reason)
 	}
 	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// rejectedSource finds the statement of the instruction the verifier
+// stopped at: the last instruction its log shows ("12: (85) call ..."),
+// and the nearest source the compiler attached at or before it.
+func rejectedSource(p *plan.Program, log []string) (plan.Source, bool) {
+	if p == nil || p.Spec == nil {
+		return plan.Source{}, false
+	}
+	at := -1
+	for i := len(log) - 1; i >= 0 && at < 0; i-- {
+		n, rest, ok := strings.Cut(strings.TrimSpace(log[i]), ": (")
+		if !ok || rest == "" {
+			continue
+		}
+		if v, err := strconv.Atoi(n); err == nil {
+			at = v
+		}
+	}
+	var found plan.Source
+	ok := false
+	iter := p.Spec.Instructions.Iterate()
+	for iter.Next() && (at < 0 || int(iter.Offset) <= at) {
+		if s, isSrc := iter.Ins.Source().(plan.Source); isSrc {
+			found, ok = s, true
+		}
+	}
+	return found, ok && at >= 0
 }
 
 // failedProgram finds the program a load error names ("program progN: ...",

@@ -45,6 +45,32 @@ func Format(p *Program) string {
 	return f.b.String()
 }
 
+// SourceLine prints n back as source on one line, as a listing names what
+// an instruction was compiled from: a statement or an expression as
+// written, a block statement by its first line ("if ($x > 1) {"), a probe
+// by its attach points and predicate.
+func SourceLine(n Node) string {
+	f := &printer{}
+	switch n := n.(type) {
+	case *Probe:
+		var heads []string
+		for _, a := range n.Attach {
+			heads = append(heads, attachText(a))
+		}
+		head := strings.Join(heads, ", ")
+		if n.Pred != nil {
+			head += " /" + f.expr(n.Pred, 0) + "/"
+		}
+		return head
+	case Stmt:
+		f.stmt(n, 0)
+	case Expr:
+		return f.expr(n, 0)
+	}
+	line, _, _ := strings.Cut(f.b.String(), "\n")
+	return line
+}
+
 // FormatExpr prints an expression as source.
 func FormatExpr(x Expr) string {
 	f := &printer{}
