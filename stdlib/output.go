@@ -3,7 +3,6 @@ package stdlib
 import (
 	"sonde/plan"
 
-
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/format"
