@@ -72,15 +72,14 @@ func benchUstackMap(b *testing.B, cold bool) {
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
 	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
 	spec := &plan.Spec{Plan: &plan.Plan{}}
-	warm := host.NewEnv(spec)
-	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	frames := func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	warm := host.NewEnv(spec, frames)
 	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		env := warm
 		if cold {
-			env = host.NewEnv(spec)
-			env.StackFrames = warm.StackFrames
+			env = host.NewEnv(spec, frames)
 		}
 		out := output.NewText(io.Discard, io.Discard, env)
 		out.Map(output.MergeMap(info, keys, values), 0, 0)
