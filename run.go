@@ -47,17 +47,21 @@ func (r *Result) Maps() []Map { return mapsOf(r.maps) }
 
 // Run runs the program until it ends (see Start) and returns how.
 func (p *Program) Run(ctx context.Context, opts RunOptions) (*Result, error) {
-	r, err := p.Start(ctx, opts)
+	r, err := p.prepare(opts)
 	if err != nil {
 		return nil, err
 	}
+	r.run(ctx) // here: a goroutine less for a command's short life
 	return r.Wait()
 }
 
 // A Run is a running script.
 type Run struct {
+	prog   *Program
+	opts   runtime.Options
 	loaded *runtime.Loaded
 	env    *output.Env
+	stop   chan struct{} // ends the user-symbol watch
 	done   chan struct{}
 	res    *Result
 	err    error
@@ -70,6 +74,17 @@ type Run struct {
 // printed, and everything is detached. Errors the kernel traces back to
 // the script (a verifier rejection) are a *ScriptError.
 func (p *Program) Start(ctx context.Context, opts RunOptions) (*Run, error) {
+	r, err := p.prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	go r.run(ctx)
+	return r, nil
+}
+
+// prepare loads the program, builds its output and starts the -c command,
+// held until the probes are attached.
+func (p *Program) prepare(opts RunOptions) (*Run, error) {
 	stdout, stderr := opts.Stdout, opts.Stderr
 	if stdout == nil {
 		stdout = os.Stdout
@@ -105,29 +120,31 @@ func (p *Program) Start(ctx context.Context, opts RunOptions) (*Run, error) {
 		}
 		pid = child.Pid()
 	}
-	stopWatch := make(chan struct{})
+	r := &Run{prog: p, loaded: loaded, env: env, stop: make(chan struct{}), done: make(chan struct{})}
 	if pid > 0 && host.UsesUserSymbols(p.spec) {
-		host.WatchProcess(env, pid, child != nil, stopWatch)
+		host.WatchProcess(env, pid, child != nil, r.stop)
 	}
-	r := &Run{loaded: loaded, env: env, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		res, err := loaded.Run(ctx, runtime.Options{
-			Out: out, Env: env, Stderr: stderr, Quiet: opts.Quiet, DryRun: opts.DryRun,
-			Child: child, Pid: p.opts.Pid, KeepMaps: true,
-		})
-		close(stopWatch)
-		if child != nil {
-			child.Kill()
-		}
-		if err != nil {
-			r.err = p.runError(err)
-		} else {
-			r.res = &Result{ExitCode: res.ExitCode, maps: res.Maps}
-		}
-		loaded.Close()
-	}()
+	r.opts = runtime.Options{
+		Out: out, Env: env, Stderr: stderr, Quiet: opts.Quiet, DryRun: opts.DryRun,
+		Child: child, Pid: p.opts.Pid, KeepMaps: true,
+	}
 	return r, nil
+}
+
+// run runs the loaded program to its end and releases everything.
+func (r *Run) run(ctx context.Context) {
+	defer close(r.done)
+	res, err := r.loaded.Run(ctx, r.opts)
+	close(r.stop)
+	if r.opts.Child != nil {
+		r.opts.Child.Kill()
+	}
+	if err != nil {
+		r.err = r.prog.runError(err)
+	} else {
+		r.res = &Result{ExitCode: res.ExitCode, maps: res.Maps}
+	}
+	r.loaded.Close()
 }
 
 // Wait waits for the run to end and returns how it ended.
