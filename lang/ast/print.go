@@ -53,15 +53,7 @@ func SourceLine(n Node) string {
 	f := &printer{}
 	switch n := n.(type) {
 	case *Probe:
-		var heads []string
-		for _, a := range n.Attach {
-			heads = append(heads, attachText(a))
-		}
-		head := strings.Join(heads, ", ")
-		if n.Pred != nil {
-			head += " /" + f.expr(n.Pred, 0) + "/"
-		}
-		return head
+		return f.probeHead(n, ", ")
 	case Stmt:
 		f.stmt(n, 0)
 	case Expr:
@@ -88,15 +80,21 @@ func (f *printer) line(depth int, s string) {
 	f.b.WriteByte('\n')
 }
 
-func (f *printer) probe(p *Probe) {
+// probeHead is a probe's attach points, joined by sep, and its predicate.
+func (f *printer) probeHead(p *Probe, sep string) string {
 	var heads []string
 	for _, a := range p.Attach {
 		heads = append(heads, attachText(a))
 	}
-	head := strings.Join(heads, ",\n")
+	head := strings.Join(heads, sep)
 	if p.Pred != nil {
 		head += " /" + f.expr(p.Pred, 0) + "/"
 	}
+	return head
+}
+
+func (f *printer) probe(p *Probe) {
+	head := f.probeHead(p, ",\n")
 	if p.Declarative {
 		f.decl = true
 		f.line(0, head+" <")
