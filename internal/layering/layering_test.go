@@ -30,6 +30,7 @@ var rules = []rule{
 	{"sonde/compiler/...", []string{"sonde/runtime/...", "sonde/host/...", "sonde/kernel/...", "github.com/cilium/ebpf/link"},
 		"the compiler is deterministic and opens nothing: kernel facts reach it through an interface"},
 	{"sonde/types", []string{"sonde/..."}, "types is the bottom of the graph"},
+	{"sonde/internal/providerdoc", []string{"sonde/..."}, "the provider docs are a leaf that parser, compiler and reference all read"},
 	{"sonde", []string{"sonde/cmd/...", "sonde/internal/vmtest/...", "sonde/internal/progfuzz/..."},
 		"the front door is a library: it links no command and no test tooling"},
 }
