@@ -68,7 +68,7 @@ type Loaded struct {
 var ErrClosed = errors.New("sonde: the script's maps are closed")
 
 // Load loads spec's maps and programs into the kernel. filename names the
-// script in a verifier rejection.
+// script in a verifier rejection and in errorf/warnf locations.
 func Load(spec *plan.Spec, filename string) (*Loaded, error) {
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
