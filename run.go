@@ -10,6 +10,7 @@ import (
 
 	"sonde/host"
 	"sonde/lang/diag"
+	"sonde/picture"
 	"sonde/runtime"
 	"sonde/runtime/output"
 )
@@ -22,7 +23,7 @@ type RunOptions struct {
 	// the "Attached N probes" banner, errorf/warnf messages and warnings
 	// (nil: os.Stderr).
 	Stdout, Stderr io.Writer
-	Format         string // "text" (the default) or "json", as bpftrace's -f json
+	Format         string // "text" (the default), "json" (as bpftrace's -f json) or "folded"
 
 	// Events, when set, receives everything the script prints as Go values
 	// instead of text on Stdout; it is called from one goroutine, in order.
@@ -105,25 +106,31 @@ func (p *Program) prepare(opts RunOptions) (*Run, error) {
 		out = opts.Output(env)
 	case opts.Events != nil:
 		out = &eventOutput{emit: opts.Events}
-	case opts.Format == "json":
-		out = output.NewJSON(stdout, env)
-	case opts.Format == "" || opts.Format == "text":
-		out = output.NewText(stdout, stderr, env)
 	default:
-		loaded.Close()
-		return nil, fmt.Errorf("unknown output format %q: use text or json", opts.Format)
-	}
-	var child *runtime.Child
-	pid := p.opts.Pid
-	if p.opts.Command != "" {
-		if child, err = runtime.StartChild(p.opts.Command); err != nil {
+		if out, err = p.NewOutput(opts.Format, stdout, stderr, env); err != nil {
 			loaded.Close()
 			return nil, err
 		}
-		pid = child.Pid()
 	}
 	r := &Run{prog: p, loaded: loaded, env: env, stop: make(chan struct{}), done: make(chan struct{})}
-	if pid > 0 && host.UsesUserSymbols(p.spec) {
+	userSyms := host.UsesUserSymbols(p.spec)
+	var child *runtime.Child
+	if p.opts.Command != "" {
+		var onStop func(int)
+		if userSyms {
+			// The held command's mappings, read at its exec and its exit.
+			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		}
+		if child, err = runtime.StartChild(p.opts.Command, onStop); err != nil {
+			loaded.Close()
+			return nil, err
+		}
+	}
+	if userSyms && (p.opts.Pid > 0 || child != nil && !child.Held()) {
+		pid := p.opts.Pid
+		if child != nil {
+			pid = child.Pid()
+		}
 		host.WatchProcess(env, pid, child != nil, r.stop)
 	}
 	r.opts = runtime.Options{
@@ -147,6 +154,21 @@ func (r *Run) run(ctx context.Context) {
 		r.res = &Result{ExitCode: res.ExitCode, maps: res.Maps}
 	}
 	r.loaded.Close()
+}
+
+// NewOutput is the output format named format: "text" (or ""), "json" or
+// "folded" (stack maps as folded lines, for flame graph tools), printing
+// with env. RunOptions.Output uses it to wrap a format.
+func (p *Program) NewOutput(format string, stdout, stderr io.Writer, env *output.Env) (output.Output, error) {
+	switch format {
+	case "", "text":
+		return output.NewText(stdout, stderr, env), nil
+	case "json":
+		return output.NewJSON(stdout, env), nil
+	case "folded":
+		return picture.NewFolded(stdout, stderr, env, p.spec.Plan), nil
+	}
+	return nil, fmt.Errorf("unknown output format %q: use text, json or folded", format)
 }
 
 // Wait waits for the run to end and returns how it ended.

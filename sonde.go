@@ -40,6 +40,7 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/plan"
+	"sonde/provider"
 	"sonde/runtime"
 	"sonde/runtime/attach"
 )
@@ -131,6 +132,9 @@ func Compile(s *Script, opts Options) (*Program, error) {
 	}
 	return &Program{script: s, opts: opts, spec: spec}, nil
 }
+
+// Script is the script the program was compiled from.
+func (p *Program) Script() *Script { return p.script }
 
 // Spec is the compiled artifact: programs, maps and the plan the runtime
 // follows.
@@ -225,21 +229,21 @@ func (e *ScriptError) Render(w io.Writer) {
 }
 
 // ProbeSupport says whether this kernel runs a probe type (or
-// attach.ProviderKprobeMulti): nil, or why not. The compiler picks the
+// provider.FeatureKprobeMulti): nil, or why not. The compiler picks the
 // kprobe/fentry fallbacks with it. SONDE_NO_FEATURE (comma-separated:
 // kprobe, kretprobe, fentry, fexit, kprobe_multi), like bpftrace's
 // --no-feature, pretends the kernel lacks them, to exercise the fallbacks;
 // SONDE_NO_KPROBE_MULTI=1 is short for kprobe_multi.
-func ProbeSupport(provider string) error {
-	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+func ProbeSupport(name string) error {
+	if name == provider.FeatureKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
 		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
 	}
 	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
-		if strings.TrimSpace(f) == provider {
-			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		if strings.TrimSpace(f) == name {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", name)
 		}
 	}
-	return attach.Supported(provider)
+	return attach.Supported(name)
 }
 
 // Info writes which probe types and features this kernel supports

@@ -20,6 +20,8 @@ import (
 
 	// The library the command is flags around; the tests name a helper sonde.
 	lib "sonde"
+	"sonde/picture"
+	"sonde/runtime/output"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -36,7 +38,13 @@ options:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
-  -f FORMAT      output format: text (default) or json
+  -f FORMAT      output format: text (default), json, or folded (stack maps as
+                 FlameGraph folded lines, other maps as text)
+  --flamegraph FILE.svg
+                 at exit, draw each map keyed by a stack as an interactive SVG
+                 flame graph (FILE-NAME.svg per map when there are several)
+  --report FILE.html
+                 at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
@@ -72,6 +80,9 @@ type options struct {
 	info     bool
 	showHelp bool
 	showVer  bool
+	// --flamegraph and --report: files drawn at exit.
+	flamegraph string
+	report     string
 }
 
 func main() {
@@ -121,11 +132,15 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	script, err := lib.Parse(name, src)
 	if err != nil {
-		return report(stderr, err)
+		return fail(stderr, err)
 	}
 	if opts.debug == "ast" {
 		fmt.Fprintln(stdout, script.Dump())
 		return 0
+	}
+	if !opts.list && opts.debug == "" && !privileged() {
+		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+		return 1
 	}
 	prog, err := lib.Compile(script, lib.Options{
 		Args: opts.args, Params: opts.params, Unsafe: opts.unsafe,
@@ -135,13 +150,17 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		AsWritten: opts.list || opts.debug != "",
 	})
 	if err != nil {
-		return report(stderr, err)
+		return fail(stderr, err)
 	}
 	if opts.list {
 		for _, p := range prog.Probes() {
 			fmt.Fprintln(stdout, p)
 		}
 		return 0
+	}
+	if err := checkPictures(opts, prog.Spec()); err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
 	}
 	for _, n := range prog.Notes() {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
@@ -169,22 +188,40 @@ func execute(opts *options, prog *lib.Program, stdout, stderr io.Writer) int {
 	// buffer.
 	bw := bufio.NewWriterSize(w, 64<<10)
 	defer bw.Flush()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	errw := &flushFirst{bw: bw, w: stderr}
+	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun}
+	var rec *picture.Recorder
+	if opts.flamegraph != "" || opts.report != "" {
+		// The pictures record what the format prints, to draw it at exit.
+		ro.Output = func(env *output.Env) output.Output {
+			out, _ := prog.NewOutput(opts.format, bw, errw, env) // parseArgs checked the name
+			rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
+			return rec
+		}
+	}
+	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
+	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
+	// that.)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
-	res, err := prog.Run(ctx, lib.RunOptions{
-		Stdout: bw, Stderr: &flushFirst{bw: bw, w: stderr}, Format: opts.format,
-		Quiet: opts.quiet, DryRun: opts.dryRun,
-	})
+	res, err := prog.Run(ctx, ro)
 	bw.Flush()
+	if err == nil && rec != nil {
+		err = drawPictures(opts, rec, prog, stderr)
+	}
 	if err != nil {
-		return report(stderr, err)
+		return fail(stderr, err)
 	}
 	return res.ExitCode
 }
 
-// report prints a failure: a script error with the source line and a
+// fail prints a failure: a script error with the source line and a
 // caret, anything else on one line.
-func report(stderr io.Writer, err error) int {
+func fail(stderr io.Writer, err error) int {
 	var se *lib.ScriptError
 	if errors.As(err, &se) {
 		se.Render(stderr)
@@ -267,9 +304,13 @@ func parseArgs(argv []string) (*options, error) {
 			o.hasProg = true
 		case a == "-f":
 			o.format, err = next()
-			if o.format != "text" && o.format != "json" {
-				return nil, fmt.Errorf("unknown output format %q: use text or json", o.format)
+			if o.format != "text" && o.format != "json" && o.format != "folded" {
+				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
 			}
+		case a == "--flamegraph":
+			o.flamegraph, err = next()
+		case a == "--report":
+			o.report, err = next()
 		case a == "-o" || a == "--output":
 			o.outFile, err = next()
 		case a == "-c" || a == "--cmd":
