@@ -38,7 +38,7 @@ func Example() {
 }
 
 // A script error points at the script: Render prints the line with a caret
-// under the span. This one runs without privileges.
+// under the span, and the hint. This one runs without privileges.
 func ExampleScriptError() {
 	script, err := sonde.Parse("stdin", []byte(`BEGIN { @n = cuont(); }`))
 	if err == nil {
@@ -51,4 +51,5 @@ func ExampleScriptError() {
 	// stdin:1:14: error: unknown function cuont()
 	//   1 | BEGIN { @n = cuont(); }
 	//     |              ^~~~~~~
+	//   = hint: did you mean count()?
 }
