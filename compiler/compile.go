@@ -64,7 +64,7 @@ type compiler struct {
 	scratchSize int
 	usesRingbuf bool
 	usesErrors  bool
-	usesStart   bool
+	usesGlobals bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
@@ -85,13 +85,15 @@ func (c *compiler) readsAsZero() bool {
 	return typed
 }
 
-// Compile checks prog and lowers it to a Spec. Macro calls in prog's
-// probes are expanded in place first.
+// Compile checks prog and lowers it to a Spec, expanding macro calls on
+// the way. It leaves prog as it is, so one parsed script compiles any
+// number of times.
 func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
-	if err := macro.Expand(prog); err != nil {
+	prog, err := macro.Expand(prog)
+	if err != nil {
 		return nil, err
 	}
 	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
@@ -158,7 +160,6 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.addInternalMaps()
 	c.plan.Config = c.cfg
-	c.plan.MaxStrlen = c.cfg.MaxStrlen
 	return c.spec, nil
 }
 
