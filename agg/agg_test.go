@@ -277,3 +277,37 @@ func TestLhistBucket(t *testing.T) {
 		t.Errorf("max goes to overflow bucket 6, got %d", got)
 	}
 }
+
+// Every bucket's rows bound exactly the values the kernel's bucket
+// function puts in it: both ends map to the bucket, each row starts where
+// the one before it ends, and the first and last are open.
+func TestRowBounds(t *testing.T) {
+	check := func(name string, a *Aggregation, p Params, bucket func(int64) int) {
+		counts := make([]uint64, a.Buckets(p.Args))
+		for i := range counts {
+			counts[i] = 1
+		}
+		rows := a.Rows(&Merged{Buckets: counts}, p, 1)
+		if len(rows) != len(counts) || rows[0].Low != math.MinInt64 || rows[len(rows)-1].High != math.MaxInt64 {
+			t.Fatalf("%s: %d rows for %d buckets, from %d to %d", name, len(rows), len(counts), rows[0].Low, rows[len(rows)-1].High)
+		}
+		for i, r := range rows {
+			lo, hi := r.Low, r.High-1
+			if r.High == math.MaxInt64 {
+				hi = math.MaxInt64
+			}
+			if lo > hi || bucket(lo) != i || bucket(hi) != i {
+				t.Fatalf("%s bucket %d: [%d, %d] maps to buckets %d and %d", name, i, lo, hi, bucket(lo), bucket(hi))
+			}
+			if i > 0 && r.Low != rows[i-1].High {
+				t.Fatalf("%s row %d starts at %d, after row %d ended at %d", name, i, r.Low, i-1, rows[i-1].High)
+			}
+		}
+	}
+	for _, k := range []int{0, 1, 2, 5} {
+		check("hist", Hist, Params{Args: []int64{int64(k)}}, func(v int64) int { return HistBucket(v, k) })
+	}
+	for _, r := range [][3]int64{{0, 10, 2}, {0, 9, 2}, {5, 6, 1}} {
+		check("lhist", Lhist, Params{Args: r[:]}, func(v int64) int { return LhistBucket(v, r[0], r[1], r[2]) })
+	}
+}

@@ -175,7 +175,8 @@ func (h *histogram) rows() []Row {
 		case h.lower != nil:
 			r.Low = h.lower.num
 		}
-		if i < len(h.labels) {
+		if i < len(h.labels) && h.labels[i].num > r.Low {
+			// (hist's last bound, 2^63, does not fit: that row is open.)
 			r.High = h.labels[i].num
 		}
 		rows[i] = r

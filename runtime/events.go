@@ -52,7 +52,7 @@ func (r *run) handle(rec []byte) error {
 		if a.Kind == plan.ActErrorf {
 			kind = output.KindErrorf
 		}
-		r.out.Event(output.Event{Kind: kind, Text: []byte(s), Loc: output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}})
+		r.out.Event(output.Event{Kind: kind, Text: []byte(s), Loc: output.SourceLoc{File: r.filename, Line: a.Pos.Line, Col: a.Pos.Col}})
 	case plan.ActPrintValue:
 		r.out.Event(output.Event{Kind: output.KindValue, Value: args[0]})
 	case plan.ActTime:
