@@ -310,72 +310,39 @@ func (r *run) runSpecial(when provider.Run) error {
 	return nil
 }
 
+// attachAll attaches one probe after another: attaching is a few system
+// calls that mostly wait on kernel locks (event_mutex for tracepoints, the
+// CPU context for perf events), so doing several at once measured no
+// faster here.
 func (r *run) attachAll() error {
-	var todo []*plan.Program
 	for _, p := range r.spec.Programs {
-		if !provider.Get(p.Probe.Provider).Special() {
-			todo = append(todo, p) // the rest are run by sonde, not attached
+		d := provider.Get(p.Probe.Provider)
+		if d.Special() {
+			continue // run by sonde, not attached
 		}
-	}
-	links, errs := r.attachConcurrently(todo)
-	var first error
-	for i, p := range todo {
-		if errs[i] != nil {
-			if first != nil {
-				continue
+		probe := p.Probe
+		if r.opts.Child != nil && probe.Pid == 0 && d.UserSpace {
+			// -c: user probes trace the command, as in bpftrace. The
+			// event is bound to the held child and survives its exec.
+			probe.Pid = r.opts.Child.Pid()
+		}
+		l, err := attach.Attach(probe, r.progs[p])
+		if err != nil {
+			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
+				return err
 			}
-			switch r.plan.Config.MissingProbes {
-			case "error", "":
-				first = errs[i]
-			case "warn":
-				fmt.Fprintf(r.stderr(), "WARNING: %v\n", errs[i])
+			if r.plan.Config.MissingProbes == "warn" {
+				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
 			}
 			continue
 		}
-		// Kept even after an error, for detach to close.
-		r.links = append(r.links, links[i])
+		r.links = append(r.links, l)
 		if isIter(p) {
-			r.iterLinks = append(r.iterLinks, links[i])
+			r.iterLinks = append(r.iterLinks, l)
 		}
 		testPanic("attach")
 	}
-	return first
-}
-
-// attachParallelism bounds concurrent attaches: each is a few system
-// calls, often waiting on a kernel mutex or an RCU grace period, so a
-// handful in flight overlap the waits without flooding the kernel.
-const attachParallelism = 8
-
-// attachConcurrently attaches programs, a few at a time, and returns each
-// one's link or error, index for index.
-func (r *run) attachConcurrently(progs []*plan.Program) ([]attach.Link, []error) {
-	links := make([]attach.Link, len(progs))
-	errs := make([]error, len(progs))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(attachParallelism, len(progs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				p := progs[i]
-				probe := p.Probe
-				if r.opts.Child != nil && probe.Pid == 0 && provider.Get(probe.Provider).UserSpace {
-					// -c: user probes trace the command, as in bpftrace. The
-					// event is bound to the held child and survives its exec.
-					probe.Pid = r.opts.Child.Pid()
-				}
-				links[i], errs[i] = attach.Attach(probe, r.progs[p])
-			}
-		}()
-	}
-	for i := range progs {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	return links, errs
+	return nil
 }
 
 func (r *run) stderr() io.Writer {
