@@ -37,6 +37,9 @@ type Options struct {
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
 	HasChild     bool
+	// HistSums makes hist/lhist maps keep each bucket's sum beside its
+	// count (plan.MapInfo.HistSums), as metrics need an exact _sum.
+	HistSums bool
 }
 
 // Positional returns $n ("" when missing).
@@ -65,6 +68,7 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+	keyFacts    map[string]*keyFacts
 }
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's

@@ -307,6 +307,9 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 	if x != nil {
 		g.locked[x] = true
 	}
+	if info.HistSums {
+		agg = plan.AggAvg // count and sum per bucket: avg's update
+	}
 	st := g.saveRegs()
 	g.lookup(info, key)
 	insert, done, found := g.newLabel("agginsert"), g.newLabel("aggdone"), g.newLabel("aggfound")

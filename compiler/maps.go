@@ -205,6 +205,10 @@ func (c *compiler) buildMaps() {
 			info.LhistMin, info.LhistMax, info.LhistStep = ms.lhistMin, ms.lhistMax, ms.lhistSt
 			info.NumBuckets = lhistBuckets(ms.lhistMin, ms.lhistMax, ms.lhistSt)
 		}
+		if info.NumBuckets > 0 && c.opts.HistSums {
+			info.HistSums = true
+			valSize = 16 // {count, sum}, updated as avg's
+		}
 		if valSize == 0 {
 			valSize = 8
 		}
@@ -258,6 +262,7 @@ func (c *compiler) buildMaps() {
 			}
 		}
 		ms.info = info
+		c.describeKeys(info)
 		c.plan.Maps = append(c.plan.Maps, info)
 		c.spec.Maps = append(c.spec.Maps, spec)
 	}

@@ -170,6 +170,18 @@ type MapInfo struct {
 	// zero()) when any CPU's word is set. clear() and delete() reset it.
 	SetAt int
 
+	// KeyNames name each key part (one per Tuple field, or one for a
+	// single key) after the expression that fills it: a builtin ("comm",
+	// "pid") or an args field ("filename"); "" for any other expression.
+	// Metrics use them as label names.
+	KeyNames []string
+	// Shrinks is set when the script clears, zeroes or deletes from the
+	// map, so its values can go down (a gauge, never a counter).
+	Shrinks bool
+	// HistSums: each hist/lhist bucket's per-CPU value is {count, sum of
+	// the values counted} instead of a count alone, for exact sums.
+	HistSums bool
+
 	HistBits           int   // hist(n, k): k
 	LhistMin, LhistMax int64 // lhist bounds
 	LhistStep          int64

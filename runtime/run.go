@@ -40,6 +40,10 @@ type Options struct {
 	Child    *Child // -c: started stopped, resumed after attach
 	Pid      int    // -p: the run ends when this process exits
 	Filename string
+	// Live, when set, is called once the probes are attached, before
+	// events are read, with a reader of the running script's maps that
+	// other goroutines may use until Run returns (metrics mode).
+	Live func(*Live)
 }
 
 // Result is how a run ended.
@@ -80,6 +84,9 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	}
 	if opts.DryRun {
 		return res, r.finish(false)
+	}
+	if opts.Live != nil {
+		opts.Live(&Live{r: r})
 	}
 	if opts.Child != nil {
 		if err := opts.Child.Resume(); err != nil {
@@ -126,6 +133,7 @@ type run struct {
 	once     sync.Once
 	closed   bool
 	detached bool
+	live     liveLock
 }
 
 func (r *run) load() error {
@@ -157,7 +165,7 @@ func (r *run) load() error {
 	}
 	r.done = make(chan struct{})
 	if r.opts.Env != nil && len(r.plan.StackMaps) > 0 {
-		r.opts.Env.StackFrames = r.stackFrames
+		r.opts.Env.StackFrames = (&Live{r: r}).readStack
 	}
 	if r.plan.RingBuf != "" {
 		rb, err := ringbuf.NewReader(coll.Maps[r.plan.RingBuf])
@@ -276,7 +284,8 @@ func (r *run) requestExit(code int) {
 
 // loop reads events until something ends the run.
 func (r *run) loop(ctx context.Context) (int, error) {
-	if r.onlySpecial() || r.isExiting() {
+	// A begin/end-only script ends by itself, unless its maps are served.
+	if (r.onlySpecial() && r.opts.Live == nil) || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
 	var childDone, pidDone <-chan struct{}
@@ -435,6 +444,9 @@ func (r *run) close() {
 		return
 	}
 	r.closed = true
+	r.live.mu.Lock()
+	r.live.closed = true
+	r.live.mu.Unlock()
 	r.detach()
 	if r.rb != nil {
 		r.rb.Close()

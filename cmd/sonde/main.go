@@ -47,6 +47,9 @@ options:
   -f FORMAT      output format: text (default) or json
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
+  --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
+                 while the script runs (until SIGINT/SIGTERM, exit(), or the
+                 end of -c/-p); maps are not printed at exit
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
   -p PID         trace only process PID
   -d STAGE       print a compilation stage and exit: ast, asm
@@ -80,6 +83,7 @@ type options struct {
 	info     bool
 	showHelp bool
 	showVer  bool
+	metrics  string // --metrics ADDR
 }
 
 func main() {
@@ -143,6 +147,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	copts.ProbeSupport = probeSupport
 	copts.Args, copts.Params = opts.args, opts.params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
+	copts.HistSums = opts.metrics != "" // exact histogram _sum
 	if opts.list || opts.debug != "" {
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
@@ -223,10 +228,20 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	res, err := runtime.Run(ctx, spec, runtime.Options{
+	ropts := runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
 		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
-	})
+	}
+	if opts.metrics != "" {
+		srv, err := newMetricsServer(opts.metrics, spec)
+		if err != nil {
+			fmt.Fprintf(stderr, "sonde: --metrics: %v\n", err)
+			return 1
+		}
+		defer srv.stop()
+		ropts.Live = func(l *runtime.Live) { srv.start(l, ropts.Stderr, opts.quiet) }
+	}
+	res, err := runtime.Run(ctx, spec, ropts)
 	bw.Flush()
 	if err != nil {
 		var d *diag.Diagnostic
@@ -352,6 +367,8 @@ func parseArgs(argv []string) (*options, error) {
 			}
 		case a == "-d" || a == "--debug":
 			o.debug, err = next()
+		case a == "--metrics":
+			o.metrics, err = next()
 		case a == "--dry-run":
 			o.dryRun = true
 		case a == "--unsafe":

@@ -25,7 +25,7 @@ type Entry struct {
 
 	Num     uint64   // count, sum, min, max (signed per Info.Signed)
 	Count   uint64   // avg, stats: number of values
-	Total   uint64   // avg, stats: their sum (signed per Info.Signed)
+	Total   uint64   // avg, stats, and hist/lhist with Info.HistSums: the values' sum (signed per Info.Signed)
 	Buckets []uint64 // hist, lhist: count per bucket index
 	Value   []byte   // AggNone: the value's bytes
 }
@@ -58,6 +58,15 @@ func (r *RawMap) Value(i, c int) []byte {
 
 // Len is the number of entries printed.
 func (m *MapData) Len() int { return len(m.order) }
+
+// At returns the i-th entry in print order, merged over the CPUs, for
+// readers other than the printers (metrics). Its byte slices refer to
+// the map's buffers.
+func (m *MapData) At(i int) Entry {
+	var e Entry
+	m.entry(i, &e)
+	return e
+}
 
 // entry merges the i-th entry in print order into e.
 func (m *MapData) entry(i int, e *Entry) {
@@ -250,9 +259,13 @@ func mergeHist(info *plan.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
 			uk = k[:len(k)-8]
 			bucket = int(binary.LittleEndian.Uint64(k[len(k)-8:]))
 		}
-		var c uint64
+		var c, sum uint64
 		for cpu := 0; cpu < raw.CPUs; cpu++ {
-			c += u64(raw.Value(i, cpu), 0)
+			v := raw.Value(i, cpu)
+			c += u64(v, 0)
+			if info.HistSums {
+				sum += u64(v, 8)
+			}
 		}
 		j, ok := byKey[string(uk)]
 		if !ok {
@@ -268,6 +281,7 @@ func mergeHist(info *plan.MapInfo, raw *RawMap) ([]Entry, []sortItem) {
 			e.Buckets = append(e.Buckets, make([]uint64, bucket+1-len(e.Buckets))...)
 		}
 		e.Buckets[bucket] += c
+		e.Total += sum
 	}
 	items := make([]sortItem, len(entries))
 	for i := range entries {
