@@ -87,23 +87,28 @@ func value(m *Map, e *Entry) float64 {
 }
 
 // bucketRange is the span of bucket indexes a histogram exports, the same
-// for every key of the map: all of an lhist's; for a hist, from the bucket
-// of zero (or the lowest used, if lower) to the highest used by any key,
-// empty buckets included, so series of one map line up when summed by le.
+// for every key of the map and on every node: all of an lhist's; all of a
+// hist's from the bucket of zero up, empty ones included, and the negative
+// bucket when some key used it. Prometheus merges a fleet by summing
+// buckets by le, so a bucket one node lacks (above its largest value)
+// would drop that node's count from the sum and bend every quantile;
+// missing buckets below a node's smallest value are harmless, as they
+// would hold 0 there.
 func bucketRange(m *Map, entries []Entry) (lo, hi int) {
+	hi = len(m.Bounds) - 1
 	if m.Agg == Lhist {
-		return 0, len(m.Bounds) - 1
+		return 0, hi
 	}
-	lo, hi = m.Zero, -1
+	lo = m.Zero
 	for i := range entries {
-		for b, n := range entries[i].Hist {
-			if n == 0 {
-				continue
+		for b := 0; b < lo && b < len(entries[i].Hist); b++ {
+			if entries[i].Hist[b] != 0 {
+				lo = b
+				break
 			}
-			lo, hi = min(lo, b), max(hi, b)
 		}
 	}
-	return lo, min(hi, len(m.Bounds)-1)
+	return lo, hi
 }
 
 // buckets are the cumulative counts client_golang wants, keyed by le;

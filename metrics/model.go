@@ -23,7 +23,7 @@ const (
 	Max
 	Avg
 	Stats
-	Hist  // power-of-two buckets: exported from zero up to the highest bucket used
+	Hist  // power-of-two buckets: exported from zero up, every one
 	Lhist // linear buckets: all exported
 )
 

@@ -23,7 +23,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// workload runs "getpid:N", "read:N:BYTES", "sleep:MS" steps separated by ",".
+// workload runs "getpid:N", "read:N:BYTES", "pread:N:BYTES" (from /dev/zero
+// at offset 4242, a marker for probes), "sleep:MS" steps separated by ",".
 func workload(spec string) int {
 	for _, step := range strings.Split(spec, ",") {
 		f := strings.Split(step, ":")
@@ -47,6 +48,17 @@ func workload(spec string) int {
 				syscall.Read(fd, buf)
 			}
 			syscall.Close(fd)
+		case "pread":
+			size, _ := strconv.Atoi(f[2])
+			fd, err := syscall.Open("/dev/zero", syscall.O_RDONLY, 0)
+			if err != nil {
+				return 1
+			}
+			buf := make([]byte, size)
+			for i := 0; i < n; i++ {
+				syscall.Pread(fd, buf, preadMarker)
+			}
+			syscall.Close(fd)
 		case "open":
 			for i := 0; i < n; i++ {
 				fd, err := syscall.Open(f[2], syscall.O_RDONLY, 0)
@@ -60,6 +72,10 @@ func workload(spec string) int {
 	}
 	return 0
 }
+
+// preadMarker is the offset of the workload's preads, for probes to pick
+// them out: nothing else reads at it.
+const preadMarker = 4242
 
 // workloadCmd is a -c command line running the test binary as a workload.
 func workloadCmd(t *testing.T, spec string) string {

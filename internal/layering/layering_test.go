@@ -30,6 +30,12 @@ var rules = []rule{
 	{"sonde/compiler/...", []string{"sonde/runtime/...", "sonde/host/...", "sonde/kernel/...", "github.com/cilium/ebpf/link"},
 		"the compiler is deterministic and opens nothing: kernel facts reach it through an interface"},
 	{"sonde/types", []string{"sonde/..."}, "types is the bottom of the graph"},
+	{"sonde/metrics", []string{"sonde/..."},
+		"the Prometheus side works on its own model; metrics/mapsource adapts the runtime's maps to it"},
+	{"sonde/metrics/mapsource", []string{"sonde/compiler/...", "sonde/stdlib/...", "sonde/lang", "sonde/lang/macro", "sonde/host/..."},
+		"metrics read a running plan, as the runtime does"},
+	{"sonde/runtime/...", []string{"github.com/prometheus/..."},
+		"the runtime exposes maps (runtime.Live); serving them is the metrics package's job"},
 }
 
 func match(pattern, pkg string) bool {
