@@ -23,8 +23,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// workload runs "getpid:N", "read:N:BYTES", "pread:N:BYTES" (from /dev/zero
-// at offset 4242, a marker for probes), "sleep:MS" steps separated by ",".
+// workload runs "getpid:N", "getppid:N" (which the Go runtime never calls,
+// unlike getpid for its preemption signals), "read:N:BYTES", "pread:N:BYTES" (from /dev/zero
+// at offset 4242, a marker for probes), "mark:PATH" (write the pid to PATH),
+// "sleep:MS" steps separated by ",".
 func workload(spec string) int {
 	for _, step := range strings.Split(spec, ",") {
 		f := strings.Split(step, ":")
@@ -36,6 +38,10 @@ func workload(spec string) int {
 		case "getpid":
 			for i := 0; i < n; i++ {
 				syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+			}
+		case "getppid":
+			for i := 0; i < n; i++ {
+				syscall.Syscall(syscall.SYS_GETPPID, 0, 0, 0)
 			}
 		case "read":
 			size, _ := strconv.Atoi(f[2])
@@ -65,6 +71,11 @@ func workload(spec string) int {
 				if err == nil {
 					syscall.Close(fd)
 				}
+			}
+		case "mark":
+			tmp := f[1] + ".tmp"
+			if os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())), 0o644) != nil || os.Rename(tmp, f[1]) != nil {
+				return 1
 			}
 		case "sleep":
 			time.Sleep(time.Duration(n) * time.Millisecond)
