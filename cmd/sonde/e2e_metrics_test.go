@@ -327,3 +327,18 @@ func TestE2EMetricsNameCollision(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The scripts the Kubernetes DaemonSet serves load and attach here.
+func TestE2EDeployScripts(t *testing.T) {
+	needRoot(t)
+	files, err := filepath.Glob("../../deploy/kubernetes/scripts/*.sd")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no deploy scripts: %v", err)
+	}
+	for _, f := range files {
+		_, stderr, code := sonde(t, "--dry-run", "--metrics", "127.0.0.1:0", f)
+		if code != 0 {
+			t.Errorf("%s: exit %d\n%s", f, code, stderr)
+		}
+	}
+}
