@@ -66,8 +66,8 @@ func TestLhistBoundsMatchBuckets(t *testing.T) {
 func TestFolded(t *testing.T) {
 	for in, want := range map[string]string{
 		"\n        leaf+1\n        mid+2\n        root+3\n": "root+3;mid+2;leaf+1",
-		"\n\tffff1 leaf+1\n":                           "ffff1 leaf+1",
-		"":                                             "",
+		"\n\tffff1 leaf+1\n": "ffff1 leaf+1",
+		"":                   "",
 	} {
 		if got := folded(in); got != want {
 			t.Errorf("folded(%q) = %q, want %q", in, got, want)
