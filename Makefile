@@ -4,7 +4,7 @@ BIN     := bin/sonde
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 export CGO_ENABLED = 0
 
-.PHONY: build test test-short test-kernels bench fuzz lint update-golden clean
+.PHONY: build test test-short test-kernels bench fuzz lint generate update-golden clean
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/sonde
@@ -33,6 +33,9 @@ fuzz:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt'ed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+generate:
+	$(GO) generate ./...
 
 update-golden:
 	$(GO) test ./... -run Golden -update

@@ -54,7 +54,7 @@ func (g *gen) taskPath(t *types.Type, path ...string) value {
 	for i, name := range path {
 		f, err := kt.Field(st, name)
 		if err != nil {
-			g.c.errorAt(ast.Span{}, "", "%v", err)
+			g.c.errorAt(g.builtin.Span(), "", "%v", err)
 			return value{t: t, reg: g.imm(0)}
 		}
 		ft := types.Uint64
@@ -173,10 +173,18 @@ func firstField(inst *instance) string {
 	return "name"
 }
 
+// builtinVar lowers the builtin variable v written at n.
+func (g *gen) builtinVar(v *stdlib.Var, n ast.Node, t *types.Type) value {
+	outer := g.builtin
+	g.builtin = n
+	defer func() { g.builtin = outer }()
+	return asValue(v.Gen(g, t))
+}
+
 func (g *gen) ident(id *ast.Ident) value {
 	t := g.typeOf(id)
 	if bv, ok := stdlib.LookupVar(id.Name); ok {
-		return asValue(bv.Gen(g, t))
+		return g.builtinVar(bv, id, t)
 	}
 	if call, ok := g.inst.data[id].(*ast.Call); ok {
 		return g.call(call)

@@ -60,7 +60,7 @@ func (g *gen) call(call *ast.Call) value {
 		return asValue(fn.Gen(g, call))
 	}
 	bv, _ := stdlib.LookupVar(call.Name)
-	return asValue(bv.Gen(g, g.typeOf(call)))
+	return g.builtinVar(bv, call, g.typeOf(call))
 }
 
 func (g *gen) callStmt(call *ast.Call) {

@@ -2,12 +2,13 @@ package compiler_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"sonde/compiler"
+	"sonde/internal/refdoc"
 	"sonde/lang"
-	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -39,7 +40,7 @@ func (fakeKernel) Field(t *types.Type, name string) (types.Field, error) {
 	case "comm":
 		return types.Field{Name: name, Offset: 24, Type: types.ArrayOf(types.Int8, 16)}, nil
 	}
-	return types.Field{}, errors.New("no field " + name)
+	return types.Field{}, fmt.Errorf("struct %s has no field %q", t.Name, name) // as kernel/btf says it
 }
 
 func (fakeKernel) EnumValue(string) (int64, *types.Type, bool) { return 0, nil, false }
@@ -60,36 +61,33 @@ func (fakeSymbols) Addr(binary, name string, pid int) (compiler.UserAddr, error)
 	return compiler.UserAddr{Addr: 0x4000, Size: 8, PIE: true}, nil
 }
 
-// Every builtin's example script type-checks and lowers.
+// Every example of the reference (docs/reference.md: providers, builtins,
+// functions, aggregations, config keys, output formats) type-checks and
+// lowers against the fake kernel.
 func TestCatalogueExamplesCompile(t *testing.T) {
-	var examples []struct{ name, src string }
-	for _, n := range stdlib.VarNames() {
-		v, _ := stdlib.LookupVar(n)
-		examples = append(examples, struct{ name, src string }{n, v.Example})
+	docs := refdoc.All()
+	if len(docs) < 100 {
+		t.Fatalf("the reference has %d entries; the catalogue is larger", len(docs))
 	}
-	for _, n := range stdlib.FuncNames() {
-		f, _ := stdlib.LookupFunc(n)
-		examples = append(examples, struct{ name, src string }{n, f.Example})
-	}
-	for _, n := range stdlib.AggregationNames() {
-		a, _ := stdlib.LookupAggregation(n)
-		examples = append(examples, struct{ name, src string }{n, a.Example})
-	}
-	for _, ex := range examples {
-		t.Run(ex.name, func(t *testing.T) {
-			prog, err := lang.Parse("example.sd", []byte(ex.src))
+	for _, d := range docs {
+		t.Run(string(d.Kind)+"/"+d.Name, func(t *testing.T) {
+			if d.Example == "" {
+				t.Fatal("no example")
+			}
+			prog, err := lang.Parse("example.sd", []byte(d.Example))
 			if err != nil {
-				t.Fatalf("%s: %v", ex.src, err)
+				t.Fatalf("%s: %v", d.Example, err)
 			}
 			spec, err := compiler.Compile(prog, compiler.Options{
-				Facts: fakeFacts{}, KernelTypes: fakeKernel{}, Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{},
+				Facts: fakeFacts{}, KernelTypes: fakeKernel{}, KernelFuncs: fakeFuncs{},
+				Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{},
 				Unsafe: true, Env: func(string) string { return "" },
 			})
 			if err != nil {
-				t.Fatalf("%s: %v", ex.src, err)
+				t.Fatalf("%s: %v", d.Example, err)
 			}
 			if len(spec.Programs) == 0 || len(spec.Programs[0].Spec.Instructions) == 0 {
-				t.Fatalf("%s: no code", ex.src)
+				t.Fatalf("%s: no code", d.Example)
 			}
 		})
 	}

@@ -407,12 +407,18 @@ func (ck *checker) aggregation(call *ast.Call) (plan.AggKind, bool) {
 		if t != nil && t.Signed {
 			signed = true
 		}
+		literals := true
 		for _, a := range call.Args[1:] {
 			if _, ok := constInt(a); !ok {
 				ck.errorf(a, "%s() parameters must be integer literals", call.Name)
+				literals = false
 			}
 		}
-		ck.c.setAggParams(&mapState{agg: aggKinds[call.Name]}, call, ck)
+		// Bounds that are not literals read as 0: checking them would
+		// report a wrong reason first.
+		if literals {
+			ck.c.setAggParams(&mapState{agg: aggKinds[call.Name]}, call, ck)
+		}
 	}
 	return aggKinds[call.Name], signed
 }

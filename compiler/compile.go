@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -17,7 +16,6 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/lang/macro"
-	"sonde/types"
 )
 
 // Options are the inputs of a compilation besides the script.
@@ -140,109 +138,6 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	c.plan.Config = c.cfg
 	c.plan.MaxStrlen = c.cfg.MaxStrlen
 	return c.spec, nil
-}
-
-// configure applies defaults, the config block and BPFTRACE_* variables
-// (which win, as in bpftrace).
-func (c *compiler) configure(prog *ast.Program) {
-	c.cfg = plan.Config{
-		MaxMapKeys:       4096,
-		MaxStrlen:        1024,
-		MaxCatBytes:      10240,
-		MissingProbes:    "error",
-		PrintMapsOnExit:  true,
-		StrTruncTrailer:  "..",
-		CacheUserSymbols: "PER_PID",
-	}
-	set := func(span ast.Span, key string, val ast.Expr) {
-		key = strings.ToLower(strings.TrimPrefix(strings.ToUpper(key), "BPFTRACE_"))
-		num := func() (int, bool) {
-			if v, ok := constInt(val); ok {
-				return int(v), true
-			}
-			if s, ok := val.(*ast.StringLit); ok {
-				n, err := strconv.Atoi(s.Value)
-				return n, err == nil
-			}
-			c.errorAt(span, "", "config %s needs an integer", key)
-			return 0, false
-		}
-		word := func() string {
-			switch v := val.(type) {
-			case *ast.Ident:
-				return v.Name
-			case *ast.StringLit:
-				return v.Value
-			case *ast.BoolLit:
-				return strconv.FormatBool(v.Value)
-			case *ast.IntLit:
-				return v.Text
-			}
-			return ""
-		}
-		switch key {
-		case "max_map_keys", "map_keys_max":
-			if n, ok := num(); ok {
-				c.cfg.MaxMapKeys = n
-			}
-		case "max_strlen", "strlen":
-			if n, ok := num(); ok {
-				c.cfg.MaxStrlen = n
-			}
-		case "max_cat_bytes", "cat_bytes_max":
-			if n, ok := num(); ok {
-				c.cfg.MaxCatBytes = n
-			}
-		case "missing_probes":
-			w := word()
-			if w != "error" && w != "warn" && w != "ignore" {
-				c.errorAt(span, "", "missing_probes must be error, warn or ignore")
-			}
-			c.cfg.MissingProbes = w
-		case "print_maps_on_exit":
-			c.cfg.PrintMapsOnExit = word() != "false" && word() != "0"
-		case "str_trunc_trailer":
-			c.cfg.StrTruncTrailer = word()
-		case "stack_mode":
-			switch word() {
-			case "bpftrace":
-				c.cfg.StackMode = types.StackBpftrace
-			case "perf":
-				c.cfg.StackMode = types.StackPerf
-			case "raw":
-				c.cfg.StackMode = types.StackRaw
-			default:
-				c.errorAt(span, "", "stack_mode must be bpftrace, perf or raw")
-			}
-		case "perf_rb_pages":
-			if n, ok := num(); ok {
-				c.cfg.PerfRingPages = n
-			}
-		case "cache_user_symbols":
-			c.cfg.CacheUserSymbols = word()
-		case "max_probes", "max_bpf_progs", "log_size", "on_stack_limit", "license",
-			"cpp_demangle", "lazy_symbolication", "show_debug_info", "use_blazesym",
-			"unstable_tseries", "unstable_dw_ustack", "unstable_typeinfo", "unstable_import_statement":
-			// Accepted for compatibility; they do not change sonde's output.
-		default:
-			c.errorAt(span, "", "unknown config variable %s", key)
-		}
-	}
-	for _, it := range prog.Config {
-		set(it.Span(), it.Name, it.Value)
-	}
-	for _, key := range []string{"MAX_MAP_KEYS", "MAP_KEYS_MAX", "MAX_STRLEN", "STRLEN", "MAX_CAT_BYTES", "MISSING_PROBES", "PRINT_MAPS_ON_EXIT", "STR_TRUNC_TRAILER", "STACK_MODE", "PERF_RB_PAGES", "CACHE_USER_SYMBOLS"} {
-		if v := c.opts.Env("BPFTRACE_" + key); v != "" {
-			var e ast.Expr = &ast.StringLit{Value: v}
-			set(ast.Span{Start: ast.Pos{File: "BPFTRACE_" + key, Line: 1, Col: 1}}, key, e)
-		}
-	}
-	if c.cfg.MaxStrlen < 1 {
-		c.cfg.MaxStrlen = 1
-	}
-	if c.cfg.MaxStrlen > 4096 {
-		c.errorAt(ast.Span{}, "", "max_strlen %d is too large; the limit is 4096", c.cfg.MaxStrlen)
-	}
 }
 
 // unusedParams rejects named parameters the script never reads, as

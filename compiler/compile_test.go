@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,8 +118,66 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, Env: func(string) string { return "" }})
-		if err != nil && !strings.Contains(err.Error(), ":") {
-			t.Errorf("error without a position: %v", err)
+		if msg := unpositioned(err); msg != "" {
+			t.Errorf("%s\nscript: %q", msg, src)
 		}
 	})
+}
+
+// unpositioned says what is wrong when err is not a list of diagnostics
+// that each point at a real place in the script (line and column from 1).
+// "0:0: error" is not a position.
+func unpositioned(err error) string {
+	if err == nil {
+		return ""
+	}
+	var l diag.List
+	if !errors.As(err, &l) || len(l) == 0 {
+		return fmt.Sprintf("error %T is not a list of diagnostics: %v", err, err)
+	}
+	for _, d := range l {
+		if p := d.Span.Start; p.Line < 1 || p.Col < 1 {
+			return fmt.Sprintf("error without a position (%d:%d): %s", p.Line, p.Col, d.Msg)
+		}
+	}
+	return ""
+}
+
+// The errors that once carried no position (0:0) point at the script.
+func TestErrorsPositioned(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		kt   compiler.KernelTypes
+		want string // line:col
+	}{
+		{src: "config = { max_strlen = 5000 }\nBEGIN { }", want: "1:12"},
+		// ppid reads task_struct->real_parent->tgid: a kernel whose BTF
+		// lacks the field is reported at ppid.
+		{src: "BEGIN {\n  @ = ppid;\n}", kt: noParentKernel{}, want: "2:7"},
+	} {
+		prog, err := lang.Parse("test.sd", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, KernelTypes: c.kt, Env: func(string) string { return "" }})
+		if msg := unpositioned(err); msg != "" || err == nil {
+			t.Errorf("%q: %v %s", c.src, err, msg)
+			continue
+		}
+		var l diag.List
+		errors.As(err, &l)
+		if at := fmt.Sprintf("%d:%d", l[0].Span.Start.Line, l[0].Span.Start.Col); at != c.want {
+			t.Errorf("%q: error at %s, want %s: %v", c.src, at, c.want, err)
+		}
+	}
+}
+
+// noParentKernel is fakeKernel without task_struct's real_parent.
+type noParentKernel struct{ fakeKernel }
+
+func (k noParentKernel) Field(t *types.Type, name string) (types.Field, error) {
+	if name == "real_parent" {
+		return types.Field{}, errors.New("struct task_struct has no field real_parent")
+	}
+	return k.fakeKernel.Field(t, name)
 }

@@ -53,6 +53,9 @@ type gen struct {
 	exitLabel              string
 	loops                  []loopLabels
 	probeStr               string
+	// builtin is the builtin variable being lowered, where its errors
+	// point.
+	builtin ast.Node
 
 	// Subprograms (map iteration callbacks, see foreach.go). root is the
 	// probe's gen; a callback's gen has its own frame and registers.

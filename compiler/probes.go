@@ -5,6 +5,7 @@ import (
 
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,10 @@ func CanonicalProvider(name string) (string, bool) {
 	p, ok := providerAliases[strings.ToLower(name)]
 	return p, ok
 }
+
+// ProviderNames maps every provider name and alias, lower-cased, to its
+// canonical name; `U` is usdt too.
+func ProviderNames() map[string]string { return maps.Clone(providerAliases) }
 
 // hintOf is the hint an error carries: from the kernel packages
 // (interface{ Hinted() string }) or from the compiler's own withHint.

@@ -2,12 +2,11 @@ package lang
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"sonde/internal/chunkfile"
 	"sonde/lang/diag"
 )
 
@@ -16,19 +15,9 @@ import (
 // ends with `### regexp`, the regexp matching the message. Every error
 // must be expected and every expectation met, on its line.
 func TestErrors(t *testing.T) {
-	files, _ := filepath.Glob("testdata/errors/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no error test files")
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		line := 1
-		for _, chunk := range strings.Split(string(data), "\n---\n") {
-			checkErrorChunk(t, file, line, chunk)
-			line += strings.Count(chunk, "\n") + 2
+	for _, chunks := range chunkfile.Files(t, "testdata/errors/*.txt") {
+		for _, c := range chunks {
+			checkErrorChunk(t, c.File, c.Line, c.Text)
 		}
 	}
 }

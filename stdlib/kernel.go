@@ -34,9 +34,17 @@ func init() {
 				return types.IntType(t.Size, false)
 			},
 			Gen: func(g Gen, call *ast.Call) Value {
+				// The width is the checked result's: a variable's value may be
+				// held in a wider slot than its type.
 				v := g.Expr(call.Args[0])
-				g.Emit(asm.HostTo(asm.BE, g.Reg(v), AccessSize(g.TypeOf(call.Args[0]).Size)))
-				return g.WithType(v, g.TypeOf(call))
+				t := g.TypeOf(call)
+				switch t.Size {
+				case 1: // one byte has no order to reverse; BPF has no 8-bit swap
+					g.Emit(asm.And.Imm(g.Reg(v), 0xff))
+				default:
+					g.Emit(asm.HostTo(asm.BE, g.Reg(v), AccessSize(t.Size)))
+				}
+				return g.WithType(v, t)
 			}},
 	)
 }

@@ -13,8 +13,8 @@ import (
 
 func init() {
 	addFuncs(
-		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActClear)},
-		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActZero)},
+		&Func{Name: "clear", Example: `BEGIN { @[1] = 1; clear(@); }`, Doc: "clear(@m): remove every entry of a map", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActClear)},
+		&Func{Name: "zero", Example: `BEGIN { @[1] = count(); zero(@); }`, Doc: "zero(@m): set every value of a map to zero", Min: 1, Max: 1, Type: typeMapArg, Gen: mapAction(plan.ActZero)},
 		&Func{Name: "delete", Example: `BEGIN { @[1] = 1; delete(@[1]); delete(@, 1); }`, Doc: "delete(@m[key]) or delete(@m, key): remove an entry; true if it existed", Min: 1, Max: 2, Type: typeDelete, Gen: genDelete},
 		&Func{Name: "len", Example: `BEGIN { @[1] = 1; @[2] = 1; printf("%d %d\n", len(@), len(kstack)); }`, Doc: "len(@m): the number of entries of a map; len(kstack), len(ustack): the depth of the current stack", Min: 1, Max: 1, Type: typeLen, Gen: genLen},
 		&Func{Name: "has_key", Example: `BEGIN { @[1] = 1; if (has_key(@, 1)) { printf("yes\n"); } }`, Doc: "has_key(@m, key): whether the map holds key", Min: 2, Max: 2, Type: typeHasKey, Gen: genHasKey},
@@ -74,10 +74,7 @@ func typeDelete(c Checker, call *ast.Call) *types.Type {
 			c.Errorf(call.Args[1], "map @%s has no keys; use delete(@%s)", m.Name, m.Name)
 			return nil
 		}
-		t := c.Expr(call.Args[1])
-		if t != nil && key != nil && !c.KeyFits(key, t) {
-			c.Errorf(call.Args[1], "map @%s has keys of type %s, not %s", m.Name, key, t)
-		}
+		checkKeyArg(c, m, key, call.Args[1])
 		return types.BoolT
 	}
 	c.MapKeys(m)
@@ -90,15 +87,24 @@ func typeHasKey(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(call.Args[0], "has_key() takes a map, as in has_key(@m, key)")
 		return nil
 	}
-	_, keyless, ok := c.Map(m)
+	key, keyless, ok := c.Map(m)
 	if !ok {
 		return nil
 	}
 	if keyless {
 		c.Errorf(m, "has_key() needs a map with keys; @%s has none", m.Name)
 	}
-	c.Expr(call.Args[1])
+	checkKeyArg(c, m, key, call.Args[1])
 	return types.BoolT
+}
+
+// checkKeyArg types arg, a key of m given apart from it (delete(@m, key),
+// has_key(@m, key)): it must fit m's key type when that is known.
+func checkKeyArg(c Checker, m *ast.MapRef, key *types.Type, arg ast.Expr) {
+	t := c.Expr(arg)
+	if t != nil && key != nil && !c.KeyFits(key, t) {
+		c.Errorf(arg, "map @%s has keys of type %s, not %s", m.Name, key, t)
+	}
 }
 
 func mapAction(kind plan.ActionKind) func(Gen, *ast.Call) Value {

@@ -17,14 +17,14 @@ import (
 
 func init() {
 	addFuncs(
-		&Func{Name: "printf", Example: `BEGIN { printf("%s %d\n", comm, pid); }`, Doc: "print formatted text", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActPrintf)},
-		&Func{Name: "errorf", Example: `BEGIN { errorf("bad %d", 1); }`, Doc: "print a formatted error with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActErrorf)},
-		&Func{Name: "warnf", Example: `BEGIN { warnf("odd %d", 1); }`, Doc: "print a formatted warning with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActWarnf)},
-		&Func{Name: "cat", Example: `BEGIN { cat("/proc/%d/comm", pid); }`, Doc: "print the contents of a file named by a format", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActCat)},
-		&Func{Name: "system", Example: `BEGIN { system("echo %d", pid); }`, Doc: "run a shell command named by a format", Min: 1, Max: 64, Unsafe: true, Type: formatted, Gen: sendAction(plan.ActSystem)},
-		&Func{Name: "time", Example: `BEGIN { time("%H:%M\n"); }`, Doc: "print the current local time (strftime format, default %H:%M:%S\\n)", Min: 0, Max: 1, Type: typeTime, Gen: sendAction(plan.ActTime)},
-		&Func{Name: "exit", Example: `BEGIN { exit(3); }`, Doc: "stop tracing (with an exit code) after this probe run", Min: 0, Max: 1, Type: typeExit, Gen: genExit},
-		&Func{Name: "print", Example: `BEGIN { @[1] = count(); print(@, 10, 2); print(comm); }`, Doc: "print a map (with top and div) or a value", Min: 1, Max: 3, Type: typePrint, Gen: genPrint},
+		&Func{Name: "printf", Example: `BEGIN { printf("%s %d\n", comm, pid); }`, Doc: "printf(fmt, args...): print formatted text, with C-like conversions (%d, %s, %x, widths...)", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActPrintf)},
+		&Func{Name: "errorf", Example: `BEGIN { errorf("bad %d", 1); }`, Doc: "errorf(fmt, args...): print a formatted error with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActErrorf)},
+		&Func{Name: "warnf", Example: `BEGIN { warnf("odd %d", 1); }`, Doc: "warnf(fmt, args...): print a formatted warning with the script position", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActWarnf)},
+		&Func{Name: "cat", Example: `BEGIN { cat("/proc/%d/comm", pid); }`, Doc: "cat(fmt, args...): print the contents of a file named by a format", Min: 1, Max: 64, Type: formatted, Gen: sendAction(plan.ActCat)},
+		&Func{Name: "system", Example: `BEGIN { system("echo %d", pid); }`, Doc: "system(fmt, args...): run a shell command named by a format", Min: 1, Max: 64, Unsafe: true, Type: formatted, Gen: sendAction(plan.ActSystem)},
+		&Func{Name: "time", Example: `BEGIN { time("%H:%M\n"); }`, Doc: "time([fmt]): print the current local time (strftime format, default %H:%M:%S\\n)", Min: 0, Max: 1, Type: typeTime, Gen: sendAction(plan.ActTime)},
+		&Func{Name: "exit", Example: `BEGIN { exit(3); }`, Doc: "exit([code]): stop tracing (with an exit code) after this probe run", Min: 0, Max: 1, Type: typeExit, Gen: genExit},
+		&Func{Name: "print", Example: `BEGIN { @[1] = count(); print(@, 10, 2); print(comm); }`, Doc: "print(@m [, top [, div]]) or print(value): print a map (its top entries, values divided by div) or a value", Min: 1, Max: 3, Type: typePrint, Gen: genPrint},
 	)
 }
 

@@ -24,7 +24,7 @@ var nsecsClocks = map[string]asm.BuiltinFunc{
 
 func init() {
 	addFuncs(&Func{Name: "nsecs", Bare: true, Min: 0, Max: 1,
-		Doc:     "nanoseconds from a clock: nsecs (boot), nsecs(boot|monotonic|tai|sw_tai)",
+		Doc:     "nsecs, nsecs(clock): nanoseconds from a clock: boot (the default), monotonic, tai or sw_tai",
 		Example: `BEGIN { @m[nsecs(monotonic) > 0] = count(); @ = nsecs; @t = nsecs(tai); @s = nsecs(sw_tai); }`,
 		Type:    typeNsecs, Gen: genNsecs})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -88,6 +89,7 @@ func TestE2EScriptsAndMisc(t *testing.T) {
 		checkRun(t, e2eCase{prog: "-", want: "from stdin\n\n\n"}, out.String(), errOut.String(), code)
 	})
 	cat := filepath.Join("testdata", "e2e", "cat.txt")
+	outFile := filepath.Join(t.TempDir(), "out.txt")
 	runE2E(t, []e2eCase{
 		{name: "system_unsafe", flags: []string{"--unsafe"},
 			prog: `BEGIN { system("echo hi %d", 5); }`, want: "hi 5\n\n\n"},
@@ -96,8 +98,19 @@ func TestE2EScriptsAndMisc(t *testing.T) {
 		{name: "errorf_warnf", prog: `BEGIN { errorf("bad %d", 5); warnf("careful"); }`,
 			errRe: `(?s)stdin:1:9(-\d+)?: ERROR: bad 5\n.*stdin:1:\d+(-\d+)?: WARNING: careful\n`,
 			want:  "\n\n"},
-		{name: "output_file", flags: []string{"-o", filepath.Join(t.TempDir(), "out.txt")},
-			prog: `BEGIN { printf("to file\n"); }`, want: ""},
+		{name: "output_file", flags: []string{"-o", outFile},
+			prog: `BEGIN { printf("to file\n"); @ = 7; exit(); }`, want: "",
+			check: func(t *testing.T, _, _ string) {
+				// Everything stdout would hold goes to the file: printf,
+				// the end of the run and the maps.
+				b, err := os.ReadFile(outFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := "to file\n\n\n@: 7\n"; string(b) != want {
+					t.Errorf("%s holds %q, want %q", outFile, b, want)
+				}
+			}},
 		{name: "dry_run", flags: []string{"--dry-run"},
 			prog: `tracepoint:syscalls:sys_enter_getpid { @ = count(); }`, re: `^(\n\n)?$`},
 	})

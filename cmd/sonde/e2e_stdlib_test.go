@@ -75,7 +75,8 @@ func TestE2EStdlibFunctions(t *testing.T) {
 			re:   `(?m)^sonde-buf\\x0a\|10$`},
 		{name: "reg_in_profile",
 			prog: `profile:hz:199 { @[reg("ip") > 0, reg("sp") > 0] = count(); if (@[1, 1] >= 2) { exit(); } }`,
-			re:   `(?m)^@\[1, 1\]: [2-9]`},
+			// At least 2; more when other CPUs fire before exit() lands (12 was seen).
+			re: `(?m)^@\[1, 1\]: ([2-9]|[1-9]\d+)$`},
 		{name: "reg_needs_registers",
 			prog: `BEGIN { @ = reg("ip"); }`, code: 1, errRe: `1:13: error: reg\(\) needs a probe whose context is the registers`},
 		{name: "macros",

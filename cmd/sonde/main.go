@@ -39,6 +39,7 @@ const usage = `usage: sonde [options] FILE [ARGS...]
        sonde [options] - (program on stdin)
        sonde -l [PATTERN | FILE]
        sonde info     (= --info)
+       sonde help [NAME]  describe a builtin, function, probe type, config key or format
 
 options:
   -e PROGRAM     run PROGRAM
@@ -91,10 +92,20 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// fileExists tells whether a script file of that name is in the current
+// directory: `sonde info` and `sonde help` run it when there is one.
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
 func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(argv) >= 1 && argv[0] == "help" && !fileExists("help") {
+		return help(argv[1:], stdout, stderr)
+	}
 	if len(argv) == 1 && argv[0] == "info" {
 		// `sonde info` is --info, unless a script file named info exists.
-		if _, err := os.Stat("info"); err != nil {
+		if !fileExists("info") {
 			argv = []string{"--info"}
 		}
 	}

@@ -36,6 +36,7 @@ var rules = []rule{
 		"metrics read a running plan, as the runtime does"},
 	{"sonde/runtime/...", []string{"github.com/prometheus/..."},
 		"the runtime exposes maps (runtime.Live); serving them is the metrics package's job"},
+	{"sonde/internal/providerdoc", []string{"sonde/..."}, "the provider docs are a leaf that parser, compiler and reference all read"},
 }
 
 func match(pattern, pkg string) bool {

@@ -83,7 +83,7 @@ func (x *expander) call(m *ast.Macro, site ast.Node, args []ast.Expr, depth int)
 		return &ast.IntLit{At: ast.AtSpan(site.Span())}
 	}
 	if len(args) != len(m.Params) {
-		x.errs.Add(diag.Errorf(site.Span(), "macro %s takes %d arguments, not %d", m.Name, len(m.Params), len(args)))
+		x.errs.Add(diag.Errorf(site.Span(), "macro %s takes %s, not %d", m.Name, arguments(len(m.Params)), len(args)))
 		return &ast.IntLit{At: ast.AtSpan(site.Span())}
 	}
 	exprs := map[string]ast.Expr{}
@@ -139,4 +139,12 @@ func (x *expander) call(m *ast.Macro, site ast.Node, args []ast.Expr, depth int)
 	}
 	body := expand(x, ast.Clone(m.Body, bind), depth+1)
 	return &ast.BlockExpr{At: ast.AtSpan(site.Span()), Block: body}
+}
+
+// arguments is "1 argument", "2 arguments".
+func arguments(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
