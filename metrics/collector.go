@@ -2,73 +2,133 @@ package metrics
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"google.golang.org/protobuf/proto"
 )
 
 // Source reads the maps afresh; it is called once per scrape.
 type Source func() (*Snapshot, error)
 
-// collector turns each scrape's Snapshot into const metrics. It is
-// unchecked (Describe sends nothing): a map's keys are only known when
-// it is read.
-type collector struct {
-	src Source
-}
-
-func (c *collector) Describe(chan<- *prometheus.Desc) {}
-
-var (
-	lostDesc     = prometheus.NewDesc(LostEventsName, "Ring-buffer records (printf and other events) the kernel dropped.", nil, nil)
-	failuresDesc = prometheus.NewDesc(UpdateFailuresName, "Map updates that failed because the map was full.", []string{"map"}, nil)
-	probesDesc   = prometheus.NewDesc(ProbesName, "Probes the script has attached.", nil, nil)
-	readDesc     = prometheus.NewDesc(Namespace+"_read_error", "Reading the maps failed.", nil, nil)
-)
-
-func (c *collector) Collect(ch chan<- prometheus.Metric) {
-	snap, err := c.src()
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(readDesc, err)
-		return
-	}
+// gather turns one Snapshot into metric families for client_golang's
+// encoders. It builds the families directly, in bulk (one allocation per
+// kind of object, not per sample), rather than as const metrics through a
+// registry: a map of 100,000 keys is one family, and the registry's
+// per-sample checks and sorting would dominate its scrape. The names and
+// label sets are checked up front instead (Check, LabelNames).
+func gather(snap *Snapshot) []*dto.MetricFamily {
+	var fams []*dto.MetricFamily
 	for i := range snap.Maps {
-		collectMap(ch, &snap.Maps[i])
+		if f := family(&snap.Maps[i]); f != nil {
+			fams = append(fams, f)
+		}
 	}
-	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(snap.LostEvents))
-	for name, n := range snap.UpdateFailures {
-		ch <- prometheus.MustNewConstMetric(failuresDesc, prometheus.CounterValue, float64(n), name)
+	fams = append(fams,
+		single(LostEventsName, "Ring-buffer records (printf and other events) the kernel dropped.", dto.MetricType_COUNTER, float64(snap.LostEvents)),
+		single(ProbesName, "Probes the script has attached.", dto.MetricType_GAUGE, float64(snap.ProbesAttached)))
+	if len(snap.UpdateFailures) > 0 {
+		f := &dto.MetricFamily{Name: proto.String(UpdateFailuresName), Help: proto.String("Map updates that failed because the map was full."),
+			Type: dto.MetricType_COUNTER.Enum()}
+		names := make([]string, 0, len(snap.UpdateFailures))
+		for name := range snap.UpdateFailures {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			f.Metric = append(f.Metric, &dto.Metric{
+				Label:   []*dto.LabelPair{{Name: proto.String("map"), Value: proto.String(name)}},
+				Counter: &dto.Counter{Value: proto.Float64(float64(snap.UpdateFailures[name]))},
+			})
+		}
+		fams = append(fams, f)
 	}
-	ch <- prometheus.MustNewConstMetric(probesDesc, prometheus.GaugeValue, float64(snap.ProbesAttached))
+	sort.Slice(fams, func(i, j int) bool { return fams[i].GetName() < fams[j].GetName() })
+	return fams
 }
 
-// collectMap sends one metric per distinct label set.
-func collectMap(ch chan<- prometheus.Metric, m *Map) {
-	kind := KindOf(m)
-	desc := prometheus.NewDesc(MetricName(m), help(m), LabelNames(m), nil)
+func single(name, help string, typ dto.MetricType, v float64) *dto.MetricFamily {
+	m := &dto.Metric{}
+	if typ == dto.MetricType_COUNTER {
+		m.Counter = &dto.Counter{Value: proto.Float64(v)}
+	} else {
+		m.Gauge = &dto.Gauge{Value: proto.Float64(v)}
+	}
+	return &dto.MetricFamily{Name: proto.String(name), Help: proto.String(help), Type: typ.Enum(), Metric: []*dto.Metric{m}}
+}
+
+var dtoTypes = [...]dto.MetricType{Counter: dto.MetricType_COUNTER, Gauge: dto.MetricType_GAUGE,
+	Histogram: dto.MetricType_HISTOGRAM, Summary: dto.MetricType_SUMMARY}
+
+// family is one map's metric, one sample per distinct label set; nil for
+// a map without entries.
+func family(m *Map) *dto.MetricFamily {
 	entries := mergeSameLabels(m)
+	if len(entries) == 0 {
+		return nil
+	}
+	kind := KindOf(m)
+	f := &dto.MetricFamily{Name: proto.String(MetricName(m)), Help: proto.String(help(m)), Type: dtoTypes[kind].Enum()}
+
+	// Labels sorted by name, as client_golang orders them.
+	names := LabelNames(m)
+	order := make([]int, len(names))
+	namePtrs := make([]*string, len(names))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return names[order[a]] < names[order[b]] })
+	for i, j := range order {
+		namePtrs[i] = proto.String(names[j])
+	}
+
+	n := len(entries)
+	metrics := make([]dto.Metric, n)
+	pairs := make([]dto.LabelPair, n*len(names))
+	pairPtrs := make([]*dto.LabelPair, n*len(names))
+	floats := make([]float64, n)
+	f.Metric = make([]*dto.Metric, n)
+	var counters []dto.Counter
+	var gauges []dto.Gauge
+	switch kind {
+	case Counter:
+		counters = make([]dto.Counter, n)
+	case Gauge:
+		gauges = make([]dto.Gauge, n)
+	}
 	lo, hi := bucketRange(m, entries)
 	for i := range entries {
 		e := &entries[i]
-		labels := e.Key
-		var metric prometheus.Metric
-		var err error
+		mt := &metrics[i]
+		f.Metric[i] = mt
+		if len(names) > 0 {
+			lp := pairPtrs[i*len(names) : (i+1)*len(names) : (i+1)*len(names)]
+			for k, j := range order {
+				p := &pairs[i*len(names)+k]
+				p.Name = namePtrs[k]
+				p.Value = &e.Key[j]
+				lp[k] = p
+			}
+			mt.Label = lp
+		}
 		switch kind {
 		case Counter:
-			metric, err = prometheus.NewConstMetric(desc, prometheus.CounterValue, value(m, e), labels...)
+			floats[i] = value(m, e)
+			counters[i].Value = &floats[i]
+			mt.Counter = &counters[i]
 		case Gauge:
-			metric, err = prometheus.NewConstMetric(desc, prometheus.GaugeValue, value(m, e), labels...)
+			floats[i] = value(m, e)
+			gauges[i].Value = &floats[i]
+			mt.Gauge = &gauges[i]
 		case Summary:
-			metric, err = prometheus.NewConstSummary(desc, e.Count, e.Sum, nil, labels...)
+			mt.Summary = &dto.Summary{SampleCount: proto.Uint64(e.Count), SampleSum: proto.Float64(e.Sum)}
 		case Histogram:
-			metric, err = prometheus.NewConstHistogram(desc, e.Count, e.Sum, buckets(m, e, lo, hi), labels...)
+			mt.Histogram = histogram(m, e, lo, hi)
 		}
-		if err != nil {
-			metric = prometheus.NewInvalidMetric(desc, err)
-		}
-		ch <- metric
 	}
+	return f
 }
 
 func help(m *Map) string {
@@ -111,35 +171,43 @@ func bucketRange(m *Map, entries []Entry) (lo, hi int) {
 	return lo, hi
 }
 
-// buckets are the cumulative counts client_golang wants, keyed by le;
-// +Inf comes from the count.
-func buckets(m *Map, e *Entry, lo, hi int) map[float64]uint64 {
-	out := make(map[float64]uint64, max(hi-lo+1, 0))
+// histogram has cumulative counts by le for buckets lo..hi; +Inf is the
+// count.
+func histogram(m *Map, e *Entry, lo, hi int) *dto.Histogram {
+	h := &dto.Histogram{SampleCount: proto.Uint64(e.Count), SampleSum: proto.Float64(e.Sum)}
+	if hi < lo {
+		return h
+	}
+	buckets := make([]dto.Bucket, hi-lo+1)
+	counts := make([]uint64, hi-lo+1)
+	h.Bucket = make([]*dto.Bucket, hi-lo+1)
 	var cum uint64
-	for b := 0; b <= hi && b < len(e.Hist); b++ {
-		cum += e.Hist[b]
+	for b := 0; b <= hi; b++ {
+		if b < len(e.Hist) {
+			cum += e.Hist[b]
+		}
 		if b >= lo {
-			out[m.Bounds[b]] = cum
+			k := b - lo
+			counts[k] = cum
+			buckets[k].CumulativeCount = &counts[k]
+			buckets[k].UpperBound = &m.Bounds[b]
+			h.Bucket[k] = &buckets[k]
 		}
 	}
-	for b := len(e.Hist); b <= hi; b++ {
-		if b >= lo {
-			out[m.Bounds[b]] = cum
-		}
-	}
-	return out
+	return h
 }
 
 // mergeSameLabels makes label values valid UTF-8 and folds entries whose
 // labels print the same (two addresses in one function under ksym, two
-// cgroups of one path) into one, as the query would sum them.
+// cgroups of one path) into one, as the query would sum them. Maps whose
+// keys print distinctly (Distinct) need no folding.
 func mergeSameLabels(m *Map) []Entry {
 	entries := m.Entries
-	if len(m.KeyNames) == 0 {
+	if len(m.KeyNames) == 0 || m.Distinct {
 		return entries
 	}
 	index := make(map[string]int, len(entries))
-	out := entries[:0:0]
+	out := make([]Entry, 0, len(entries))
 	var sb strings.Builder
 	for i := range entries {
 		e := entries[i]
@@ -150,12 +218,15 @@ func mergeSameLabels(m *Map) []Entry {
 			}
 			e.Key = key
 		}
-		sb.Reset()
-		for _, s := range e.Key {
-			sb.WriteString(s)
-			sb.WriteByte(0xff)
+		k := e.Key[0]
+		if len(e.Key) > 1 {
+			sb.Reset()
+			for _, s := range e.Key {
+				sb.WriteString(s)
+				sb.WriteByte(0xff)
+			}
+			k = sb.String()
 		}
-		k := sb.String()
 		if j, ok := index[k]; ok {
 			fold(m.Agg, &out[j], &e)
 			continue

@@ -45,6 +45,10 @@ type Map struct {
 	Bounds []float64
 	Zero   int
 
+	// Distinct is set when different keys always print differently (all
+	// parts integers), so entries need no folding by label values.
+	Distinct bool
+
 	Entries []Entry
 }
 

@@ -225,7 +225,7 @@ var (
 
 // sondeBinary builds the sonde command once per test run, for tests that
 // need a separate process (signals).
-func sondeBinary(t *testing.T) string {
+func sondeBinary(t testing.TB) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {

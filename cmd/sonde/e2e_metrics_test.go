@@ -44,7 +44,7 @@ tracepoint:syscalls:sys_enter_pread64 /pid == cpid && args.pos == 4242/ {
 
 // workloadLink is the test binary under another name, so the workload's
 // comm is name (comm is the basename a program is executed as).
-func workloadLink(t *testing.T, name string) string {
+func workloadLink(t testing.TB, name string) string {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -68,15 +68,20 @@ type metricsRun struct {
 }
 
 // startMetrics runs `sonde --metrics 127.0.0.1:0 -c WORKLOAD -e metricsScript`,
-// the workload being steps, then "touch" of a marker file holding its pid,
-// then a long sleep; it returns once the workload has done its steps.
-func startMetrics(t *testing.T, name, steps string) *metricsRun {
+// the workload being steps, then "mark" of a file with its pid, then a
+// long sleep; it returns once the workload has done its steps.
+func startMetrics(t testing.TB, name, steps string) *metricsRun {
+	return startMetricsScript(t, name, steps, metricsScript)
+}
+
+func startMetricsScript(t testing.TB, name, steps, script string, env ...string) *metricsRun {
 	t.Helper()
 	needRoot(t)
 	marker := filepath.Join(t.TempDir(), "done")
 	link := workloadLink(t, name)
-	cmdline := fmt.Sprintf("env SONDE_WORKLOAD=%s,mark:%s,sleep:120000 %s", steps, marker, link)
-	cmd := exec.Command(sondeBinary(t), "--metrics", "127.0.0.1:0", "-c", cmdline, "-e", metricsScript)
+	cmdline := fmt.Sprintf("env SONDE_WORKLOAD=%s,mark:%s,sleep:3600000 %s", steps, marker, link)
+	cmd := exec.Command(sondeBinary(t), "--metrics", "127.0.0.1:0", "-c", cmdline, "-e", script)
+	cmd.Env = append(os.Environ(), env...)
 	r := &metricsRun{cmd: cmd, stdout: &strings.Builder{}, done: make(chan error, 1)}
 	cmd.Stdout = r.stdout
 	stderr, err := cmd.StderrPipe()
@@ -107,7 +112,7 @@ func startMetrics(t *testing.T, name, steps string) *metricsRun {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("sonde did not start serving in 30s:\n%s", errText.String())
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for {
 		b, err := os.ReadFile(marker)
 		if err == nil && len(b) > 0 {
@@ -115,7 +120,7 @@ func startMetrics(t *testing.T, name, steps string) *metricsRun {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("workload %s did not finish its steps in 30s", name)
+			t.Fatalf("workload %s did not finish its steps in 120s", name)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -124,7 +129,7 @@ func startMetrics(t *testing.T, name, steps string) *metricsRun {
 }
 
 // stop ends sonde as an operator would (SIGINT) and checks it exits.
-func (r *metricsRun) stop(t *testing.T) {
+func (r *metricsRun) stop(t testing.TB) {
 	if r.cmd.ProcessState != nil {
 		return
 	}
@@ -142,7 +147,7 @@ func (r *metricsRun) stop(t *testing.T) {
 }
 
 // cgroupOf is a process's cgroup v2 path, from /proc/PID/cgroup.
-func cgroupOf(t *testing.T, pid int) string {
+func cgroupOf(t testing.TB, pid int) string {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
 	if err != nil {
@@ -157,7 +162,7 @@ func cgroupOf(t *testing.T, pid int) string {
 	return ""
 }
 
-func scrape(t *testing.T, addr, accept string) (string, string) {
+func scrape(t testing.TB, addr, accept string) (string, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
 	if accept != "" {

@@ -98,7 +98,7 @@ func workloadCmd(t *testing.T, spec string) string {
 	return fmt.Sprintf("env SONDE_WORKLOAD=%s %s", spec, exe)
 }
 
-func needRoot(t *testing.T) {
+func needRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to load BPF programs")

@@ -50,9 +50,13 @@ func describe(info *plan.MapInfo) metrics.Map {
 	if parts := keyParts(info); len(parts) > 0 {
 		m.KeyNames = make([]string, len(parts))
 		copy(m.KeyNames, info.KeyNames)
-		for i := range parts {
+		m.Distinct = true // integers print distinctly, unlike symbols or paths
+		for i, t := range parts {
 			if isCgroup(info, parts, i) {
 				m.KeyNames[i] = "cgroup_path"
+			}
+			if t.Kind != types.Int || isCgroup(info, parts, i) {
+				m.Distinct = false
 			}
 		}
 	}
@@ -178,12 +182,14 @@ func (s *Source) Snapshot() (*metrics.Snapshot, error) {
 func (s *Source) entries(info *plan.MapInfo, data *output.MapData) []metrics.Entry {
 	out := make([]metrics.Entry, data.Len())
 	parts := keyParts(info)
+	keys := make([]string, len(out)*len(parts)) // one allocation for every key's parts
 	var buf []byte
 	for i := range out {
 		e := data.At(i)
 		me := &out[i]
 		if len(parts) > 0 {
-			me.Key, buf = s.keyText(info, parts, e.Key, buf)
+			me.Key = keys[i*len(parts) : (i+1)*len(parts) : (i+1)*len(parts)]
+			buf = s.keyText(info, parts, e.Key, me.Key, buf)
 		}
 		num := func(n uint64) float64 {
 			if info.Signed {
@@ -233,9 +239,8 @@ func plainValue(v output.Value) float64 {
 
 // keyText renders each key part as text prints it, except stacks (folded:
 // root first, frames joined by ;) and cgroup ids (their path).
-func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, buf []byte) ([]string, []byte) {
+func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, out []string, buf []byte) []byte {
 	t := info.Key
-	out := make([]string, len(parts))
 	if len(parts) == 1 && t.Kind == types.Int && !isCgroup(info, parts, 0) {
 		// The common case, without decoding.
 		v := output.Decode(t, key).(output.Int)
@@ -244,7 +249,7 @@ func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, bu
 		} else {
 			out[0] = strconv.FormatUint(v.Bits, 10)
 		}
-		return out, buf
+		return buf
 	}
 	vals := []output.Value{output.Decode(t, key)}
 	if t.Kind == types.Tuple {
@@ -262,7 +267,7 @@ func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, bu
 			out[i] = string(buf)
 		}
 	}
-	return out, buf
+	return buf
 }
 
 // folded turns a stack as text prints it (one frame a line, innermost
