@@ -43,7 +43,7 @@ func workload(spec string) int {
 			for i := 0; i < n; i++ {
 				syscall.Syscall(syscall.SYS_GETPPID, 0, 0, 0)
 			}
-		case "read":
+		case "read", "pread":
 			size, _ := strconv.Atoi(f[2])
 			fd, err := syscall.Open("/dev/zero", syscall.O_RDONLY, 0)
 			if err != nil {
@@ -51,18 +51,11 @@ func workload(spec string) int {
 			}
 			buf := make([]byte, size)
 			for i := 0; i < n; i++ {
-				syscall.Read(fd, buf)
-			}
-			syscall.Close(fd)
-		case "pread":
-			size, _ := strconv.Atoi(f[2])
-			fd, err := syscall.Open("/dev/zero", syscall.O_RDONLY, 0)
-			if err != nil {
-				return 1
-			}
-			buf := make([]byte, size)
-			for i := 0; i < n; i++ {
-				syscall.Pread(fd, buf, preadMarker)
+				if f[0] == "pread" {
+					syscall.Pread(fd, buf, preadMarker)
+				} else {
+					syscall.Read(fd, buf)
+				}
 			}
 			syscall.Close(fd)
 		case "open":
