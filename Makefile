@@ -4,7 +4,7 @@ BIN     := bin/sonde
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 export CGO_ENABLED = 0
 
-.PHONY: build test test-short test-kernels bench fuzz lint generate update-golden clean
+.PHONY: build test test-short test-kernels bench soak fuzz lint generate update-golden clean
 
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/sonde
@@ -25,6 +25,13 @@ test-kernels:
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./lang/... ./compiler/... ./runtime/...
+
+# Load soak (cmd/sonde/soak_test.go): steps the event rate up to find where
+# loss begins, then runs SOAK_DURATION at the highest loss-free rate,
+# reporting RSS by minute and checking every event is counted or reported.
+SOAK_DURATION ?= 10m
+soak:
+	SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 0 ./cmd/sonde
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./lang

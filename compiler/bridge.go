@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -53,14 +54,14 @@ func (ck *checker) TaskType() *types.Type { return ck.taskType() }
 
 func (ck *checker) CtxType() (*types.Type, error) {
 	kt := ck.c.opts.KernelTypes
-	switch ck.inst.p.Provider {
-	case plan.ProviderIter:
+	switch ck.inst.d.Context {
+	case provider.CtxIter:
 		t, err := iterCtxType(kt, ck.inst.p.Event)
 		if err != nil {
 			return nil, err
 		}
 		return types.PointerTo(t, false), nil
-	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT, plan.ProviderProfile:
+	case provider.CtxRegs:
 		if kt != nil {
 			if t, err := kt.Type("struct pt_regs"); err == nil {
 				return types.PointerTo(t, false), nil

@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"sonde/plan"
-
 	"fmt"
 
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -86,20 +85,15 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	}
 	if strings.HasPrefix(name, "arg") {
 		if n, err := strconv.Atoi(name[3:]); err == nil {
-			if ck.inst.p.Provider == plan.ProviderUSDT {
+			switch ck.inst.d.Args {
+			case provider.ArgsUSDT:
 				return ck.usdtArg(id, n)
-			}
-			if isKernelFunc(ck.inst.p.Provider) {
+			case provider.ArgsBTF:
 				return ck.kernelArgN(id, n)
-			}
-			switch ck.inst.p.Provider {
-			case plan.ProviderKprobe, plan.ProviderUprobe, plan.ProviderUSDT:
+			case provider.ArgsRegs:
 				if n >= len(stdlib.PtRegsArgs) {
 					ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", name)
 					return nil
-				}
-				if ck.inst.p.Provider == plan.ProviderUprobe {
-					return types.Uint64
 				}
 				return types.Uint64
 			}
@@ -108,7 +102,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		}
 	}
 	if name == "args" {
-		if ck.inst.p.Provider == plan.ProviderTracepoint && len(ck.inst.fields) > 0 {
+		if ck.inst.d.Args == provider.ArgsTracepoint && len(ck.inst.fields) > 0 {
 			return ck.argsRecord(id)
 		}
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
@@ -123,8 +117,15 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			return t
 		}
 	}
+	// Functions that need no arguments are written bare too (ustack).
+	names := stdlib.VarNames()
+	for _, n := range stdlib.FuncNames() {
+		if f, _ := stdlib.LookupFunc(n); f.Min == 0 {
+			names = append(names, n)
+		}
+	}
 	hint := ""
-	if s := didYouMean(name, stdlib.VarNames()); s != "" {
+	if s := didYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
 	}
 	ck.errorHint(id, hint, "unknown identifier %s", name)
@@ -194,10 +195,10 @@ func (g *gen) ident(id *ast.Ident) value {
 	}
 	if strings.HasPrefix(id.Name, "arg") {
 		n, _ := strconv.Atoi(id.Name[3:])
-		if g.inst.usdt != nil {
+		switch g.inst.d.Args {
+		case provider.ArgsUSDT:
 			return g.usdtArg(n, t)
-		}
-		if isKernelFunc(g.inst.p.Provider) {
+		case provider.ArgsBTF:
 			return g.kernelArgN(n, t)
 		}
 		v := g.newReg()

@@ -31,9 +31,17 @@ func (ck *checker) call(call *ast.Call, stmt bool) *types.Type {
 		return nil
 	}
 	fn, ok := stdlib.LookupFunc(call.Name)
+	if why, unsupported := stdlib.UnsafeUnsupported[call.Name]; !ok && unsupported {
+		if !ck.c.opts.Unsafe {
+			ck.unsafe(call)
+		} else {
+			ck.errorf(call, "%s", why)
+		}
+		return nil
+	}
 	if !ok {
 		hint := ""
-		if s := didYouMean(call.Name, stdlib.FuncNames()); s != "" {
+		if s := didYouMean(call.Name, append(stdlib.FuncNames(), stdlib.AggregationNames()...)); s != "" {
 			hint = fmt.Sprintf("did you mean %s()?", s)
 		}
 		ck.errorHint(call, hint, "unknown function %s()", call.Name)
@@ -44,7 +52,7 @@ func (ck *checker) call(call *ast.Call, stmt bool) *types.Type {
 		return nil
 	}
 	if fn.Unsafe && !ck.c.opts.Unsafe {
-		ck.errorf(call, "%s() is unsafe; run sonde with --unsafe to allow it", call.Name)
+		ck.unsafe(call)
 		return nil
 	}
 	t := fn.Type(ck, call)
@@ -72,13 +80,7 @@ func (g *gen) userSpace(t *types.Type) bool {
 	if t.Kind == types.Pointer {
 		return t.User
 	}
-	switch g.inst.p.Provider {
-	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
-		return true
-	case plan.ProviderTracepoint:
-		return g.inst.p.Group == "syscalls"
-	}
-	return false
+	return g.inst.d.UserPointers(g.inst.p.Group)
 }
 
 // addAction registers an action, sharing identical ones between the
@@ -148,4 +150,10 @@ func (g *gen) countLost() {
 	ok := g.newLabel("sent")
 	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
 	g.bumpError(len(g.c.plan.Maps), ok)
+}
+
+// unsafe refuses a function that changes the system (runs commands, sends
+// signals, writes memory), in bpftrace's words.
+func (ck *checker) unsafe(call *ast.Call) {
+	ck.errorHint(call, "run sonde with --unsafe to allow it", "%s() is an unsafe function being used in safe mode", call.Name)
 }

@@ -9,6 +9,7 @@ import (
 	"sonde/compiler"
 	"sonde/internal/refdoc"
 	"sonde/lang"
+	"sonde/provider"
 	"sonde/types"
 )
 
@@ -88,6 +89,43 @@ func TestCatalogueExamplesCompile(t *testing.T) {
 			}
 			if len(spec.Programs) == 0 || len(spec.Programs[0].Spec.Instructions) == 0 {
 				t.Fatalf("%s: no code", d.Example)
+			}
+		})
+	}
+}
+
+// Every provider's example script type-checks and lowers, and a provider
+// sonde does not run says so.
+func TestProviderExamplesCompile(t *testing.T) {
+	for _, d := range provider.All() {
+		t.Run(d.Name, func(t *testing.T) {
+			src := d.Example
+			if !d.Runs() {
+				src = d.Form + " { }"
+			}
+			prog, err := lang.Parse("example.sd", []byte(src))
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			spec, err := compiler.Compile(prog, compiler.Options{
+				Facts: fakeFacts{}, KernelTypes: fakeKernel{}, Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{},
+				KernelFuncs: fakeFuncs{}, Env: func(string) string { return "" },
+			})
+			if !d.Runs() {
+				if err == nil || !strings.Contains(err.Error(), d.Name+" probes are not supported yet") {
+					t.Fatalf("%s: err = %v", src, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			found := false
+			for _, p := range spec.Programs {
+				found = found || p.Probe.Provider == d.Name
+			}
+			if !found {
+				t.Fatalf("%s: no %s program", src, d.Name)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -26,7 +27,8 @@ type varInfo struct {
 type instance struct {
 	probe    *ast.Probe
 	p        plan.Probe
-	fields   []TracepointField // tracepoint args
+	d        *provider.Provider // p's provider
+	fields   []TracepointField  // tracepoint args
 	types    map[ast.Expr]*types.Type
 	vars     map[*ast.Var]*varInfo
 	allVars  []*varInfo
@@ -194,6 +196,11 @@ func (ck *checker) blockExpr(b *ast.BlockExpr, stmt bool) *types.Type {
 }
 
 func (ck *checker) cond(e ast.Expr) {
+	if r, ok := e.(*ast.Record); ok && len(r.Fields) == 1 {
+		// `if (pid = 1)` reads as the record (pid = 1): a C habit.
+		ck.errorf(e, "`%s = ...` in a condition is an assignment; to compare, use `==`", r.Fields[0].Name)
+		return
+	}
 	t := ck.expr(e)
 	if t == nil {
 		return
@@ -764,10 +771,11 @@ func fieldType(t *types.Type) *types.Type {
 func (ck *checker) argsField(e *ast.Field) *types.Type {
 	inst := ck.inst
 	inst.usesArgs = true
-	if isKernelFunc(inst.p.Provider) {
+	switch inst.d.Args {
+	case provider.ArgsBTF:
 		return ck.kernelArgsField(e)
-	}
-	if inst.p.Provider != plan.ProviderTracepoint {
+	case provider.ArgsTracepoint:
+	default:
 		ck.errorf(e, "args is not available in %s probes", inst.p.Provider)
 		return nil
 	}

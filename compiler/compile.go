@@ -25,7 +25,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
-	// ProbeSupport says whether a probe type (or ProviderKprobeMulti) works
+	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
 	ProbeSupport func(provider string) error

@@ -110,6 +110,12 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	}
+	// The error corpus: scripts users really get wrong.
+	if data, err := os.ReadFile("testdata/corpus/errors.txt"); err == nil {
+		for _, chunk := range strings.Split(string(data), "\n---\n") {
+			f.Add(corpusScript(chunk))
+		}
+	}
 	f.Add(`BEGIN { @x[1, "a"] = sum(3); $y = (1, "b"); print($y); }`)
 	f.Add(`BEGIN { @m[1, "a"] = 2; $t = 0; for ($kv : @m) { $t += $kv.1; if ($kv.0.0 == 1) { break; } } @n = len(@m); }`)
 	f.Fuzz(func(t *testing.T, src string) {
@@ -117,9 +123,19 @@ func FuzzCompile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, Env: func(string) string { return "" }})
+		// With kernel types and symbols too, so their paths are reached.
+		_, err = compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, KernelTypes: fakeKernel{},
+			Symbols: fakeSymbols{}, UserSymbols: fakeSymbols{}, Env: func(string) string { return "" }})
 		if msg := unpositioned(err); msg != "" {
-			t.Errorf("%s\nscript: %q", msg, src)
+			t.Fatalf("%s\nscript: %q", msg, src)
+		}
+		var list diag.List
+		if errors.As(err, &list) {
+			for _, d := range list {
+				if strings.Contains(d.Error(), "\n") {
+					t.Fatalf("error of more than one line: %q", d.Error())
+				}
+			}
 		}
 	})
 }

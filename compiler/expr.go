@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/types"
 )
 
@@ -567,7 +568,7 @@ func (g *gen) bitfield(v value, f types.Field) value {
 
 // argsField reads a tracepoint field straight from the context.
 func (g *gen) argsField(e *ast.Field) value {
-	if isKernelFunc(g.inst.p.Provider) {
+	if g.inst.d.Args == provider.ArgsBTF {
 		return g.kernelArgsField(e)
 	}
 	t := g.typeOf(e)

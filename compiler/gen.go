@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf/btf"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -99,7 +100,7 @@ func (c *compiler) generate(inst *instance) {
 			v.slot = g.alloc(v.t.Size)
 		}
 	}
-	if pid := c.opts.Pid; pid != 0 && needsPidFilter(inst.p.Provider) {
+	if pid := c.opts.Pid; pid != 0 && inst.d.Scope == provider.ScopeFilter {
 		// -p PID: probes that are not attached to the process itself get
 		// an implicit pid == PID predicate, as in bpftrace.
 		g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(pid), g.exitLabel))
@@ -409,13 +410,3 @@ func (g *gen) callResult(fn asm.BuiltinFunc) *vreg {
 }
 
 func (g *gen) typeOf(e ast.Expr) *types.Type { return g.inst.types[e] }
-
-func needsPidFilter(provider string) bool {
-	switch provider {
-	case plan.ProviderBegin, plan.ProviderEnd, plan.ProviderSelf, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT,
-		plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware:
-		// These attach to the process itself (Probe.Pid).
-		return false
-	}
-	return true
-}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"sonde/plan"
+	"sonde/provider"
 
 	"github.com/cilium/ebpf"
 )
@@ -55,7 +56,7 @@ func (c *compiler) ringSize() int {
 	}
 	special := true
 	for _, p := range c.spec.Programs {
-		if p.Probe.Provider != plan.ProviderBegin && p.Probe.Provider != plan.ProviderEnd {
+		if r := provider.Get(p.Probe.Provider).Run; r != provider.RunAtStart && r != provider.RunAtEnd {
 			special = false
 		}
 	}

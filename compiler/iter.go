@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/types"
 )
 
@@ -29,26 +30,27 @@ func iterCtxType(kt KernelTypes, name string) (*types.Type, error) {
 	return t, nil
 }
 
-func (c *compiler) expandIter(parts []string, ap *ast.AttachPoint) ([]plan.Probe, error) {
+func (c *compiler) expandIter(d *provider.Provider, ap *ast.AttachPoint, parts []string) ([]plan.Probe, error) {
 	switch {
 	case len(parts) == 2:
 		return nil, fmt.Errorf("pinning iterators (%s) is not supported", ap.Raw)
 	case len(parts) != 1:
-		return nil, fmt.Errorf("iter probes are written iter:NAME, as in iter:task")
+		return nil, fmt.Errorf("%s probes are written %s, as in %s:task", d.Name, d.Form, d.Name)
 	}
 	if _, err := iterCtxType(c.opts.KernelTypes, parts[0]); err != nil {
 		return nil, err
 	}
-	return []plan.Probe{{Provider: plan.ProviderIter, Name: "iter:" + parts[0], Event: parts[0]}}, nil
+	return []plan.Probe{{Provider: d.Name, Name: d.Name + ":" + parts[0], Event: parts[0]}}, nil
 }
 
 // checkIterAlone enforces bpftrace's rule that iterators run alone: the
-// run is one pass over the objects, which other probes would not share.
+// run is one pass over the objects (a OnePass provider), which other probes
+// would not share.
 func (c *compiler) checkIterAlone(prog *ast.Program) {
 	iters, others := 0, 0
 	var first *instance
 	for _, inst := range c.insts {
-		if inst.p.Provider == plan.ProviderIter {
+		if inst.d.OnePass {
 			iters++
 			if first == nil {
 				first = inst
@@ -59,16 +61,16 @@ func (c *compiler) checkIterAlone(prog *ast.Program) {
 	}
 	switch {
 	case iters > 0 && others > 0:
-		c.errorAt(first.probe.Span(), "", "iter probes cannot be mixed with other probes")
+		c.errorAt(first.probe.Span(), "", "%s probes cannot be mixed with other probes", first.d.Name)
 	case iters > 1:
-		c.errorAt(first.probe.Span(), "", "only one iter probe per script")
+		c.errorAt(first.probe.Span(), "", "only one %s probe per script", first.d.Name)
 	}
 }
 
 // iterPrologue ends the run for the final call, whose object pointer (the
 // first field after meta) is NULL.
 func (g *gen) iterPrologue() {
-	if g.inst.p.Provider != plan.ProviderIter {
+	if g.inst.d.Context != provider.CtxIter {
 		return
 	}
 	g.emit(asm.LoadMem(asm.R1, asm.RFP, ctxSlot, asm.DWord), asm.LoadMem(asm.R1, asm.R1, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, g.exitLabel))

@@ -10,6 +10,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/stdlib"
 	"sonde/types"
 )
@@ -50,33 +51,24 @@ type FuncParam struct {
 	Type *types.Type
 }
 
-// isKernelFunc reports whether a provider attaches to a kernel function or
-// raw tracepoint.
-func isKernelFunc(prov string) bool {
-	switch prov {
-	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderFentry, plan.ProviderFexit, plan.ProviderRawTracepoint:
-		return true
-	}
-	return false
-}
-
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
 // expandKernel expands kprobe/kretprobe/fentry/fexit/rawtracepoint attach
 // points, chooses the mechanism the kernel supports and, for kprobe
 // wildcards whose body does not depend on the function, shares one program
 // (and one kprobe_multi link where the kernel has it).
-func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string) ([]plan.Probe, error) {
-	if len(parts) < 1 || len(parts) > 2 {
-		return nil, fmt.Errorf("%s probes are written %s:[MODULE:]FUNCTION", prov, prov)
+func (c *compiler) expandKernel(d *provider.Provider, ap *ast.AttachPoint, parts []string) ([]plan.Probe, error) {
+	if err := wantParts(d, parts, 1, 2); err != nil {
+		return nil, err
 	}
+	prov := d.Name
 	module, fn := "", parts[len(parts)-1]
 	if len(parts) == 2 {
 		module = parts[0]
 	}
 	var offset uint64
 	if name, off, ok := strings.Cut(fn, "+"); ok {
-		if prov != plan.ProviderKprobe {
+		if !d.Offset {
 			return nil, fmt.Errorf("only kprobes take an offset (%s)", ap.Raw)
 		}
 		n, err := strconv.ParseUint(off, 0, 64)
@@ -93,20 +85,21 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 		return nil, fmt.Errorf("%s: a wildcard cannot have an offset", ap.Raw)
 	}
 
-	mech, note, err := c.mechanism(prov, module, fn, offset)
+	md, note, err := c.mechanism(d, module, fn, offset)
 	if err != nil {
 		return nil, err
 	}
+	mech := md.Name
 
 	names := []string{fn}
 	if wild {
-		names, err = c.matchFuncs(prov, mech, module, fn)
+		names, err = c.matchFuncs(prov, md, module, fn)
 		if err != nil {
 			return nil, err
 		}
 		if len(names) == 0 {
 			what := "kernel function"
-			if prov == plan.ProviderRawTracepoint {
+			if d.Expand == provider.ExpandBTFRawTracepoints {
 				what = "raw tracepoint"
 			}
 			return nil, fmt.Errorf("no %s matches %s", what, fn)
@@ -122,11 +115,11 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 	}
 	// A kprobe wildcard whose body is the same for every function shares
 	// one program: one kprobe_multi link, or one link per function.
-	if wild && (mech == plan.ProviderKprobe || mech == plan.ProviderKretprobe) && !usesPerFunction(c.curProbe, "args", "probe") {
-		multi := c.opts.ProbeSupport == nil || c.opts.ProbeSupport(ProviderKprobeMulti) == nil
+	if wild && md.SharedWildcard && !usesPerFunction(c.curProbe, "args", "probe") {
+		multi := c.opts.ProbeSupport == nil || c.opts.ProbeSupport(provider.FeatureKprobeMulti) == nil
 		// bpf_get_func_ip knows the function in kprobe_multi and kprobe
 		// programs, not in a plain kretprobe.
-		if multi || mech == plan.ProviderKprobe || !usesPerFunction(c.curProbe, "func") {
+		if multi || !md.Return || !usesPerFunction(c.curProbe, "func") {
 			return []plan.Probe{{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names, Multi: multi}}, nil
 		}
 	}
@@ -141,41 +134,36 @@ func (c *compiler) expandKernel(ap *ast.AttachPoint, prov string, parts []string
 	return out, nil
 }
 
-// ProviderKprobeMulti is the feature name ProbeSupport answers for
-// kprobe_multi links (one program on many functions).
-const ProviderKprobeMulti = "kprobe_multi"
-
 // mechanism picks how a kernel-function probe attaches here: itself, or
-// its equivalent (kprobe <-> fentry, kretprobe <-> fexit) when the kernel
-// lacks it. note is the one-line notice for stderr when it falls back.
-func (c *compiler) mechanism(prov, module, fn string, offset uint64) (mech, note string, err error) {
+// its equivalent (the provider's Alt: kprobe <-> fentry, kretprobe <->
+// fexit) when the kernel lacks it. note is the one-line notice for stderr
+// when it falls back.
+func (c *compiler) mechanism(d *provider.Provider, module, fn string, offset uint64) (mech *provider.Provider, note string, err error) {
 	sup := c.opts.ProbeSupport
-	if sup == nil || prov == plan.ProviderRawTracepoint {
-		return prov, "", nil
+	if sup == nil || d.Alt == "" {
+		return d, "", nil
 	}
+	prov := d.Name
 	err = sup(prov)
 	if err == nil {
-		return prov, "", nil
+		return d, "", nil
 	}
-	alt := map[string]string{
-		plan.ProviderKprobe: plan.ProviderFentry, plan.ProviderKretprobe: plan.ProviderFexit,
-		plan.ProviderFentry: plan.ProviderKprobe, plan.ProviderFexit: plan.ProviderKretprobe,
-	}[prov]
+	alt := d.Alt
 	reason := supportReason(prov, err)
 	target := fn
 	if module != "" {
 		target = module + ":" + fn
 	}
 	if offset != 0 {
-		return "", "", fmt.Errorf("%s:%s+%d: %s; %s cannot attach at an offset", prov, target, offset, reason, alt)
+		return nil, "", fmt.Errorf("%s:%s+%d: %s; %s cannot attach at an offset", prov, target, offset, reason, alt)
 	}
 	if aerr := sup(alt); aerr != nil {
-		return "", "", &withHint{
+		return nil, "", &withHint{
 			err:  fmt.Errorf("%s:%s: %s; %s:%s is not available either", prov, target, reason, alt, target),
 			hint: alt + ": " + supportReason(alt, aerr),
 		}
 	}
-	return alt, fmt.Sprintf("%s:%s runs as %s:%s (%s)", prov, target, alt, target, reason), nil
+	return provider.Get(alt), fmt.Sprintf("%s:%s runs as %s:%s (%s)", prov, target, alt, target, reason), nil
 }
 
 // supportReason strips the "provider: " prefix of a feature error.
@@ -194,15 +182,15 @@ func (e *withHint) Error() string { return e.err.Error() }
 func (e *withHint) Unwrap() error { return e.err }
 
 // matchFuncs expands a function wildcard for the mechanism that attaches.
-func (c *compiler) matchFuncs(prov, mech, module, pattern string) ([]string, error) {
+func (c *compiler) matchFuncs(prov string, mech *provider.Provider, module, pattern string) ([]string, error) {
 	kf := c.opts.KernelFuncs
 	if kf == nil {
 		return nil, fmt.Errorf("wildcards in %s probes need the list of kernel functions, which is not available", prov)
 	}
-	switch mech {
-	case plan.ProviderRawTracepoint:
+	switch mech.Expand {
+	case provider.ExpandBTFRawTracepoints:
 		return kf.RawTracepoints(module, pattern)
-	case plan.ProviderKprobe, plan.ProviderKretprobe:
+	case provider.ExpandKallsyms:
 		if module != "" {
 			return nil, fmt.Errorf("kprobe wildcards in a module are not supported; name the functions")
 		}
@@ -280,7 +268,7 @@ func (ck *checker) sig(n ast.Node) *FuncSig {
 		inst.sigErr = fmt.Errorf("typed arguments need kernel BTF, which is not available")
 	} else if len(inst.p.Symbols) > 0 {
 		inst.sigErr = fmt.Errorf("args are not available in a probe on many functions")
-	} else if inst.p.Provider == plan.ProviderRawTracepoint {
+	} else if inst.d.Expand == provider.ExpandBTFRawTracepoints {
 		inst.sig, inst.sigErr = kf.RawTracepoint(inst.p.Group, inst.p.Event)
 	} else {
 		inst.sig, inst.sigErr = kf.Func(inst.p.Group, inst.p.Event)
@@ -294,8 +282,9 @@ func (ck *checker) sig(n ast.Node) *FuncSig {
 // argSlot says where argument i of the instance's function lives: a
 // pt_regs offset for kprobes, an 8-byte slot in the context otherwise.
 func (ck *checker) argSlot(n ast.Node, sig *FuncSig, i int, what string) (int16, bool) {
-	switch ck.inst.p.Provider {
-	case plan.ProviderKprobe:
+	d := ck.inst.d
+	switch {
+	case d.Context == provider.CtxRegs && !d.Return:
 		regs := 0
 		for j := 0; j < i; j++ {
 			regs += slots(sig.Params[j].Type)
@@ -305,8 +294,8 @@ func (ck *checker) argSlot(n ast.Node, sig *FuncSig, i int, what string) (int16,
 			return 0, false
 		}
 		return stdlib.PtRegsArgs[regs], true
-	case plan.ProviderKretprobe:
-		ck.errorf(n, "%s is not available in kretprobe probes: the registers are gone at return; use fexit", what)
+	case d.Context == provider.CtxRegs:
+		ck.errorf(n, "%s is not available in %s probes: the registers are gone at return; use %s", what, d.Name, d.Alt)
 		return 0, false
 	}
 	s := 0
@@ -336,8 +325,8 @@ func regType(t *types.Type) bool {
 
 // kernelArgsField types args.NAME in kernel-function probes.
 func (ck *checker) kernelArgsField(e *ast.Field) *types.Type {
-	if ck.inst.p.Provider == plan.ProviderKretprobe {
-		ck.errorf(e, "args is not available in kretprobe probes: the registers are gone at return; use fexit")
+	if d := ck.inst.d; d.Context == provider.CtxRegs && d.Return {
+		ck.errorf(e, "args is not available in %s probes: the registers are gone at return; use %s", d.Name, d.Alt)
 		return nil
 	}
 	sig := ck.sig(e)
@@ -371,16 +360,16 @@ func (ck *checker) kernelArgsField(e *ast.Field) *types.Type {
 
 // kernelArgN types argN.
 func (ck *checker) kernelArgN(id *ast.Ident, n int) *types.Type {
-	switch ck.inst.p.Provider {
-	case plan.ProviderKprobe:
+	if d := ck.inst.d; d.Context == provider.CtxRegs {
+		if d.Return {
+			ck.errorf(id, "%s is not available in %s probes: the registers are gone at return", id.Name, d.Name)
+			return nil
+		}
 		if n >= len(stdlib.PtRegsArgs) {
 			ck.errorf(id, "%s is beyond the 6 register arguments of x86_64", id.Name)
 			return nil
 		}
 		return types.Uint64
-	case plan.ProviderKretprobe:
-		ck.errorf(id, "%s is not available in kretprobe probes: the registers are gone at return", id.Name)
-		return nil
 	}
 	// fentry/fexit/tp_btf: the context is the argument array; reading past
 	// its end is refused by the verifier, so check against BTF when it is
@@ -402,26 +391,29 @@ func (ck *checker) kernelArgN(id *ast.Ident, n int) *types.Type {
 
 // retvalType types retval: from the prototype where BTF has it.
 func (ck *checker) retvalType(id *ast.Ident) *types.Type {
-	switch ck.inst.p.Provider {
-	case plan.ProviderUretprobe:
-		return types.Uint64
-	case plan.ProviderKretprobe, plan.ProviderFexit:
-	default:
-		ck.errorf(id, "retval is only available in kretprobe, fexit and uretprobe probes")
+	d := ck.inst.d
+	switch {
+	case !d.Return:
+		ck.errorf(id, "retval is only available in %s probes", provider.Describe(func(d *provider.Provider) bool { return d.Return }))
 		return nil
+	case d.Args != provider.ArgsBTF:
+		return types.Uint64 // untyped: uretprobe
 	}
-	if ck.inst.p.Provider == plan.ProviderKretprobe && (ck.c.opts.KernelFuncs == nil || len(ck.inst.p.Symbols) > 0) {
+	// In the registers (kretprobe) BTF is optional; in the argument
+	// array (fexit) it says where retval is.
+	optional := d.Context == provider.CtxRegs
+	if optional && (ck.c.opts.KernelFuncs == nil || len(ck.inst.p.Symbols) > 0) {
 		return types.Uint64
 	}
 	sig := ck.sig(id)
 	if sig == nil {
-		if ck.inst.p.Provider == plan.ProviderKretprobe {
-			return types.Uint64 // BTF is optional for kretprobes
+		if optional {
+			return types.Uint64
 		}
 		return nil
 	}
 	if sig.Return == nil || sig.Return.Kind == types.Void {
-		if ck.inst.p.Provider == plan.ProviderFexit {
+		if !optional {
 			ck.errorf(id, "%s returns void: there is no retval", ck.inst.p.Event)
 			return nil
 		}
@@ -435,9 +427,9 @@ func (ck *checker) retvalType(id *ast.Ident) *types.Type {
 
 // funcType types `func`: the traced function, printed as its symbol.
 func (ck *checker) funcType(id *ast.Ident) *types.Type {
-	switch ck.inst.p.Provider {
-	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderFentry, plan.ProviderFexit:
-	case plan.ProviderUprobe, plan.ProviderUretprobe:
+	switch ck.inst.d.Func {
+	case provider.FuncKernel:
+	case provider.FuncSymbol:
 		// Each uprobe instance is one function: its name is a constant.
 		if ck.inst.p.Symbol == "" {
 			ck.errorf(id, "func is unknown for a uprobe on an address")
@@ -445,7 +437,7 @@ func (ck *checker) funcType(id *ast.Ident) *types.Type {
 		}
 		return types.StringType(len(ck.inst.p.Symbol) + 1)
 	default:
-		ck.errorf(id, "func is only available in kprobe, kretprobe, fentry, fexit, uprobe and uretprobe probes")
+		ck.errorf(id, "func is only available in %s probes", provider.Describe(func(d *provider.Provider) bool { return d.Func != provider.FuncNone }))
 		return nil
 	}
 	if len(ck.inst.p.Symbols) == 0 && ck.c.opts.Symbols != nil {
@@ -515,7 +507,7 @@ func (g *gen) kernelArgsField(e *ast.Field) value {
 
 // kernelArgN reads argN.
 func (g *gen) kernelArgN(n int, t *types.Type) value {
-	if g.inst.p.Provider == plan.ProviderKprobe {
+	if g.inst.d.Context == provider.CtxRegs {
 		return g.loadCtx(stdlib.PtRegsArgs[n], t)
 	}
 	return g.loadCtx(int16(8*n), t)
@@ -523,8 +515,8 @@ func (g *gen) kernelArgN(n int, t *types.Type) value {
 
 // retvalValue reads retval.
 func (g *gen) retvalValue(t *types.Type) value {
-	switch g.inst.p.Provider {
-	case plan.ProviderFexit:
+	switch g.inst.d.Context {
+	case provider.CtxArgs:
 		s := 0
 		for _, p := range g.inst.sig.Params {
 			s += slots(p.Type)
@@ -539,7 +531,7 @@ func (g *gen) StrReader(t *types.Type) asm.BuiltinFunc {
 	switch {
 	case g.userSpace(t):
 		return asm.FnProbeReadUserStr
-	case isKernelFunc(g.inst.p.Provider):
+	case g.inst.d.Expand.KernelFunc():
 		// Kernel functions take user and kernel pointers alike, and BTF
 		// rarely says which (no __user tags without clang): the x86 compat
 		// helper picks the address space by the address.

@@ -9,13 +9,14 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/types"
 )
 
 // expandUSDT resolves usdt:BINARY:[PROVIDER:]PROBE to one probe per site.
-func (c *compiler) expandUSDT(parts []string) ([]plan.Probe, []*USDTTarget, error) {
-	if len(parts) < 2 || len(parts) > 3 {
-		return nil, nil, fmt.Errorf("usdt probes are written usdt:BINARY:[PROVIDER:]PROBE")
+func (c *compiler) expandUSDT(d *provider.Provider, ap *ast.AttachPoint, parts []string) ([]plan.Probe, []*USDTTarget, error) {
+	if err := wantParts(d, parts, 2, 3); err != nil {
+		return nil, nil, err
 	}
 	if c.opts.UserSymbols == nil {
 		return nil, nil, fmt.Errorf("usdt probes are not available")
@@ -31,7 +32,7 @@ func (c *compiler) expandUSDT(parts []string) ([]plan.Probe, []*USDTTarget, erro
 	for i := range targets {
 		t := &targets[i]
 		probes = append(probes, plan.Probe{
-			Provider: plan.ProviderUSDT, Name: "usdt:" + t.Binary + ":" + t.Provider + ":" + t.Name,
+			Provider: d.Name, Name: d.Name + ":" + t.Binary + ":" + t.Provider + ":" + t.Name,
 			Binary: t.Binary, Symbol: t.Provider + ":" + t.Name, Event: t.Name, Group: t.Provider,
 			Offset: t.FileOffset, RefCtrOffset: t.SemaphoreOffset, Pid: c.opts.Pid, Addr: t.PC,
 		})

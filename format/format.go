@@ -162,8 +162,14 @@ func Check(format string, args []*types.Type) error {
 			"not enough arguments for format string (%d supplied, %d expected)", len(args), len(f.Specs))}
 	}
 	if len(args) > len(f.Specs) {
-		return &Error{Offset: -1, Msg: fmt.Sprintf(
-			"too many arguments for format string (%d supplied, %d expected)", len(args), len(f.Specs))}
+		msg := fmt.Sprintf("too many arguments for format string (%d supplied, %d expected)", len(args), len(f.Specs))
+		off := -1
+		if i, text := strayPercent(format, f); i >= 0 {
+			// Printed as text, as bpftrace does; most likely a typo.
+			msg += fmt.Sprintf("; `%s` is not a conversion", text)
+			off = i
+		}
+		return &Error{Offset: off, Msg: msg}
 	}
 	for i, s := range f.Specs {
 		t := args[i]
@@ -195,4 +201,26 @@ func isIntegerLike(t *types.Type) bool {
 		return true
 	}
 	return false
+}
+
+// strayPercent finds the first `%` of format that starts no conversion
+// (nor `%%`), and the text it starts.
+func strayPercent(format string, f *Format) (int, string) {
+	specs := map[int]bool{}
+	for _, sp := range f.Specs {
+		specs[sp.Off] = true
+	}
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		if i+1 < len(format) && format[i+1] == '%' {
+			i++
+			continue
+		}
+		if !specs[i] {
+			return i, format[i:min(len(format), i+2)]
+		}
+	}
+	return -1, ""
 }

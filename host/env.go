@@ -176,18 +176,34 @@ func (s *symbolizer) watch(pid int, child bool, stop <-chan struct{}) {
 		d := watchFirst
 		t := time.NewTimer(d)
 		defer t.Stop()
-		for u.Refresh(pid) {
+		for {
+			// The holder's mappings are sonde's own: never keep them as
+			// the command's, whose frames they would misname.
+			if e, _ := os.Readlink(exePath); !child || e != holder {
+				if !u.Refresh(pid) {
+					return
+				}
+				d = min(2*d, watchMax)
+			} else if _, err := os.Stat(exePath); err != nil {
+				return
+			}
 			select {
 			case <-stop:
 				return
 			case <-t.C:
 			}
-			if e, _ := os.Readlink(exePath); !child || e != holder {
-				d = min(2*d, watchMax)
-			}
 			t.Reset(d)
 		}
 	}()
+}
+
+// RefreshProcess reads process pid's mappings into env's user symbolizer
+// now; runtime.StartChild calls it while the -c command is held at its
+// exec and at its exit, so the command's stacks always symbolize.
+func RefreshProcess(env *output.Env, pid int) {
+	if s, ok := env.Sym.(*symbolizer); ok {
+		s.users().Refresh(pid)
+	}
 }
 
 // NewEnv is how the runtime prints for spec on this machine: kernel and

@@ -40,7 +40,16 @@ func FuzzParse(f *testing.F) {
 				if !d.Span.Start.IsValid() || d.Span.Start.File != "fuzz.sd" {
 					t.Fatalf("error without a position: %v", d)
 				}
-				_ = diag.Render(d, []byte(src))
+				if strings.Contains(d.Error(), "\n") {
+					t.Fatalf("error of more than one line: %q", d.Error())
+				}
+				// What reaches the terminal is text: no raw bytes of the
+				// input other than tabs (the message quotes them escaped).
+				for _, c := range []byte(diag.Render(d, []byte(src))) {
+					if (c < ' ' && c != '\n' && c != '\t') || c == 0x7f {
+						t.Fatalf("raw byte %#x in the rendered error:\n%q", c, diag.Render(d, []byte(src)))
+					}
+				}
 			}
 			return
 		}

@@ -268,6 +268,9 @@ func (p *parser) syntaxError(err error, it item) {
 	case it.end-it.start == 1 && first.Type == tAttach && tok.EOF() && p.followedBy(first, '('):
 		msg = fmt.Sprintf("unexpected `%s(`; statements go inside a probe: `begin { %s(...); }`", first.Value, first.Value)
 		sp = p.l.tokSpan(first)
+	case prev != nil && prev.Type == tAttach && tok.Type == tAttach && p.followedBy(tok, '('):
+		// `BEGIN printf(...)`: a statement, not another attach point.
+		msg = "expected `{` after the attach point, to start the probe's block"
 	case prev != nil && (prev.Type == tAttach || prev.Type == tPredClose) && tok.Type == tAttach:
 		msg = "expected `,` between attach points"
 	case prev != nil && (prev.Type == tAttach || prev.Type == tPredClose) && tok.Value != "{":

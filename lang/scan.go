@@ -557,6 +557,23 @@ func (s *scanner) pop(c byte, p lexer.Position) {
 	s.errorf(p, 1, "unexpected `%c`", c)
 }
 
+// semicolon reports a `;` inside parentheses or brackets, which cannot
+// hold one: the bracket is unclosed, and the `;` is the first token that
+// cannot continue it (a later `}` would point past the mistake). The
+// brackets are dropped so the rest of the block scans as written.
+func (s *scanner) semicolon(p lexer.Position) {
+	k := len(s.stack)
+	for k > 0 && (s.stack[k-1].c == '(' || s.stack[k-1].c == '[') {
+		k--
+	}
+	if k == len(s.stack) {
+		return
+	}
+	o := s.stack[len(s.stack)-1]
+	s.errorf(p, 1, "expected `%s` to close the %s opened at %d:%d", closerOf(o.c), openerName(o.c), o.pos.Line, o.pos.Column)
+	s.stack = s.stack[:k]
+}
+
 func openerOf(c byte) byte {
 	switch c {
 	case ')':
@@ -670,6 +687,10 @@ func (s *scanner) lexToken() {
 		for !s.eof() && isIdentChar(s.src[s.i]) {
 			s.i++
 		}
+		if s.i > start+1 && isDigit(s.src[start+1]) {
+			// As in bpftrace (and C identifiers): not `@1x`.
+			s.errorf(p, s.i-start, "invalid map name `%s`: a map name starts with a letter or `_`", s.text[start:s.i])
+		}
 		s.emit(tMapName, start, s.i)
 	case c == '(' || c == '[' || c == '{':
 		s.push(c, p)
@@ -683,6 +704,9 @@ func (s *scanner) lexToken() {
 		s.pop(c, p)
 		s.i++
 		s.emit(tPunct, start, s.i)
+	case c == ';':
+		s.semicolon(p)
+		s.lexOperator(c, p)
 	default:
 		s.lexOperator(c, p)
 	}

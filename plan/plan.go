@@ -32,30 +32,9 @@ type Program struct {
 	Loops []ast.Span
 }
 
-// Canonical provider names: Probe.Provider holds one of them.
-const (
-	ProviderBegin         = "begin"
-	ProviderEnd           = "end"
-	ProviderTracepoint    = "tracepoint"
-	ProviderRawTracepoint = "rawtracepoint"
-	ProviderKprobe        = "kprobe"
-	ProviderKretprobe     = "kretprobe"
-	ProviderUprobe        = "uprobe"
-	ProviderUretprobe     = "uretprobe"
-	ProviderUSDT          = "usdt"
-	ProviderProfile       = "profile"
-	ProviderInterval      = "interval"
-	ProviderSoftware      = "software"
-	ProviderHardware      = "hardware"
-	ProviderFentry        = "fentry"
-	ProviderFexit         = "fexit"
-	ProviderIter          = "iter"
-	ProviderSelf          = "self"
-)
-
 // Probe is one attachment, after wildcard expansion.
 type Probe struct {
-	Provider string // canonical provider, one of the Provider* constants
+	Provider string // canonical provider name, from the provider catalogue (sonde/provider)
 	Name     string // the full expanded name, as the `probe` builtin prints it
 	ID       int    // index into Plan.Probes
 

@@ -28,7 +28,12 @@ func init() {
 // re-executed (a shell would make system calls of its own that scripts
 // filtering on cpid would see); it execs the command in place, so the pid
 // stays the same.
-func StartChild(cmdline string) (*Child, error) {
+//
+// onStop, when not nil, is called with the command's pid while the command
+// is held stopped right after its exec and again at its exit, before its
+// memory is gone: what it reads there (the mappings, for user symbols) is
+// complete however short-lived the command is. See hold.go.
+func StartChild(cmdline string, onStop func(pid int)) (*Child, error) {
 	words, err := splitWords(cmdline)
 	if err != nil {
 		return nil, err
@@ -69,11 +74,14 @@ func StartChild(cmdline string) (*Child, error) {
 		return nil, fmt.Errorf("start %q: %w", cmdline, err)
 	}
 	rd.Close()
-	c := &Child{cmd: cmd, done: make(chan struct{}), resume: wr}
-	go func() {
-		c.err = cmd.Wait()
-		close(c.done)
-	}()
+	c := &Child{cmd: cmd, done: make(chan struct{}), resume: wr, onStop: onStop}
+	if onStop == nil {
+		go c.wait()
+		return c, nil
+	}
+	held := make(chan bool)
+	go c.hold(held)
+	c.held = <-held // before Resume: the exec must not be missed
 	return c, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"sonde/provider"
 	"sonde/runtime/attach"
 )
 
@@ -28,4 +29,6 @@ func (r *run) runIterators() {
 	r.requestExit(0)
 }
 
-func isIter(p *plan.Program) bool { return p.Probe.Provider == plan.ProviderIter }
+// isIter: the program walks kernel objects once (iter), read by
+// runIterators.
+func isIter(p *plan.Program) bool { return provider.Get(p.Probe.Provider).OnePass }

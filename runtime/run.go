@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/provider"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
 )
@@ -70,7 +72,7 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 		return res, err
 	}
 	// Begin probes run before anything is attached.
-	if err := r.runSpecial(plan.ProviderBegin); err != nil {
+	if err := r.runSpecial(provider.RunAtStart); err != nil {
 		return res, err
 	}
 	if err := r.attachAll(); err != nil {
@@ -201,15 +203,16 @@ func (r *run) setGlobals() error {
 	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
 }
 
-// runSpecial runs begin or end programs in declaration order.
-func (r *run) runSpecial(provider string) error {
+// runSpecial runs the programs sonde fires itself at point when (begin,
+// end, self), in declaration order.
+func (r *run) runSpecial(when provider.Run) error {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider != provider {
+		if provider.Get(p.Probe.Provider).Run != when {
 			continue
 		}
 		// A raw tracepoint program's test run takes its u64 args as context.
 		if _, err := r.progs[p].Run(&ebpf.RunOptions{Context: make([]byte, 8)}); err != nil {
-			return fmt.Errorf("run %s probe: %w", provider, err)
+			return fmt.Errorf("run %s probe: %w", p.Probe.Provider, err)
 		}
 	}
 	return nil
@@ -217,18 +220,15 @@ func (r *run) runSpecial(provider string) error {
 
 func (r *run) attachAll() error {
 	for _, p := range r.spec.Programs {
-		switch p.Probe.Provider {
-		case plan.ProviderBegin, plan.ProviderEnd, plan.ProviderSelf:
+		d := provider.Get(p.Probe.Provider)
+		if d.Special() {
 			continue // run by sonde, not attached
 		}
 		probe := p.Probe
-		if r.opts.Child != nil && probe.Pid == 0 {
-			switch probe.Provider {
-			case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
-				// -c: user probes trace the command, as in bpftrace. The
-				// event is bound to the held child and survives its exec.
-				probe.Pid = r.opts.Child.Pid()
-			}
+		if r.opts.Child != nil && probe.Pid == 0 && d.UserSpace {
+			// -c: user probes trace the command, as in bpftrace. The
+			// event is bound to the held child and survives its exec.
+			probe.Pid = r.opts.Child.Pid()
 		}
 		l, err := attach.Attach(probe, r.progs[p])
 		if err != nil {
@@ -244,6 +244,7 @@ func (r *run) attachAll() error {
 		if isIter(p) {
 			r.iterLinks = append(r.iterLinks, l)
 		}
+		testPanic("attach")
 	}
 	return nil
 }
@@ -259,7 +260,7 @@ func (r *run) stderr() io.Writer {
 // in which case it ends by itself.
 func (r *run) onlySpecial() bool {
 	for _, p := range r.spec.Programs {
-		if p.Probe.Provider != plan.ProviderBegin && p.Probe.Provider != plan.ProviderEnd {
+		if r := provider.Get(p.Probe.Provider).Run; r != provider.RunAtStart && r != provider.RunAtEnd {
 			return false
 		}
 	}
@@ -302,12 +303,22 @@ func (r *run) loop(ctx context.Context) (int, error) {
 	}
 	readerErr := make(chan error, 1)
 	if r.rb != nil {
-		go func() { readerErr <- r.readEvents() }()
+		go func() {
+			// A panic here would end sonde without the deferred detach
+			// and map printing of Run: make it the run's error instead.
+			defer func() {
+				if p := recover(); p != nil {
+					readerErr <- fmt.Errorf("internal error reading events: %v\n%s", p, debug.Stack())
+				}
+			}()
+			readerErr <- r.readEvents()
+		}()
 	}
 	if len(r.iterLinks) > 0 {
 		go r.runIterators()
 	}
 
+	testPanic("loop")
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -375,6 +386,7 @@ func (r *run) readEvents() error {
 			return err
 		}
 		got = true
+		testPanic("event")
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
@@ -405,7 +417,7 @@ func (r *run) drain() {
 // finish detaches, runs end probes, drains events and prints the maps.
 func (r *run) finish(printMaps bool) error {
 	r.detach()
-	if err := r.runSpecial(plan.ProviderEnd); err != nil {
+	if err := r.runSpecial(provider.RunAtEnd); err != nil {
 		return err
 	}
 	r.drain()
@@ -606,6 +618,8 @@ type Child struct {
 	done   chan struct{}
 	err    error
 	resume *os.File
+	onStop func(pid int)
+	held   bool // onStop runs at exec and exit (hold.go)
 }
 
 // Pid returns the child's pid.

@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"sonde/plan"
+	"sonde/provider"
 
 	"fmt"
 	"os"
@@ -14,7 +14,7 @@ import (
 func (r *run) watchSelfSignals() func() {
 	has := false
 	for _, p := range r.spec.Programs {
-		has = has || p.Probe.Provider == plan.ProviderSelf
+		has = has || provider.Get(p.Probe.Provider).Run == provider.RunOnSignal
 	}
 	if !has {
 		return func() {}
@@ -26,7 +26,7 @@ func (r *run) watchSelfSignals() func() {
 		for {
 			select {
 			case <-ch:
-				if err := r.runSpecial(plan.ProviderSelf); err != nil {
+				if err := r.runSpecial(provider.RunOnSignal); err != nil {
 					fmt.Fprintf(r.stderr(), "sonde: %v\n", err)
 				}
 			case <-done:

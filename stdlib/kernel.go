@@ -24,7 +24,9 @@ func init() {
 				return g.Imm(types.Uint64, int64(g.Data(call).(uint64)))
 			}},
 		&Func{Name: "signal", Example: `BEGIN { signal("SIGUSR1"); signal(10); }`, Doc: "signal(sig): send a signal (name or number) to the current process", Min: 1, Max: 1, Unsafe: true,
-			Type: typeSignal, Gen: genSignal},
+			Type: typeSignal, Gen: genSignal(asm.FnSendSignal)},
+		&Func{Name: "signal_thread", Example: `BEGIN { signal_thread("SIGUSR1"); }`, Doc: "signal_thread(sig): send a signal (name or number) to the current thread", Min: 1, Max: 1, Unsafe: true,
+			Type: typeSignal, Gen: genSignal(asm.FnSendSignalThread)},
 		&Func{Name: "bswap", Example: `BEGIN { @ = bswap((uint16)1); }`, Doc: "bswap(n): reverse the byte order of an integer", Min: 1, Max: 1,
 			Type: func(c Checker, call *ast.Call) *types.Type {
 				t := c.IntArg(call, 0)
@@ -100,14 +102,26 @@ func typeSignal(c Checker, call *ast.Call) *types.Type {
 	return types.VoidT
 }
 
-func genSignal(g Gen, call *ast.Call) Value {
-	if lit, ok := call.Args[0].(*ast.StringLit); ok {
-		g.Emit(asm.Mov.Imm(asm.R1, int32(SignalNumbers[lit.Value])))
-	} else {
-		v := g.Expr(call.Args[0])
-		g.Emit(asm.Mov.Reg(asm.R1, g.Reg(v)))
-		g.Free(v)
+// genSignal sends the signal with fn: bpf_send_signal (the process) or
+// bpf_send_signal_thread (the thread).
+func genSignal(fn asm.BuiltinFunc) func(g Gen, call *ast.Call) Value {
+	return func(g Gen, call *ast.Call) Value {
+		if lit, ok := call.Args[0].(*ast.StringLit); ok {
+			g.Emit(asm.Mov.Imm(asm.R1, int32(SignalNumbers[lit.Value])))
+		} else {
+			v := g.Expr(call.Args[0])
+			g.Emit(asm.Mov.Reg(asm.R1, g.Reg(v)))
+			g.Free(v)
+		}
+		g.Emit(fn.Call())
+		return void
 	}
-	g.Emit(asm.FnSendSignal.Call())
-	return void
+}
+
+// UnsafeUnsupported are bpftrace's unsafe functions sonde does not
+// provide, with why: they are refused as unsafe first, as bpftrace does,
+// so a script never learns it could run them by merely adding --unsafe.
+var UnsafeUnsupported = map[string]string{
+	"override":   "override() (kprobe error injection) is not supported by sonde",
+	"write_user": "write_user() (bpf_probe_write_user) is not supported by sonde",
 }

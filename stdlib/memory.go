@@ -1,11 +1,10 @@
 package stdlib
 
 import (
-	"sonde/plan"
-
 	"github.com/cilium/ebpf/asm"
 	"maps"
 	"slices"
+	"sonde/provider"
 
 	"sonde/lang/ast"
 	"sonde/types"
@@ -251,9 +250,7 @@ func typeReg(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(lit, "unknown register %q; x86_64 has %v", lit.Value, names)
 		return nil
 	}
-	switch c.Provider() {
-	case plan.ProviderKprobe, plan.ProviderKretprobe, plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT, plan.ProviderProfile:
-	default:
+	if probeOf(c).Context != provider.CtxRegs {
 		c.Errorf(call, "reg() needs a probe whose context is the registers (kprobe, uprobe, usdt, profile), not %s", c.Provider())
 		return nil
 	}

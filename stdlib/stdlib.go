@@ -18,6 +18,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
+	"sonde/provider"
 	"sonde/types"
 )
 
@@ -87,6 +88,15 @@ func VarNames() []string { return slices.Sorted(maps.Keys(vars)) }
 
 // FuncNames lists the builtin functions, sorted.
 func FuncNames() []string { return slices.Sorted(maps.Keys(funcs)) }
+
+// probeOf is the provider of the probe being checked; an unknown name
+// (a checker outside a probe) reads as a provider with no facts.
+func probeOf(c Checker) *provider.Provider {
+	if d := provider.Get(c.Provider()); d != nil {
+		return d
+	}
+	return &provider.Provider{}
+}
 
 // Value is an evaluated expression, made and consumed by Gen: a scalar in
 // a register or bytes in a Slot.

@@ -38,8 +38,8 @@ func typeStr(c Checker, call *ast.Call) *types.Type {
 			if n+1 < int64(size) {
 				size = int(n) + 1
 			}
-		} else {
-			c.Expr(call.Args[1])
+		} else if c.IntArg(call, 1) == nil {
+			return nil // a length that is not an integer (str(p, "8"))
 		}
 	}
 	switch t.Kind {

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"errors"
+	"sonde/provider"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -52,10 +53,8 @@ func typeUaddr(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(call.Args[0], "uaddr() takes a literal symbol name")
 		return nil
 	}
-	switch c.Provider() {
-	case "uprobe", "uretprobe", "usdt":
-	default:
-		c.Errorf(call, "uaddr() is only available in uprobe, uretprobe and usdt probes")
+	if !probeOf(c).UserSpace {
+		c.Errorf(call, "uaddr() is only available in %s probes", provider.Describe(func(d *provider.Provider) bool { return d.UserSpace }))
 		return nil
 	}
 	addr, size, pie, err := c.UserSymbol(lit.Value)

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Mistakes are reported against the script with a caret line and exit 1,
@@ -45,8 +47,11 @@ func TestE2EErrors(t *testing.T) {
 		errCase("printf_too_few_args", `BEGIN { printf("%d %d\n", 1); }`, `stdin:1:\d+`, ``),
 		errCase("printf_too_many_args", `BEGIN { printf("%d\n", 1, 2); }`, `stdin:1:\d+`, ``),
 		errCase("printf_string_for_int", `BEGIN { printf("%d\n", "abc"); }`, `stdin:1:\d+`, ``),
-		errCase("system_needs_unsafe", `BEGIN { system("ls"); }`, `stdin:1:9`, `--unsafe`),
-		errCase("signal_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { signal("SIGUSR1"); }`, `stdin:1:\d+`, `--unsafe`),
+		errCase("system_needs_unsafe", `BEGIN { system("ls"); }`, `stdin:1:9`, `system\(\) is an unsafe function being used in safe mode|hint:run sonde with --unsafe`),
+		errCase("signal_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { signal("SIGUSR1"); }`, `stdin:1:40`, `signal\(\) is an unsafe function being used in safe mode|hint:--unsafe`),
+		errCase("signal_thread_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { signal_thread(9); }`, `stdin:1:40`, `signal_thread\(\) is an unsafe function being used in safe mode`),
+		errCase("override_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { override(-1); }`, `stdin:1:40`, `override\(\) is an unsafe function being used in safe mode`),
+		errCase("write_user_needs_unsafe", `tracepoint:syscalls:sys_enter_getpid { write_user(0, "x", 1); }`, `stdin:1:40`, `write_user\(\) is an unsafe function being used in safe mode`),
 		errCase("bad_probe_type", `foo:bar { }`, `stdin:1:1`, `foo`),
 		errCase("unknown_tracepoint", `tracepoint:syscalls:does_not_exist { }`, `stdin:1:1`, `does_not_exist`),
 		errCase("parse_error", `BEGIN { @ = ; }`, `stdin:1:13`, ``),
@@ -116,5 +121,73 @@ func TestE2EScriptsAndMisc(t *testing.T) {
 	})
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
+	}
+}
+
+// A binary given as a script is rejected with a positioned error whose
+// excerpt is short and escaped: no raw bytes reach the terminal.
+func TestE2EBinaryScript(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "binary.bt")
+	if err := os.WriteFile(file, data[:4096], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := sonde(t, file)
+	if code != 1 || !strings.HasPrefix(stderr, file+":1:") || len(stderr) > 400 {
+		t.Fatalf("exit %d, %d bytes of stderr:\n%q", code, len(stderr), stderr)
+	}
+	for _, c := range []byte(stderr) {
+		if (c < ' ' && c != '\n') || c >= 0x7f {
+			t.Fatalf("raw byte %#x in the diagnostic:\n%q", c, stderr)
+		}
+	}
+}
+
+// With --unsafe, signal() and signal_thread() signal the process that hit
+// the probe: the -c command's long sleep ends at once with the SIGTERM it
+// is sent, and the run with it. (A signal the program sends is not seen by
+// signal tracepoints: they do not fire inside another BPF program.)
+func TestE2EUnsafeSignal(t *testing.T) {
+	needRoot(t)
+	for _, fn := range []string{"signal", "signal_thread"} {
+		t.Run(fn, func(t *testing.T) {
+			stdout, stderr, code := sondeTimeout(t, 30*time.Second, "--unsafe", "-q", "-c", "sleep 1000", "-e",
+				`tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { `+fn+`("SIGTERM"); @ = count(); }`)
+			if code != 0 || stdout != "\n\n@: 1\n" {
+				t.Errorf("exit %d\nstdout %q\nstderr %s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// Without privileges a run says so in one plain line, whatever it traces;
+// syntax errors are still reported as such.
+func TestE2ENotRoot(t *testing.T) {
+	needRoot(t) // to become nobody
+	bin := sondeBinary(t)
+	if err := os.Chmod(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ prog, want string }{
+		{`BEGIN { printf("hi\n"); }`, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities\n"},
+		{`tracepoint:syscalls:sys_enter_getpid { @ = count(); }`, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities\n"},
+		{`profile:hz:99 { @ = count(); }`, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities\n"},
+		{`BEGIN { @ = ; }`, "stdin:1:13: error: unexpected `;`\n  1 | BEGIN { @ = ; }\n    |             ^\n"},
+	} {
+		cmd := exec.Command(bin, "-e", c.prog)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 1 || stderr.String() != c.want {
+			t.Errorf("%s: exit %d (%v)\nstderr %q\nwant   %q", c.prog, code, err, stderr.String(), c.want)
+		}
 	}
 }

@@ -224,9 +224,13 @@ var (
 )
 
 // sondeBinary builds the sonde command once per test run, for tests that
-// need a separate process (signals).
+// need a separate process (signals). SONDE_E2E_BIN=path tests that binary
+// instead (an older build, to compare).
 func sondeBinary(t testing.TB) string {
 	t.Helper()
+	if p := os.Getenv("SONDE_E2E_BIN"); p != "" {
+		return p
+	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool not in PATH: cannot build the sonde binary")
@@ -238,7 +242,8 @@ func sondeBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "sonde")
-		cmd := exec.Command(goTool, "build", "-o", binPath, ".")
+		// sondetest: SONDE_TEST_PANIC works (runtime/testpanic_sondetest.go).
+		cmd := exec.Command(goTool, "build", "-tags", "sondetest", "-o", binPath, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)

@@ -6,8 +6,6 @@ package main
 // here, where neither works).
 
 import (
-	"sonde/plan"
-
 	"fmt"
 	"os"
 	"regexp"
@@ -134,7 +132,7 @@ func TestE2EBTFEnumConstants(t *testing.T) {
 // shows its syscall path, printed as bpftrace prints stacks.
 func TestE2EKstackProfile(t *testing.T) {
 	needRoot(t)
-	if err := attach.Supported(plan.ProviderProfile); err != nil {
+	if err := attach.Supported("profile"); err != nil {
 		t.Skip(err)
 	}
 	frame := `        [A-Za-z_][A-Za-z0-9_.]*\+\d+\n`
@@ -190,7 +188,7 @@ func TestE2EKernelListing(t *testing.T) {
 // script says so at its position and attaches nothing.
 func TestE2EKernelFallbackErrors(t *testing.T) {
 	needBTF(t)
-	if attach.Supported(plan.ProviderKprobe) == nil || attach.Supported(plan.ProviderFentry) == nil {
+	if attach.Supported("kprobe") == nil || attach.Supported("fentry") == nil {
 		t.Skip("this kernel has kprobes or fentry: the fallback error paths cannot be seen here")
 	}
 	runE2E(t, []e2eCase{
@@ -218,7 +216,7 @@ const (
 var longPath = "/" + strings.Repeat("x", 4200)
 
 func TestKernelKprobeCountsOpens(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
+	needProbe(t, "kprobe")
 	out := runKernelCase(t, `kprobe:do_sys_openat2 /pid == cpid/ { @[comm, str(arg1)] = count(); }`,
 		fmt.Sprintf("open:%d:%s", openCount, missingFile))
 	if n := mapLine(out, exeComm(t)+", "+missingFile); n != openCount {
@@ -233,7 +231,7 @@ func TestKernelKprobeCountsOpens(t *testing.T) {
 }
 
 func TestKernelKretprobeRetval(t *testing.T) {
-	needProbe(t, plan.ProviderKretprobe)
+	needProbe(t, "kretprobe")
 	// Opening a missing file returns -ENOENT; retval is typed long.
 	// A path longer than PATH_MAX fails with -ENAMETOOLONG, which nothing
 	// else the workload does returns; retval is typed long.
@@ -245,7 +243,7 @@ func TestKernelKretprobeRetval(t *testing.T) {
 }
 
 func TestKernelFentryArgs(t *testing.T) {
-	needProbe(t, plan.ProviderFentry)
+	needProbe(t, "fentry")
 	out := runKernelCase(t, `fentry:vfs_read /pid == cpid/ { @[args.count, str(args.file->f_path.dentry->d_name.name)] = count(); }`,
 		"read:20:4096")
 	if n := mapLine(out, "4096, zero"); n != 20 {
@@ -259,7 +257,7 @@ func TestKernelFentryArgs(t *testing.T) {
 }
 
 func TestKernelFexitRetval(t *testing.T) {
-	needProbe(t, plan.ProviderFexit)
+	needProbe(t, "fexit")
 	out := runKernelCase(t, `fexit:vfs_read /pid == cpid && args.count == 4096/ { @[retval, func] = count(); }`, "read:20:4096")
 	if n := mapLine(out, "4096, vfs_read"); n != 20 {
 		t.Errorf("fexit retval: got %d, want 20:\n%s", n, out)
@@ -273,7 +271,7 @@ func TestKernelFexitRetval(t *testing.T) {
 
 // The file name through a cast of a kprobe register, as older scripts do.
 func TestKernelKprobeStructCast(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
+	needProbe(t, "kprobe")
 	out := runKernelCase(t, `kprobe:vfs_read /pid == cpid/ { @[str(((struct file *)arg0)->f_path.dentry->d_name.name)] = count(); }`,
 		"read:20:4096")
 	if n := mapLine(out, "zero"); n != 20 {
@@ -285,12 +283,12 @@ func TestKernelKprobeStructCast(t *testing.T) {
 // kprobe_multi where the kernel has it and one link per function otherwise.
 // The attach+detach times of both are logged for comparison.
 func TestKernelKprobeWildcard(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
+	needProbe(t, "kprobe")
 	for _, mode := range []string{"single", "multi"} {
 		t.Run(mode, func(t *testing.T) {
 			if mode == "single" {
 				t.Setenv("SONDE_NO_KPROBE_MULTI", "1")
-			} else if err := attach.Supported(attach.ProviderKprobeMulti); err != nil {
+			} else if err := attach.Supported("kprobe_multi"); err != nil {
 				t.Skip(err)
 			}
 			before := fdBPFObjects("self").count()
@@ -324,8 +322,8 @@ func TestKernelKprobeWildcard(t *testing.T) {
 // (SONDE_NO_FEATURE), kprobe scripts run through fentry and fentry scripts
 // through kprobes, with a note on stderr, and count the same.
 func TestKernelFallback(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
-	needProbe(t, plan.ProviderFentry)
+	needProbe(t, "kprobe")
+	needProbe(t, "fentry")
 	for _, c := range []struct {
 		off, prog, key, note string
 	}{
@@ -381,9 +379,9 @@ func TestE2EInfo(t *testing.T) {
 // kstack in kernel-function probes: the stack leads back through the
 // read(2) path.
 func TestKernelKstack(t *testing.T) {
-	needProbe(t, plan.ProviderKprobe)
+	needProbe(t, "kprobe")
 	progs := []string{`kprobe:vfs_read /pid == cpid/ { @[kstack(4)] = count(); }`}
-	if attach.Supported(plan.ProviderFentry) == nil {
+	if attach.Supported("fentry") == nil {
 		progs = append(progs, `fentry:vfs_read /pid == cpid/ { @[kstack(4)] = count(); }`)
 	}
 	for _, prog := range progs {

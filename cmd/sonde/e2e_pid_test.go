@@ -47,3 +47,33 @@ func TestE2EPidMissing(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// With -p, exit() in an interval probe ends the run while the process
+// sleeps: interval is wall-clock time, not the process's CPU time (bound
+// to the process, its timer never fired and the run never ended).
+func TestE2EPidIntervalExit(t *testing.T) {
+	needRoot(t)
+	sleeper := exec.Command(os.Args[0])
+	sleeper.Env = append(os.Environ(), "SONDE_WORKLOAD=sleep:30000", "GODEBUG=asyncpreemptoff=1")
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sleeper.Process.Kill(); sleeper.Wait() })
+	pid := strconv.Itoa(sleeper.Process.Pid)
+	stdout, stderr, code := sondeTimeout(t, 10*time.Second, "-p", pid,
+		"-e", `tracepoint:syscalls:sys_enter_getpid { @ = count(); } interval:ms:300 { @i = count(); exit(); }`)
+	if code != 0 || stdout != "\n\n@i: 1\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// The same with a uprobe on a process waiting on its stdin.
+func TestE2EPidIntervalExitUprobe(t *testing.T) {
+	u := buildUserTargets(t)
+	cmd, _ := startWaiting(t, u.Exe, 3)
+	stdout, stderr, code := sondeTimeout(t, 10*time.Second, "-p", strconv.Itoa(cmd.Process.Pid),
+		"-e", `uprobe:`+u.Exe+`:add { @ = count(); } interval:ms:300 { @i = count(); exit(); }`)
+	if code != 0 || stdout != "\n\n@i: 1\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

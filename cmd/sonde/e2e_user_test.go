@@ -24,6 +24,7 @@ type userTargets struct {
 	Exe      string // utarget: PIE, frame pointers, linked against Lib
 	Lib      string // libutarget.so
 	Stripped string // a stripped copy of Exe
+	NoPIE    string // Exe linked at a fixed address (-no-pie)
 }
 
 // buildUserTargets compiles testdata/user into a temporary directory, or
@@ -46,10 +47,11 @@ func buildUserTargets(t *testing.T) userTargets {
 	}
 	dir := t.TempDir()
 	u := userTargets{dir: dir, Exe: filepath.Join(dir, "utarget"), Lib: filepath.Join(dir, "libutarget.so"),
-		Stripped: filepath.Join(dir, "utarget-stripped")}
+		Stripped: filepath.Join(dir, "utarget-stripped"), NoPIE: filepath.Join(dir, "utarget-nopie")}
 	flags := []string{"-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline"}
 	runCmd(t, cc, append(flags, "-shared", "-fPIC", "-o", u.Lib, filepath.Join(src, "ulib.c"))...)
 	runCmd(t, cc, append(flags, "-o", u.Exe, filepath.Join(src, "utarget.c"), "-L"+dir, "-lutarget", "-Wl,-rpath,"+dir)...)
+	runCmd(t, cc, append(flags, "-no-pie", "-o", u.NoPIE, filepath.Join(src, "utarget.c"), "-L"+dir, "-lutarget", "-Wl,-rpath,"+dir)...)
 	runCmd(t, "cp", u.Exe, u.Stripped)
 	runCmd(t, "strip", u.Stripped)
 	return u
@@ -482,4 +484,23 @@ func TestE2EUprobeChildOnly(t *testing.T) {
 		{name: "uretprobe", cmd: u.Exe + " 3", prog: fmt.Sprintf(`uretprobe:%s:add { @[retval] = count(); }`, u.Exe),
 			want: "\n\n@[11]: 1\n@[12]: 1\n@[13]: 1\n"},
 	})
+}
+
+// The user stacks of a -c command symbolize on every run, though the
+// command has exited long before the map is printed: sonde reads its
+// mappings while it is held at its exit. A non-PIE command sits at the
+// addresses sonde's own holder had before the exec, whose symbols must
+// never name its frames.
+func TestE2EUstackExitedCommand(t *testing.T) {
+	u := buildUserTargets(t)
+	want := regexp.MustCompile(`^\n\n@\[\n        level3\+0\n        level1\+\d+\n        main\+\d+\n\]: 3\n$`)
+	for _, exe := range []string{u.Exe, u.NoPIE} {
+		for i := 0; i < 8; i++ {
+			stdout, stderr, code := sondeTimeout(t, 30*time.Second, "-q", "-c", exe+" 3",
+				"-e", fmt.Sprintf(`uprobe:%s:level3 { @[ustack(3)] = count(); }`, exe))
+			if code != 0 || !want.MatchString(stdout) {
+				t.Fatalf("%s, run %d: exit %d\nstdout:\n%s\nstderr:\n%s", filepath.Base(exe), i, code, stdout, stderr)
+			}
+		}
+	}
 }

@@ -27,10 +27,10 @@ func TestExamples(t *testing.T) {
 		{"opencount.sd", "open:5:" + target, []string{`(?m)^@\[[^\]]+\]: ([5-9]|[1-9][0-9]+)$`}},
 		{"readsize.sd", "read:4:100", []string{`(?m)^@hist\[[^\]]+\]:$`, `(?m)^\[64, 128\)\s+[1-9][0-9]* \|@+`, `(?m)^@sum\[[0-9]+\]: [1-9][0-9]*$`}},
 		{"opensnoop.sd", "open:3:" + target, []string{`^PID +COMM +FD ERR PATH\n`, `(?m)^[0-9]+ +\S+ +[0-9]+ +0 ` + regexp.QuoteMeta(target) + `$`}},
-		{"syscount.sd", "sleep:1300", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@\[[^\]]+\]: [1-9][0-9]*$`}},
+		{"syscount.sd", "sleep:2300", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@\[[^\]]+\]: [1-9][0-9]*$`}},
 		{"sched.sd", "sleep:300", []string{`(?m)^@\[tracepoint:sched:sched_switch\]: [1-9][0-9]*$`}},
 		{"runqlat.sd", "sleep:300", []string{`(?m)^@usecs:\n\[[0-9]+`}},
-		{"topsyscalls.sd", "sleep:1300,getpid:50", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@syscall\[[a-z_0-9]+\]: [1-9][0-9]*$`, `(?m)^@process\[[^\]]+\]: [1-9]`}},
+		{"topsyscalls.sd", "sleep:2300,getpid:50", []string{`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}$`, `(?m)^@syscall\[[a-z_0-9]+\]: [1-9][0-9]*$`, `(?m)^@process\[[^\]]+\]: [1-9]`}},
 		{"tasks.sd", "", []string{`(?m)^@threads\[[^\]]+\]: [1-9][0-9]*$`}},
 		{"syscallshare.sd", "sleep:300", []string{`^[1-9][0-9]* processes, [1-9][0-9]* system calls\n`}},
 	}

@@ -30,7 +30,7 @@ func TestHelp(t *testing.T) {
 			stderr: `^sonde: no builtin, function, probe type, config key or format named prinft; did you mean print or printf\?\n`},
 		{name: "unknown", args: []string{"zzzzzzzz"}, code: 1, stderr: `named zzzzzzzz\n\(sonde help lists them all\)\n$`},
 		{name: "two_names", args: []string{"a", "b"}, code: 2, stderr: `help takes one name`},
-		{name: "index", stdout: `(?s)^Probe providers \(probe\):\n    begin end fentry .*\nBuiltin variables \(variable\):\n.*Functions \(function\):\n.*Aggregations \(aggregation\):\n    avg count hist lhist max min stats sum\nConfig keys \(config\):\n.*Output formats \(format\):\n    json text\n\nRun ` + "`sonde help NAME`"},
+		{name: "index", stdout: `(?s)^Probe providers \(probe\):\n    begin end fentry .*\nBuiltin variables \(variable\):\n.*Functions \(function\):\n.*Aggregations \(aggregation\):\n    avg count hist lhist max min stats sum\nConfig keys \(config\):\n.*Output formats \(format\):\n    folded json text\n\nRun ` + "`sonde help NAME`"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut lockedBuffer

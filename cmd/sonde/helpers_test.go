@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -72,6 +73,27 @@ func workload(spec string) int {
 			}
 		case "sleep":
 			time.Sleep(time.Duration(n) * time.Millisecond)
+		case "getppid-rate":
+			// getppid-rate:PER_SECOND:MS (0 per second: as fast as it
+			// can), the count written to $SONDE_WORKLOAD_OUT (soak_test.go).
+			// An optional :THREADS splits the rate over that many threads.
+			ms, _ := strconv.Atoi(f[2])
+			threads := 1
+			if len(f) > 3 {
+				threads, _ = strconv.Atoi(f[3])
+			}
+			counts := make(chan uint64)
+			for range threads {
+				go func() {
+					goruntime.LockOSThread()
+					counts <- paced(n/threads, time.Duration(ms)*time.Millisecond)
+				}()
+			}
+			var calls uint64
+			for range threads {
+				calls += <-counts
+			}
+			os.WriteFile(os.Getenv("SONDE_WORKLOAD_OUT"), []byte(strconv.FormatUint(calls, 10)), 0o644)
 		}
 	}
 	return 0
@@ -104,4 +126,28 @@ func sonde(t *testing.T, args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer
 	code := run(args, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), code
+}
+
+// paced calls getppid perSec times a second (unpaced when 0) for d and
+// returns how many calls it made.
+func paced(perSec int, d time.Duration) uint64 {
+	start := time.Now()
+	var calls uint64
+	for {
+		el := time.Since(start)
+		if el >= d {
+			return calls
+		}
+		target := calls + 1000
+		if perSec > 0 {
+			target = uint64(el.Seconds() * float64(perSec))
+			if calls >= target {
+				time.Sleep(200 * time.Microsecond)
+				continue
+			}
+		}
+		for ; calls < target; calls++ {
+			syscall.Syscall(syscall.SYS_GETPPID, 0, 0, 0)
+		}
+	}
 }

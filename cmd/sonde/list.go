@@ -1,17 +1,17 @@
 package main
 
 import (
-	"sonde/plan"
-
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
-	"sonde/compiler"
 	"sonde/host"
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
+	"sonde/provider"
 )
 
 // list implements -l and -lv for a probe pattern or a type name.
@@ -31,81 +31,125 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 	if host.IsBTFName(pattern) {
 		return kbtf.New().ListStruct(w, pattern)
 	}
-	prov, rest, found := strings.Cut(pattern, ":")
-	if !found {
-		// A bare pattern searches tracepoints, as the most common case.
-		rest = pattern
-		prov = "tracepoint"
-	}
-	canon, ok := compiler.CanonicalProvider(prov)
-	if !ok && prov != "*" {
-		return fmt.Errorf("unknown probe type %q", prov)
-	}
-	if prov == "*" {
-		canon = ""
-	}
-	if canon == "" || canon == plan.ProviderTracepoint {
-		if _, err := tracefs.Mount(); err != nil {
-			return err
-		}
-		if err := tracefs.List(w, rest, verbose); err != nil && canon != "" {
-			return err
-		}
-	}
-	if canon == "" || canon == plan.ProviderSoftware {
-		tracefs.ListSoftware(w, rest)
-	}
-	if canon == "" || canon == plan.ProviderHardware {
-		tracefs.ListHardware(w, rest)
-	}
-	switch canon {
-	case plan.ProviderKprobe, plan.ProviderKretprobe:
-		if i := strings.LastIndex(rest, ":"); i >= 0 {
-			rest = rest[i+1:]
-		}
-		err := tracefs.ListKprobes(w, rest)
-		if err == nil {
-			return nil
-		}
-		// Where available_filter_functions cannot be read (lockdown,
-		// no ftrace), the functions in BTF are the best approximation.
-		names, berr := kbtf.New().Functions(rest)
-		if berr != nil {
-			return err
-		}
-		for _, n := range names {
-			fmt.Fprintf(w, "kprobe:%s\n", n)
+	name, rest, found := strings.Cut(pattern, ":")
+	switch {
+	case !found:
+		// A bare pattern searches the providers marked ListsBare
+		// (tracepoints, the most common case).
+		for _, d := range provider.All() {
+			if d.ListsBare {
+				if err := listers[d.Expand](w, d, pattern, verbose); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
-	case plan.ProviderRawTracepoint, plan.ProviderFentry, plan.ProviderFexit:
-		return listBTF(w, canon, rest, verbose)
-	case plan.ProviderIter:
-		return listIters(w, rest, verbose)
-	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
-		bin, fn, _ := strings.Cut(rest, ":")
-		path, err := usym.ResolveBinary(bin, 0)
-		if err != nil {
-			return err
+	case name == "*":
+		// *:PATTERN searches every provider marked Listed, skipping those
+		// this machine cannot list.
+		for _, d := range provider.All() {
+			if d.Listed {
+				_ = listers[d.Expand](w, d, rest, verbose)
+			}
 		}
-		if fn == "" {
-			fn = "*"
+		return nil
+	}
+	d, ok := provider.Lookup(name)
+	if !ok {
+		return fmt.Errorf("unknown probe type %q", name)
+	}
+	if !d.Runs() {
+		return fmt.Errorf("%s probes are not supported yet: %s", d.Name, d.NotYet)
+	}
+	if l := listers[d.Expand]; l != nil {
+		return l(w, d, rest, verbose)
+	}
+	return nil // begin, end, profile...: nothing to list
+}
+
+// A lister prints the probes of a provider matching pattern, as -l and -lv
+// show them, for every provider of one Expansion.
+type lister func(w io.Writer, d *provider.Provider, pattern string, verbose bool) error
+
+var listers = map[provider.Expansion]lister{
+	provider.ExpandTracefs:           listTracepoints,
+	provider.ExpandPerfEvent:         listPerfEvents,
+	provider.ExpandKallsyms:          listKprobes,
+	provider.ExpandBTFFuncs:          listBTF,
+	provider.ExpandBTFRawTracepoints: listBTF,
+	provider.ExpandBTFIters:          listIters,
+	provider.ExpandELF:               listUser,
+	provider.ExpandUSDT:              listUser,
+}
+
+func listTracepoints(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	if _, err := tracefs.Mount(); err != nil {
+		return err
+	}
+	return tracefs.List(w, pattern, verbose)
+}
+
+// listPerfEvents prints `software:NAME:` for each event name or alias of
+// the provider matching pattern, sorted, as bpftrace lists them.
+func listPerfEvents(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	if pattern == "" {
+		pattern = "*"
+	}
+	for _, n := range slices.Sorted(maps.Keys(d.PerfEvents)) {
+		if tracefs.Match(pattern, n) {
+			fmt.Fprintf(w, "%s:%s:\n", d.Name, n)
 		}
-		if canon == plan.ProviderUSDT {
-			return usym.ListUSDT(w, path, fn)
-		}
-		return usym.ListUprobes(w, path, fn)
 	}
 	return nil
 }
 
-func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
+func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	if i := strings.LastIndex(pattern, ":"); i >= 0 {
+		pattern = pattern[i+1:]
+	}
+	err := tracefs.ListKprobes(w, pattern)
+	if err == nil {
+		return nil
+	}
+	// Where available_filter_functions cannot be read (lockdown,
+	// no ftrace), the functions in BTF are the best approximation.
+	names, berr := kbtf.New().Functions(pattern)
+	if berr != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "kprobe:%s\n", n)
+	}
+	return nil
+}
+
+// listUser lists the functions (uprobes) or USDT notes of a binary.
+func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	bin, fn, _ := strings.Cut(pattern, ":")
+	path, err := usym.ResolveBinary(bin, 0)
+	if err != nil {
+		return err
+	}
+	if fn == "" {
+		fn = "*"
+	}
+	if d.Expand == provider.ExpandUSDT {
+		return usym.ListUSDT(w, path, fn)
+	}
+	return usym.ListUprobes(w, path, fn)
+}
+
+// listBTF lists kernel functions (fentry, fexit) or raw tracepoints from
+// BTF; -lv adds their arguments.
+func listBTF(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	prov, raw := d.Name, d.Expand == provider.ExpandBTFRawTracepoints
 	k := kbtf.New()
 	if i := strings.LastIndex(pattern, ":"); i >= 0 {
 		pattern = pattern[i+1:]
 	}
 	var names []string
 	var err error
-	if prov == plan.ProviderRawTracepoint {
+	if raw {
 		names, err = k.RawTracepoints(pattern)
 	} else {
 		names, err = k.Functions(pattern)
@@ -120,7 +164,7 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 			continue
 		}
 		var proto *kbtf.FuncProto
-		if prov == plan.ProviderRawTracepoint {
+		if raw {
 			proto, err = k.RawTracepoint(n)
 		} else {
 			proto, err = k.Func(n)
@@ -134,7 +178,7 @@ func listBTF(w io.Writer, prov, pattern string, verbose bool) error {
 
 // listIters lists the kernel's BPF iterators: the struct bpf_iter__NAME
 // types in BTF, which are also ctx's type in iter:NAME (-lv shows them).
-func listIters(w io.Writer, pattern string, verbose bool) error {
+func listIters(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
 	if pattern == "" {
 		pattern = "*"
 	}
@@ -144,7 +188,7 @@ func listIters(w io.Writer, pattern string, verbose bool) error {
 		return err
 	}
 	for _, n := range names {
-		fmt.Fprintf(w, "iter:%s\n", strings.TrimPrefix(n, "struct bpf_iter__"))
+		fmt.Fprintf(w, "%s:%s\n", d.Name, strings.TrimPrefix(n, "struct bpf_iter__"))
 		if verbose {
 			if err := k.ListStruct(w, n); err != nil {
 				return err

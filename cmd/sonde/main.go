@@ -26,6 +26,8 @@ import (
 	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/picture"
+	"sonde/provider"
 	"sonde/runtime"
 	"sonde/runtime/attach"
 	"sonde/runtime/output"
@@ -45,7 +47,13 @@ options:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
-  -f FORMAT      output format: text (default) or json
+  -f FORMAT      output format: text (default), json, or folded (stack maps as
+                 FlameGraph folded lines, other maps as text)
+  --flamegraph FILE.svg
+                 at exit, draw each map keyed by a stack as an interactive SVG
+                 flame graph (FILE-NAME.svg per map when there are several)
+  --report FILE.html
+                 at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
   --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
@@ -84,7 +92,10 @@ type options struct {
 	info     bool
 	showHelp bool
 	showVer  bool
-	metrics  string // --metrics ADDR
+	// --flamegraph and --report: files drawn at exit.
+	flamegraph string
+	report     string
+	metrics    string // --metrics ADDR
 }
 
 func main() {
@@ -141,6 +152,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, ast.Dump(prog))
 		return 0
 	}
+	if !opts.list && opts.debug == "" && !privileged() {
+		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+		return 1
+	}
 	if opts.pid > 0 {
 		// Before anything is compiled or attached: a one-line error.
 		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
@@ -182,6 +197,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if err := checkPictures(opts, spec); err != nil {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		return 1
+	}
 	for _, n := range spec.Notes {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
@@ -213,14 +232,27 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	lw := bw
 	env := host.NewEnv(spec)
 	var out output.Output
-	if opts.format == "json" {
+	switch opts.format {
+	case "json":
 		out = output.NewJSON(lw, env)
-	} else {
+	case "folded":
+		out = picture.NewFolded(lw, &flushFirst{bw: bw, w: stderr}, env, spec.Plan)
+	default:
 		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
 	}
+	var rec *picture.Recorder
+	if opts.flamegraph != "" || opts.report != "" {
+		rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
+		out = rec
+	}
 	var child *runtime.Child
+	userSyms := host.UsesUserSymbols(spec)
 	if opts.cmd != "" {
-		c, err := runtime.StartChild(opts.cmd)
+		var onStop func(int)
+		if userSyms {
+			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		}
+		c, err := runtime.StartChild(opts.cmd, onStop)
 		if err != nil {
 			fmt.Fprintf(stderr, "sonde: %v\n", err)
 			return 1
@@ -228,7 +260,7 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		child = c
 		defer c.Kill()
 	}
-	if (child != nil || opts.pid > 0) && host.UsesUserSymbols(spec) {
+	if ((child != nil && !child.Held()) || opts.pid > 0) && userSyms {
 		stop := make(chan struct{})
 		defer close(stop)
 		pid := opts.pid
@@ -237,7 +269,14 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		}
 		host.WatchProcess(env, pid, child != nil, stop)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
+	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
+	// that.)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	ropts := runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
@@ -254,6 +293,9 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	}
 	res, err := runtime.Run(ctx, spec, ropts)
 	bw.Flush()
+	if err == nil && rec != nil {
+		err = drawPictures(opts, rec, spec, name, src, stderr)
+	}
 	if err != nil {
 		var d *diag.Diagnostic
 		if errors.As(err, &d) {
@@ -363,9 +405,13 @@ func parseArgs(argv []string) (*options, error) {
 			o.hasProg = true
 		case a == "-f":
 			o.format, err = next()
-			if o.format != "text" && o.format != "json" {
-				return nil, fmt.Errorf("unknown output format %q: use text or json", o.format)
+			if o.format != "text" && o.format != "json" && o.format != "folded" {
+				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
 			}
+		case a == "--flamegraph":
+			o.flamegraph, err = next()
+		case a == "--report":
+			o.report, err = next()
 		case a == "-o" || a == "--output":
 			o.outFile, err = next()
 		case a == "-c" || a == "--cmd":
@@ -446,14 +492,14 @@ func (o *options) addScriptArgs(args []string) {
 // fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
 // kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
 // short for kprobe_multi, to compare it with one link per function.
-func probeSupport(provider string) error {
-	if provider == attach.ProviderKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
+func probeSupport(name string) error {
+	if name == provider.FeatureKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
 		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
 	}
 	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
-		if strings.TrimSpace(f) == provider {
-			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", provider)
+		if strings.TrimSpace(f) == name {
+			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", name)
 		}
 	}
-	return attach.Supported(provider)
+	return attach.Supported(name)
 }

@@ -32,6 +32,29 @@ func BenchmarkUstackMap10kCold(b *testing.B) {
 }
 
 func benchUstackMap(b *testing.B, cold bool) {
+	info, keys, values, warm := ustackMap(b, 10000)
+	spec := &plan.Spec{Plan: &plan.Plan{}}
+	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		env := warm
+		if cold {
+			env = host.NewEnv(spec)
+			env.StackFrames = warm.StackFrames
+		}
+		out := output.NewText(io.Discard, io.Discard, env)
+		out.Map(output.MergeMap(info, keys, values), 0, 0)
+		if err := out.Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// ustackMap builds an n-entry @[ustack] = count() map of random 10-frame
+// stacks inside functions of this binary, and an Env that reads them from
+// memory and symbolizes them through usym.
+func ustackMap(b *testing.B, n int) (*plan.MapInfo, [][]byte, [][][]byte, *output.Env) {
+	b.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
@@ -49,7 +72,7 @@ func benchUstackMap(b *testing.B, cold bool) {
 			pcs = append(pcs, s.Addr+s.Size/2)
 		}
 	}
-	const n, depth = 10000, 10
+	const depth = 10
 	rng := rand.New(rand.NewSource(1))
 	stacks := make([][]uint64, n)
 	keys := make([][]byte, n)
@@ -71,21 +94,7 @@ func benchUstackMap(b *testing.B, cold bool) {
 	}
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
 	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
-	spec := &plan.Spec{Plan: &plan.Plan{}}
-	warm := host.NewEnv(spec)
-	warm.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
-	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		env := warm
-		if cold {
-			env = host.NewEnv(spec)
-			env.StackFrames = warm.StackFrames
-		}
-		out := output.NewText(io.Discard, io.Discard, env)
-		out.Map(output.MergeMap(info, keys, values), 0, 0)
-		if err := out.Err(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	env := host.NewEnv(&plan.Spec{Plan: &plan.Plan{}})
+	env.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	return info, keys, values, env
 }

@@ -29,6 +29,8 @@ var rules = []rule{
 		"the catalogue is written against the compiler's interfaces, not its code"},
 	{"sonde/compiler/...", []string{"sonde/runtime/...", "sonde/host/...", "sonde/kernel/...", "github.com/cilium/ebpf/link"},
 		"the compiler is deterministic and opens nothing: kernel facts reach it through an interface"},
+	{"sonde/provider", []string{"sonde/...", "github.com/cilium/ebpf/..."},
+		"the provider catalogue is facts that the parser, compiler, runtime and CLI all read: it links none of them"},
 	{"sonde/types", []string{"sonde/..."}, "types is the bottom of the graph"},
 	{"sonde/metrics", []string{"sonde/..."},
 		"the Prometheus side works on its own model; metrics/mapsource adapts the runtime's maps to it"},
@@ -36,7 +38,14 @@ var rules = []rule{
 		"metrics read a running plan, as the runtime does"},
 	{"sonde/runtime/...", []string{"github.com/prometheus/..."},
 		"the runtime exposes maps (runtime.Live); serving them is the metrics package's job"},
-	{"sonde/internal/providerdoc", []string{"sonde/..."}, "the provider docs are a leaf that parser, compiler and reference all read"},
+	{"sonde/picture/flame", []string{"sonde/runtime/...", "sonde/plan", "sonde/types", "github.com/cilium/ebpf/..."},
+		"the pictures draw a plain model: frames and counts, not BPF maps"},
+	{"sonde/picture/report", []string{"sonde/runtime/...", "sonde/plan", "sonde/types", "github.com/cilium/ebpf/..."},
+		"the pictures draw a plain model, not BPF maps"},
+	{"sonde/cmd/...", []string{"github.com/chromedp/...", "sonde/internal/browser"},
+		"the browser that checks the pictures is for tests; the binary must not link it"},
+	{"sonde/picture/...", []string{"github.com/chromedp/...", "sonde/internal/browser"},
+		"the browser that checks the pictures is for tests"},
 }
 
 func match(pattern, pkg string) bool {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"sonde/compiler"
-	"sonde/internal/providerdoc"
+	"sonde/provider"
 	"sonde/runtime/output"
 	"sonde/stdlib"
 )
@@ -13,24 +13,18 @@ import (
 // The collectors: one per kind, each reading its entries where they are
 // defined.
 
-// probes reads internal/providerdoc, with the names the compiler accepts
-// for each provider.
+// probes reads the provider catalogue: every provider sonde runs, with the
+// other names the parser accepts for it.
 func probes() []Doc {
-	aliases := map[string][]string{}
-	for alias, canon := range compiler.ProviderNames() {
-		if alias != canon {
-			aliases[canon] = append(aliases[canon], alias)
-		}
-	}
-	if _, ok := compiler.CanonicalProvider("U"); ok {
-		aliases["usdt"] = append(aliases["usdt"], "U")
-	}
 	var docs []Doc
-	for name, d := range providerdoc.Docs {
-		a := aliases[name]
+	for _, d := range provider.All() {
+		if !d.Runs() {
+			continue
+		}
+		a := append(slices.Clone(d.Aliases), d.Exact...)
 		slices.Sort(a)
-		docs = append(docs, Doc{Kind: Probe, Name: name, Aliases: a,
-			Signature: strings.Join(d.Forms, " or "), Summary: d.Summary, Example: d.Example})
+		docs = append(docs, Doc{Kind: Probe, Name: d.Name, Aliases: a,
+			Signature: strings.Join(d.Forms, " or "), Summary: d.Doc, Example: d.Example})
 	}
 	return docs
 }

@@ -5,7 +5,7 @@
 // `go generate ./...`) and one entry as text for `sonde help NAME`.
 //
 // Each kind has one collector that reads the entries where they are
-// defined (stdlib, compiler.ConfigKeys, internal/providerdoc,
+// defined (stdlib, compiler.ConfigKeys, the provider catalogue,
 // output.Formats), so documenting a new entry is writing its Doc there.
 package refdoc
 

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sonde/compiler"
-	"sonde/internal/providerdoc"
+	"sonde/provider"
 )
 
 // The checked-in reference is what the catalogue generates.
@@ -52,18 +51,9 @@ func TestEntriesComplete(t *testing.T) {
 			t.Errorf("no %s entries", s.kind)
 		}
 	}
-	canon := map[string]bool{}
-	for _, c := range compiler.ProviderNames() {
-		canon[c] = true
-	}
-	for c := range canon {
-		if _, ok := providerdoc.Docs[c]; !ok {
-			t.Errorf("provider %s has no entry in internal/providerdoc", c)
-		}
-	}
-	for c := range providerdoc.Docs {
-		if !canon[c] {
-			t.Errorf("internal/providerdoc documents %s, which the compiler does not know", c)
+	for _, d := range provider.All() {
+		if d.Runs() && (len(d.Forms) == 0 || d.Doc == "" || d.Example == "") {
+			t.Errorf("provider %s has no forms, doc or example for the reference", d.Name)
 		}
 	}
 }

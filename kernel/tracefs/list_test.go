@@ -74,39 +74,6 @@ func TestMatchFunctions(t *testing.T) {
 	}
 }
 
-func TestListPerf(t *testing.T) {
-	var b bytes.Buffer
-	if err := ListSoftware(&b, "c*"); err != nil {
-		t.Fatal(err)
-	}
-	want := "software:context-switches:\nsoftware:cpu:\nsoftware:cpu-clock:\nsoftware:cpu-migrations:\nsoftware:cs:\n"
-	if b.String() != want {
-		t.Errorf("ListSoftware(c*):\n%s\nwant:\n%s", b.String(), want)
-	}
-	b.Reset()
-	if err := ListHardware(&b, "*"); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(b.String(), "\n"); n != 12 { // 10 events, 2 aliases
-		t.Errorf("ListHardware(*) printed %d lines:\n%s", n, b.String())
-	}
-
-	if e, ok := LookupSoftware("faults"); !ok || e.Name != "page-faults" || e.DefaultPeriod != 100 {
-		t.Errorf("LookupSoftware(faults) = %+v, %v", e, ok)
-	}
-	if e, ok := LookupHardware("cycles"); !ok || e.Name != "cpu-cycles" {
-		t.Errorf("LookupHardware(cycles) = %+v, %v", e, ok)
-	}
-	if _, ok := LookupSoftware(""); ok {
-		t.Error("LookupSoftware(\"\") found an event")
-	}
-	for _, table := range [][]PerfEvent{SoftwareEvents, HardwareEvents} {
-		if !slices.IsSortedFunc(table, func(a, b PerfEvent) int { return strings.Compare(a.Name, b.Name) }) {
-			t.Error("perf event table is not sorted")
-		}
-	}
-}
-
 func TestMountLive(t *testing.T) {
 	requireTracefs(t)
 	dir, err := Mount()

@@ -79,3 +79,25 @@ func TestList(t *testing.T) {
 		t.Errorf("Render without sources: %q", b.String())
 	}
 }
+
+// A line that is not text is echoed as a short excerpt with its bytes
+// escaped, the caret under the escaped byte.
+func TestRenderBinary(t *testing.T) {
+	for _, c := range []struct {
+		src       string
+		col       int
+		want      string
+		wantCaret string
+	}{
+		{"BEGIN { \x01 }", 9, `BEGIN { \x01 }`, "        ^~~~"},
+		{"\x7fELF\x02\x01\x01\x00\x00\x00" + strings.Repeat("\x00\xff\x1b[2J", 400), 8,
+			`\x7fELF\x02\x01\x01\x00\x00\x00\x00\xff\x1b[2J\x00\xff\x1b[2J\x00\xff`,
+			"                   ^~~~"},
+		{"é ok\xff", 6, `\xc3\xa9 ok\xff`, "           ^~~~"},
+	} {
+		got := strings.Split(Render(Errorf(span(1, c.col, c.col+1), "bad"), []byte(c.src)), "\n")
+		if len(got) < 3 || got[1] != "  1 | "+c.want || got[2] != "    | "+c.wantCaret {
+			t.Errorf("%.20q...:\n%s", c.src, strings.Join(got, "\n"))
+		}
+	}
+}

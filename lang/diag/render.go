@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Source looks up the text of a file by name; nil when unknown. The
@@ -19,6 +20,10 @@ func Sources(m map[string][]byte) Source {
 // maxShown bounds how much of a source line is echoed: a 10 MB line must
 // not be printed in full to point at one column.
 const maxShown = 120
+
+// maxEscaped bounds the excerpt of a line that is not text, in bytes of
+// the input; each can print as four (\xNN).
+const maxEscaped = 24
 
 // Render writes every diagnostic of l in the long form:
 //
@@ -59,6 +64,11 @@ func Render(d *Diagnostic, src []byte) string {
 		shown, off := window(line, from)
 		from -= off
 		to = min(to-off, len(shown)+1)
+		if !printable(shown) {
+			// Binary input: a short excerpt with the bytes escaped, so
+			// the terminal gets neither raw control bytes nor a screenful.
+			shown, from, to = escape(line, from+off, to+off)
+		}
 		fmt.Fprintf(&b, "  %s | %s\n", num, shown)
 		fmt.Fprintf(&b, "  %s | %s%s\n", pad, indent(shown, from), "^"+strings.Repeat("~", max(0, to-from-1)))
 	}
@@ -111,4 +121,52 @@ func indent(line string, n int) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// printable reports whether line can be echoed as it is: valid UTF-8
+// without control characters other than tab.
+func printable(line string) bool {
+	for _, r := range line {
+		if r == utf8.RuneError || (r < ' ' && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// escape cuts maxEscaped bytes of line around [from, to) and writes every
+// byte that is not printable ASCII as \xNN, returning the excerpt and the
+// span's columns in it.
+func escape(line string, from, to int) (string, int, int) {
+	lo := max(0, min(from-maxEscaped/2, len(line)-maxEscaped))
+	hi := min(len(line), lo+maxEscaped)
+	var b strings.Builder
+	efrom, eto := -1, -1
+	for i := lo; i < hi; i++ {
+		if i == from {
+			efrom = b.Len()
+		}
+		if i == to {
+			eto = b.Len()
+		}
+		if c := line[i]; c >= ' ' && c < 0x7f {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "\\x%02x", c)
+		}
+	}
+	if efrom < 0 {
+		efrom = b.Len()
+	}
+	if eto < 0 || eto <= efrom {
+		eto = b.Len() + 1
+		if efrom < b.Len() {
+			// Underline the one (escaped) byte at from.
+			eto = efrom + 1
+			if line[from] < ' ' || line[from] >= 0x7f {
+				eto = efrom + 4
+			}
+		}
+	}
+	return b.String(), efrom, eto
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/cilium/ebpf"
+
+	"sonde/provider"
 )
 
 // Link is an attached probe. Closing it detaches the program; for per-CPU
@@ -20,16 +22,21 @@ type Link interface {
 	Close() error
 }
 
-// Attach attaches prog, already loaded by the caller, to the probe p.
-// Errors name the probe: `attach tracepoint:syscalls:sys_enter_nope: ...`.
+// Attach attaches prog, already loaded by the caller, to the probe p, by
+// the mechanism its provider names. Errors name the probe:
+// `attach tracepoint:syscalls:sys_enter_nope: ...`.
 func Attach(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	if prog == nil {
 		return nil, fmt.Errorf("attach %s: no program", probeName(p))
 	}
-	if p.Provider == plan.ProviderBegin || p.Provider == plan.ProviderEnd {
+	d := provider.Get(p.Provider)
+	if d == nil || !d.Runs() {
+		return nil, fmt.Errorf("attach %s: unknown probe type %q", probeName(p), p.Provider)
+	}
+	if d.Special() {
 		return nil, fmt.Errorf("attach %s: %s probes are not attached: run them with BPF_PROG_TEST_RUN", probeName(p), p.Provider)
 	}
-	l, err := attach(p, prog)
+	l, err := mechanisms[d.Mech].attach(p, prog)
 	if err != nil {
 		// When the whole probe type is missing here, that explains more
 		// than whatever the attach syscall said.
@@ -42,24 +49,29 @@ func Attach(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	return l, nil
 }
 
-func attach(p plan.Probe, prog *ebpf.Program) (Link, error) {
-	switch p.Provider {
-	case plan.ProviderTracepoint:
-		return attachTracepoint(p, prog)
-	case plan.ProviderRawTracepoint:
-		return attachRawTracepoint(p, prog)
-	case plan.ProviderKprobe, plan.ProviderKretprobe:
-		return attachKprobe(p, prog)
-	case plan.ProviderFentry, plan.ProviderFexit:
-		return attachTracing(p, prog)
-	case plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT:
-		return attachUprobe(p, prog)
-	case plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware:
-		return attachPerf(p, prog)
-	case plan.ProviderIter:
-		return attachIter(prog)
+// A mechanism attaches the probes of every provider that names it
+// (provider.Mechanism) and checks that the kernel has it. Detaching is the
+// returned Link's job: see Detach for the links whose teardown is slow.
+type mechanism struct {
+	attach func(p plan.Probe, prog *ebpf.Program) (Link, error) // nil: not attached (MechTestRun)
+	check  func(d *provider.Provider) error
+}
+
+// mechanisms is filled in init: a kprobe attach asks Supported, which
+// reads the table.
+var mechanisms map[provider.Mechanism]mechanism
+
+func init() {
+	mechanisms = map[provider.Mechanism]mechanism{
+		provider.MechTestRun:       {check: checkTestRun},
+		provider.MechTracepoint:    {attachTracepoint, checkTracepoint},
+		provider.MechRawTracepoint: {attachRawTracepoint, checkRawTracepoint},
+		provider.MechKprobe:        {attachKprobe, checkKprobe},
+		provider.MechTracing:       {attachTracing, checkFentry},
+		provider.MechUprobe:        {attachUprobe, checkUprobe},
+		provider.MechPerf:          {attachPerf, checkPerf},
+		provider.MechIter:          {attachIter, checkIter},
 	}
-	return nil, fmt.Errorf("unknown probe type %q", p.Provider)
 }
 
 // probeName is the probe's full name, or a reconstruction for hand-made

@@ -22,11 +22,11 @@ import (
 const getpidCalls = 1000
 
 func TestTracepoint(t *testing.T) {
-	requireProvider(t, plan.ProviderTracepoint)
+	requireProvider(t, "tracepoint")
 	onThread(func(self uint64) {
 		c := newCounter(t)
 		prog := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, self)})
-		mustAttach(t, plan.Probe{Provider: plan.ProviderTracepoint, Group: "syscalls", Event: "sys_enter_getpid"}, prog)
+		mustAttach(t, plan.Probe{Provider: "tracepoint", Group: "syscalls", Event: "sys_enter_getpid"}, prog)
 		for range getpidCalls {
 			unix.Getpid()
 		}
@@ -37,10 +37,10 @@ func TestTracepoint(t *testing.T) {
 }
 
 func TestTracepointMissing(t *testing.T) {
-	requireProvider(t, plan.ProviderTracepoint)
+	requireProvider(t, "tracepoint")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, anyTask)})
-	p := plan.Probe{Provider: plan.ProviderTracepoint, Name: "tracepoint:syscalls:sys_enter_nope", Group: "syscalls", Event: "sys_enter_nope"}
+	p := plan.Probe{Provider: "tracepoint", Name: "tracepoint:syscalls:sys_enter_nope", Group: "syscalls", Event: "sys_enter_nope"}
 	_, err := Attach(p, prog)
 	if err == nil || !strings.HasPrefix(err.Error(), "attach tracepoint:syscalls:sys_enter_nope: ") {
 		t.Fatalf("err = %v, want it to name the probe", err)
@@ -51,7 +51,7 @@ func TestTracepointMissing(t *testing.T) {
 // tp_btf on sys_enter, counting this thread's syscalls: the getpid calls
 // and perhaps a few from the Go runtime.
 func TestRawTracepointBTF(t *testing.T) {
-	requireProvider(t, plan.ProviderRawTracepoint)
+	requireProvider(t, "rawtracepoint")
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skip("tp_btf needs kernel BTF")
 	}
@@ -59,7 +59,7 @@ func TestRawTracepointBTF(t *testing.T) {
 }
 
 func TestRawTracepointPlain(t *testing.T) {
-	requireProvider(t, plan.ProviderRawTracepoint)
+	requireProvider(t, "rawtracepoint")
 	testRawTracepoint(t, ebpf.RawTracepoint)
 }
 
@@ -71,7 +71,7 @@ func testRawTracepoint(t *testing.T, pt ebpf.ProgramType) {
 			spec.AttachType, spec.AttachTo = ebpf.AttachTraceRawTp, "sys_enter"
 		}
 		prog := load(t, spec)
-		mustAttach(t, plan.Probe{Provider: plan.ProviderRawTracepoint, Event: "sys_enter"}, prog)
+		mustAttach(t, plan.Probe{Provider: "rawtracepoint", Event: "sys_enter"}, prog)
 		for range getpidCalls {
 			unix.Getpid()
 		}
@@ -82,10 +82,10 @@ func testRawTracepoint(t *testing.T, pt ebpf.ProgramType) {
 }
 
 func TestProfile(t *testing.T) {
-	requireProvider(t, plan.ProviderProfile)
+	requireProvider(t, "profile")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
-	p := plan.Probe{Provider: plan.ProviderProfile, Name: "profile:hz:997",
+	p := plan.Probe{Provider: "profile", Name: "profile:hz:997",
 		PerfType: unix.PERF_TYPE_SOFTWARE, PerfConfig: unix.PERF_COUNT_SW_CPU_CLOCK, Freq: 997, AllCPUs: true}
 	l := mustAttach(t, p, prog)
 	cpus, err := OnlineCPUs()
@@ -130,11 +130,11 @@ func busyCPUs(t *testing.T, cpus []int, d time.Duration) {
 }
 
 func TestInterval(t *testing.T) {
-	requireProvider(t, plan.ProviderInterval)
+	requireProvider(t, "interval")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
 	// interval:hz:100 (the period in ns, as for interval:ms:10).
-	p := plan.Probe{Provider: plan.ProviderInterval, Name: "interval:hz:100",
+	p := plan.Probe{Provider: "interval", Name: "interval:hz:100",
 		PerfType: unix.PERF_TYPE_SOFTWARE, PerfConfig: unix.PERF_COUNT_SW_CPU_CLOCK, Period: 10_000_000}
 	start := time.Now()
 	l := mustAttach(t, p, prog)
@@ -160,10 +160,10 @@ func TestInterval(t *testing.T) {
 // software:page-faults:1 counts each fault of pages we touch for the
 // first time.
 func TestSoftwarePageFaults(t *testing.T) {
-	requireProvider(t, plan.ProviderSoftware)
+	requireProvider(t, "software")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: tgidInsns(c)})
-	p := plan.Probe{Provider: plan.ProviderSoftware, Name: "software:page-faults:1",
+	p := plan.Probe{Provider: "software", Name: "software:page-faults:1",
 		PerfType: unix.PERF_TYPE_SOFTWARE, PerfConfig: unix.PERF_COUNT_SW_PAGE_FAULTS, Period: 1, AllCPUs: true}
 	mustAttach(t, p, prog)
 
@@ -183,10 +183,10 @@ func TestSoftwarePageFaults(t *testing.T) {
 }
 
 func TestPerfNeedsPeriod(t *testing.T) {
-	requireProvider(t, plan.ProviderSoftware)
+	requireProvider(t, "software")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
-	_, err := Attach(plan.Probe{Provider: plan.ProviderSoftware, Name: "software:cpu-clock:0"}, prog)
+	_, err := Attach(plan.Probe{Provider: "software", Name: "software:cpu-clock:0"}, prog)
 	if err == nil || !strings.Contains(err.Error(), "period") {
 		t.Errorf("err = %v, want a missing-period error", err)
 	}
@@ -194,7 +194,7 @@ func TestPerfNeedsPeriod(t *testing.T) {
 
 // A failure on the second CPU closes the first CPU's event and link.
 func TestPerfFailureHalfWay(t *testing.T) {
-	requireProvider(t, plan.ProviderProfile)
+	requireProvider(t, "profile")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
 
@@ -209,7 +209,7 @@ func TestPerfFailureHalfWay(t *testing.T) {
 	defer func() { perfEventOpen = unix.PerfEventOpen }()
 
 	// Pretend to have two CPUs even on one, so the second open happens.
-	p := plan.Probe{Provider: plan.ProviderProfile, Name: "profile:hz:99", Freq: 99}
+	p := plan.Probe{Provider: "profile", Name: "profile:hz:99", Freq: 99}
 	_, err := attachPerfOn(p, prog, []int{0, 0})
 	if !errors.Is(err, unix.EMFILE) {
 		t.Fatalf("err = %v, want EMFILE from the second cpu", err)
@@ -224,11 +224,11 @@ func TestPerfFailureHalfWay(t *testing.T) {
 
 // A program of the wrong type fails to attach and leaks nothing.
 func TestPerfWrongProgram(t *testing.T) {
-	requireProvider(t, plan.ProviderProfile)
+	requireProvider(t, "profile")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, anyTask)})
 	before := openFDs(t, "perf_event")
-	_, err := Attach(plan.Probe{Provider: plan.ProviderProfile, Name: "profile:hz:99", Freq: 99}, prog)
+	_, err := Attach(plan.Probe{Provider: "profile", Name: "profile:hz:99", Freq: 99}, prog)
 	if err == nil {
 		t.Fatal("attached a tracepoint program to a perf event")
 	}
@@ -238,7 +238,7 @@ func TestPerfWrongProgram(t *testing.T) {
 }
 
 func TestIter(t *testing.T) {
-	requireProvider(t, plan.ProviderIter)
+	requireProvider(t, "iter")
 	// For each task: seq_write(meta->seq, "task\n", 5).
 	prog := load(t, &ebpf.ProgramSpec{
 		Type: ebpf.Tracing, AttachType: ebpf.AttachTraceIter, AttachTo: "task",
@@ -259,7 +259,7 @@ func TestIter(t *testing.T) {
 			asm.Return(),
 		},
 	})
-	l := mustAttach(t, plan.Probe{Provider: plan.ProviderIter, Name: "iter:task", Event: "task"}, prog)
+	l := mustAttach(t, plan.Probe{Provider: "iter", Name: "iter:task", Event: "task"}, prog)
 	r, err := ReadIter(l)
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +280,7 @@ func TestIter(t *testing.T) {
 }
 
 func TestBeginEndNotAttached(t *testing.T) {
-	for _, prov := range []string{plan.ProviderBegin, plan.ProviderEnd} {
+	for _, prov := range []string{"begin", "end"} {
 		_, err := Attach(plan.Probe{Provider: prov, Name: strings.ToUpper(prov)}, &ebpf.Program{})
 		if err == nil || !strings.Contains(err.Error(), "BPF_PROG_TEST_RUN") {
 			t.Errorf("%s: err = %v", prov, err)
@@ -295,8 +295,8 @@ func TestBeginEndNotAttached(t *testing.T) {
 // CloseAll detaches everything: no link of ours remains in the kernel and
 // no perf event fd stays open.
 func TestCloseAll(t *testing.T) {
-	requireProvider(t, plan.ProviderTracepoint)
-	requireProvider(t, plan.ProviderProfile)
+	requireProvider(t, "tracepoint")
+	requireProvider(t, "profile")
 	c := newCounter(t)
 	tp := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, anyTask)})
 	pe := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
@@ -313,13 +313,13 @@ func TestCloseAll(t *testing.T) {
 
 	var links []Link
 	for _, ev := range []string{"sys_enter_getppid", "sys_exit_getppid", "sys_enter_getpgid"} {
-		l, err := Attach(plan.Probe{Provider: plan.ProviderTracepoint, Group: "syscalls", Event: ev}, tp)
+		l, err := Attach(plan.Probe{Provider: "tracepoint", Group: "syscalls", Event: ev}, tp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		links = append(links, l)
 	}
-	l, err := Attach(plan.Probe{Provider: plan.ProviderProfile, Freq: 99}, pe)
+	l, err := Attach(plan.Probe{Provider: "profile", Freq: 99}, pe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,11 +399,11 @@ func TestParseCPUList(t *testing.T) {
 // Detach stops the program at once and hands back the tracepoint's perf
 // event, still open, for the slow part of the teardown.
 func TestDetachTracepoint(t *testing.T) {
-	requireProvider(t, plan.ProviderTracepoint)
+	requireProvider(t, "tracepoint")
 	onThread(func(self uint64) {
 		c := newCounter(t)
 		prog := load(t, &ebpf.ProgramSpec{Type: ebpf.TracePoint, Instructions: counterInsns(c, self)})
-		l, err := Attach(plan.Probe{Provider: plan.ProviderTracepoint, Group: "syscalls", Event: "sys_enter_getpid"}, prog)
+		l, err := Attach(plan.Probe{Provider: "tracepoint", Group: "syscalls", Event: "sys_enter_getpid"}, prog)
 		if err != nil {
 			t.Fatal(err)
 		}

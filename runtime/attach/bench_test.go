@@ -23,7 +23,7 @@ var benchEvents = []string{
 func BenchmarkTracepoints(b *testing.B) {
 	for _, mode := range []string{"concurrent", "sequential", "two-phase"} {
 		b.Run(mode, func(b *testing.B) {
-			requireProvider(b, plan.ProviderTracepoint)
+			requireProvider(b, "tracepoint")
 			m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1})
 			if err != nil {
 				b.Fatal(err)
@@ -40,7 +40,7 @@ func BenchmarkTracepoints(b *testing.B) {
 				start := time.Now()
 				links := make([]Link, 0, len(benchEvents))
 				for _, ev := range benchEvents {
-					l, err := Attach(plan.Probe{Provider: plan.ProviderTracepoint, Group: "syscalls", Event: ev}, prog)
+					l, err := Attach(plan.Probe{Provider: "tracepoint", Group: "syscalls", Event: ev}, prog)
 					if err != nil {
 						CloseAll(links)
 						b.Fatal(err)

@@ -1,8 +1,6 @@
 package attach
 
 import (
-	"sonde/plan"
-
 	"errors"
 	"fmt"
 	"os"
@@ -16,11 +14,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sonde/kernel/tracefs"
+	"sonde/provider"
 )
-
-// ProviderKprobeMulti names the kprobe_multi link in Supported; it is not a
-// probe type of its own but the way wildcard kprobes attach.
-const ProviderKprobeMulti = "kprobe_multi"
 
 // NotSupportedError says in plain words why a probe type cannot work on
 // this kernel. It matches ebpf.ErrNotSupported with errors.Is.
@@ -43,40 +38,50 @@ func unsupported(provider, reason string, err error) error {
 	return &NotSupportedError{Provider: provider, Reason: reason, Err: err}
 }
 
-// checks holds one feature probe per provider. Each runs at most once per
-// process (see Supported).
-var checks = map[string]func() error{
-	plan.ProviderBegin:         checkTestRun(plan.ProviderBegin),
-	plan.ProviderEnd:           checkTestRun(plan.ProviderEnd),
-	plan.ProviderTracepoint:    checkTracepoint,
-	plan.ProviderRawTracepoint: checkRawTracepoint,
-	plan.ProviderKprobe:        checkKprobe(plan.ProviderKprobe),
-	plan.ProviderKretprobe:     checkKprobe(plan.ProviderKretprobe),
-	plan.ProviderFentry:        checkFentry(plan.ProviderFentry),
-	plan.ProviderFexit:         checkFentry(plan.ProviderFexit),
-	plan.ProviderUprobe:        checkUprobe(plan.ProviderUprobe),
-	plan.ProviderUretprobe:     checkUprobe(plan.ProviderUretprobe),
-	plan.ProviderUSDT:          checkUprobe(plan.ProviderUSDT),
-	plan.ProviderProfile:       checkSoftware(plan.ProviderProfile),
-	plan.ProviderInterval:      checkSoftware(plan.ProviderInterval),
-	plan.ProviderSoftware:      checkSoftware(plan.ProviderSoftware),
-	plan.ProviderHardware:      checkHardware,
-	plan.ProviderIter:          checkIter,
-	ProviderKprobeMulti:        checkKprobeMulti,
+var results sync.Map // provider or feature -> func() error from sync.OnceValue
+
+// Supported returns nil when probes of the given provider (or the feature
+// provider.FeatureKprobeMulti) can attach on this kernel, or a
+// *NotSupportedError saying why not, for the CLI to show as is. The check
+// is the provider's mechanism's. Results are cached for the life of the
+// process.
+func Supported(name string) error {
+	check := featureCheck(name)
+	if check == nil {
+		return fmt.Errorf("unknown probe type %q", name)
+	}
+	once, _ := results.LoadOrStore(name, sync.OnceValue(check))
+	return once.(func() error)()
 }
 
-var results sync.Map // provider -> func() error from sync.OnceValue
-
-// Supported returns nil when probes of the given provider can attach on this
-// kernel, or a *NotSupportedError saying why not, for the CLI to show as
-// is. Results are cached for the life of the process.
-func Supported(provider string) error {
-	check, ok := checks[provider]
-	if !ok {
-		return fmt.Errorf("unknown probe type %q", provider)
+func featureCheck(name string) func() error {
+	if name == provider.FeatureKprobeMulti {
+		return checkKprobeMulti
 	}
-	once, _ := results.LoadOrStore(provider, sync.OnceValue(check))
-	return once.(func() error)()
+	d := provider.Get(name)
+	if d == nil || !d.Runs() {
+		return nil
+	}
+	check := mechanisms[d.Mech].check
+	return func() error { return check(d) }
+}
+
+// infoRows lists what Supported answers for, in the order Info shows
+// them: the providers sonde runs, with kprobe_multi after the last provider
+// whose wildcards use it.
+func infoRows() []string {
+	var names []string
+	last := 0
+	for _, d := range provider.All() {
+		if !d.Runs() {
+			continue
+		}
+		names = append(names, d.Name)
+		if d.SharedWildcard {
+			last = len(names)
+		}
+	}
+	return append(names[:last], append([]string{provider.FeatureKprobeMulti}, names[last:]...)...)
 }
 
 func exists(path string) bool {
@@ -98,12 +103,14 @@ func haveProgType(provider string, pt ebpf.ProgramType) error {
 	return unsupported(provider, fmt.Sprintf("cannot load a %s program: %v", pt, err), err)
 }
 
-func checkTestRun(provider string) func() error {
-	return func() error { return haveProgType(provider, ebpf.RawTracepoint) }
+// checkTestRun: begin, end and self programs are run by sonde with
+// BPF_PROG_TEST_RUN.
+func checkTestRun(d *provider.Provider) error {
+	return haveProgType(d.Name, ebpf.ProgramType(d.Prog))
 }
 
-func checkTracepoint() error {
-	const p = plan.ProviderTracepoint
+func checkTracepoint(d *provider.Provider) error {
+	p := d.Name
 	if err := haveProgType(p, ebpf.TracePoint); err != nil {
 		return err
 	}
@@ -119,65 +126,55 @@ func checkTracepoint() error {
 
 // checkRawTracepoint needs only raw_tracepoint programs: Attach falls back to
 // them when tp_btf is missing (see Info for tp_btf itself).
-func checkRawTracepoint() error {
-	return haveProgType(plan.ProviderRawTracepoint, ebpf.RawTracepoint)
+func checkRawTracepoint(d *provider.Provider) error {
+	return haveProgType(d.Name, ebpf.RawTracepoint)
 }
 
-// checkKprobe looks for the kprobe PMU (4.17+) or, on older kernels, the
-// tracefs interface. A kernel without CONFIG_KPROBES still knows the kprobe
-// program type (uprobes use it), so the type alone proves nothing.
-func checkKprobe(provider string) func() error {
-	return func() error {
-		if err := haveProgType(provider, ebpf.Kprobe); err != nil {
-			return err
-		}
-		if exists("/sys/bus/event_source/devices/kprobe") {
-			return nil
-		}
-		if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, "kprobe_events")) {
-			return nil
-		}
-		return unsupported(provider, "this kernel has no kprobes (CONFIG_KPROBES is off)", nil)
-	}
+func checkKprobe(d *provider.Provider) error {
+	return checkProbeEvents(d, "kprobe", "this kernel has no kprobes (CONFIG_KPROBES is off)")
 }
 
-func checkUprobe(provider string) func() error {
-	return func() error {
-		if err := haveProgType(provider, ebpf.Kprobe); err != nil {
-			return err
-		}
-		if exists("/sys/bus/event_source/devices/uprobe") {
-			return nil
-		}
-		if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, "uprobe_events")) {
-			return nil
-		}
-		return unsupported(provider, "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is off)", nil)
+func checkUprobe(d *provider.Provider) error {
+	return checkProbeEvents(d, "uprobe", "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is off)")
+}
+
+// checkProbeEvents looks for the kprobe or uprobe PMU (4.17+) or, on older
+// kernels, the tracefs interface (kprobe_events). A kernel without
+// CONFIG_KPROBES still knows the kprobe program type (uprobes use it), so
+// the type alone proves nothing.
+func checkProbeEvents(d *provider.Provider, pmu, missing string) error {
+	if err := haveProgType(d.Name, ebpf.Kprobe); err != nil {
+		return err
 	}
+	if exists("/sys/bus/event_source/devices/" + pmu) {
+		return nil
+	}
+	if dir, err := tracefs.Mount(); err == nil && exists(filepath.Join(dir, pmu+"_events")) {
+		return nil
+	}
+	return unsupported(d.Name, missing, nil)
 }
 
 // checkFentry loads a tiny fentry program, the only reliable test: kernels
 // can know the program type and still refuse it (EPERM here, ENOTSUPP
 // without trampolines). cilium/ebpf's probe resolves its target through the
 // kernel's BTF, which costs a BTF parse, so this runs only when asked.
-func checkFentry(provider string) func() error {
-	return func() error {
-		err := features.HaveProgramType(ebpf.Tracing)
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, ebpf.ErrNotSupported):
-			return unsupported(provider, "this kernel has no fentry/fexit support (needs Linux 5.5 with BTF and BPF trampolines)", err)
-		case errors.Is(err, unix.EPERM):
-			return unsupported(provider, "this kernel refuses to load fentry/fexit programs (EPERM: operation not permitted)", err)
-		}
-		return unsupported(provider, fmt.Sprintf("loading an fentry program fails: %v", err), err)
+func checkFentry(d *provider.Provider) error {
+	err := features.HaveProgramType(ebpf.Tracing)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ebpf.ErrNotSupported):
+		return unsupported(d.Name, "this kernel has no fentry/fexit support (needs Linux 5.5 with BTF and BPF trampolines)", err)
+	case errors.Is(err, unix.EPERM):
+		return unsupported(d.Name, "this kernel refuses to load fentry/fexit programs (EPERM: operation not permitted)", err)
 	}
+	return unsupported(d.Name, fmt.Sprintf("loading an fentry program fails: %v", err), err)
 }
 
 // checkIter loads a task iterator, which needs kernel BTF.
-func checkIter() error {
-	const p = plan.ProviderIter
+func checkIter(d *provider.Provider) error {
+	p := d.Name
 	if !exists("/sys/kernel/btf/vmlinux") {
 		return unsupported(p, "iterators need kernel BTF (/sys/kernel/btf/vmlinux is missing)", nil)
 	}
@@ -195,23 +192,16 @@ func checkIter() error {
 	return nil
 }
 
-func checkSoftware(provider string) func() error {
-	return func() error {
-		if err := haveProgType(provider, ebpf.PerfEvent); err != nil {
-			return err
-		}
-		return probePerfEvent(provider, unix.PERF_TYPE_SOFTWARE, unix.PERF_COUNT_SW_CPU_CLOCK,
-			"this kernel has no software perf events (CONFIG_PERF_EVENTS is off)")
-	}
-}
-
-func checkHardware() error {
-	const p = plan.ProviderHardware
-	if err := haveProgType(p, ebpf.PerfEvent); err != nil {
+// checkPerf opens the provider's perf event (Provider.Perf) once.
+func checkPerf(d *provider.Provider) error {
+	if err := haveProgType(d.Name, ebpf.PerfEvent); err != nil {
 		return err
 	}
-	return probePerfEvent(p, unix.PERF_TYPE_HARDWARE, unix.PERF_COUNT_HW_CPU_CYCLES,
-		"this machine exposes no hardware performance counters (usual in VMs)")
+	missing := "this kernel has no software perf events (CONFIG_PERF_EVENTS is off)"
+	if d.Perf.Type == unix.PERF_TYPE_HARDWARE {
+		missing = "this machine exposes no hardware performance counters (usual in VMs)"
+	}
+	return probePerfEvent(d.Name, d.Perf.Type, d.Perf.Config, missing)
 }
 
 // probePerfEvent opens a disabled event on the first online CPU and closes
@@ -242,11 +232,12 @@ func probePerfEvent(provider string, typ uint32, config uint64, missing string) 
 }
 
 func checkKprobeMulti() error {
+	const name = provider.FeatureKprobeMulti
 	if err := features.HaveBPFLinkKprobeMulti(); err != nil {
 		if errors.Is(err, ebpf.ErrNotSupported) {
-			return unsupported(ProviderKprobeMulti, "this kernel cannot attach one kprobe program to many functions (needs Linux 5.18 with CONFIG_FPROBE)", err)
+			return unsupported(name, "this kernel cannot attach one kprobe program to many functions (needs Linux 5.18 with CONFIG_FPROBE)", err)
 		}
-		return unsupported(ProviderKprobeMulti, fmt.Sprintf("probing kprobe_multi fails: %v", err), err)
+		return unsupported(name, fmt.Sprintf("probing kprobe_multi fails: %v", err), err)
 	}
 	return nil
 }

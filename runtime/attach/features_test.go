@@ -1,8 +1,6 @@
 package attach
 
 import (
-	"sonde/plan"
-
 	"bytes"
 	"errors"
 	"os"
@@ -10,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+
+	"sonde/provider"
 )
 
 func TestSupported(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("feature probes load programs: needs root")
 	}
-	for provider := range checks {
+	for _, provider := range infoRows() {
 		err := Supported(provider)
 		t.Logf("%-14s %v", provider, err)
 		if err == nil {
@@ -34,7 +34,7 @@ func TestSupported(t *testing.T) {
 		}
 	}
 	// What the development kernel is known to have.
-	for _, p := range []string{plan.ProviderTracepoint, plan.ProviderUprobe, plan.ProviderProfile, plan.ProviderBegin} {
+	for _, p := range []string{"tracepoint", "uprobe", "profile", "begin"} {
 		if err := Supported(p); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
@@ -52,7 +52,7 @@ func TestSupportedKprobeReason(t *testing.T) {
 	if _, err := os.Stat("/sys/bus/event_source/devices/kprobe"); err == nil {
 		t.Skip("this kernel has kprobes")
 	}
-	err := Supported(plan.ProviderKprobe)
+	err := Supported("kprobe")
 	if err == nil || err.Error() != "kprobe: this kernel has no kprobes (CONFIG_KPROBES is off)" {
 		t.Errorf("Supported(kprobe) = %v", err)
 	}
@@ -70,5 +70,34 @@ func TestInfo(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("Info lacks %q", want)
 		}
+	}
+}
+
+// Every provider sonde runs has a mechanism that checks the kernel and, for
+// those the kernel fires, attaches; Info lists each once.
+func TestMechanismsComplete(t *testing.T) {
+	rows := map[string]int{}
+	for _, r := range infoRows() {
+		rows[r]++
+	}
+	for _, d := range provider.All() {
+		m, ok := mechanisms[d.Mech]
+		switch {
+		case !d.Runs():
+			if rows[d.Name] != 0 || featureCheck(d.Name) != nil {
+				t.Errorf("%s: sonde does not run it, yet it has a feature check", d.Name)
+			}
+			continue
+		case !ok || m.check == nil:
+			t.Errorf("%s: mechanism %v has no feature check", d.Name, d.Mech)
+		case (m.attach == nil) != d.Special():
+			t.Errorf("%s: mechanism %v attaches (%v), but sonde runs it itself (%v)", d.Name, d.Mech, m.attach != nil, d.Special())
+		}
+		if rows[d.Name] != 1 {
+			t.Errorf("%s: %d rows in Info", d.Name, rows[d.Name])
+		}
+	}
+	if rows[provider.FeatureKprobeMulti] != 1 {
+		t.Errorf("Info lists kprobe_multi %d times", rows[provider.FeatureKprobeMulti])
 	}
 }

@@ -1,8 +1,6 @@
 package attach
 
 import (
-	"sonde/plan"
-
 	"errors"
 	"fmt"
 	"io"
@@ -12,16 +10,6 @@ import (
 	"github.com/cilium/ebpf/features"
 	"golang.org/x/sys/unix"
 )
-
-// infoProviders is the order Info lists probe types in.
-var infoProviders = []string{
-	plan.ProviderTracepoint, plan.ProviderRawTracepoint,
-	plan.ProviderKprobe, plan.ProviderKretprobe, ProviderKprobeMulti,
-	plan.ProviderFentry, plan.ProviderFexit,
-	plan.ProviderUprobe, plan.ProviderUretprobe, plan.ProviderUSDT,
-	plan.ProviderProfile, plan.ProviderInterval, plan.ProviderSoftware, plan.ProviderHardware,
-	plan.ProviderIter, plan.ProviderBegin, plan.ProviderEnd,
-}
 
 // Info writes what this kernel offers sonde, in `bpftrace --info`'s layout:
 // the helpers and map types sonde's programs use, and each probe type with
@@ -76,7 +64,7 @@ func Info(w io.Writer) {
 	}
 
 	fmt.Fprintln(w, "\nProbe types")
-	for _, p := range infoProviders {
+	for _, p := range infoRows() {
 		fmt.Fprintf(w, "  %s: %s\n", p, yesNo(Supported(p)))
 	}
 }

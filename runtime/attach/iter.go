@@ -1,6 +1,8 @@
 package attach
 
 import (
+	"sonde/plan"
+
 	"errors"
 	"io"
 
@@ -10,7 +12,7 @@ import (
 
 // attachIter attaches an iterator program (loaded with AttachTo = "task",
 // "task_file", ...). Nothing runs until ReadIter opens an instance.
-func attachIter(prog *ebpf.Program) (Link, error) {
+func attachIter(_ plan.Probe, prog *ebpf.Program) (Link, error) {
 	return link.AttachIter(link.IterOptions{Program: prog})
 }
 

@@ -40,7 +40,7 @@ func openOnThread(t *testing.T, f func(self uint64)) {
 }
 
 func TestKprobe(t *testing.T) {
-	for _, prov := range []string{plan.ProviderKprobe, plan.ProviderKretprobe} {
+	for _, prov := range []string{"kprobe", "kretprobe"} {
 		t.Run(prov, func(t *testing.T) {
 			requireProvider(t, prov)
 			c := newCounter(t)
@@ -57,8 +57,8 @@ func TestKprobe(t *testing.T) {
 }
 
 func TestKprobeMulti(t *testing.T) {
-	requireProvider(t, plan.ProviderKprobe)
-	requireProvider(t, ProviderKprobeMulti)
+	requireProvider(t, "kprobe")
+	requireProvider(t, "kprobe_multi")
 	for _, ret := range []bool{false, true} {
 		c := newCounter(t)
 		openOnThread(t, func(self uint64) {
@@ -76,11 +76,11 @@ func TestKprobeMulti(t *testing.T) {
 }
 
 func TestFentry(t *testing.T) {
-	for _, prov := range []string{plan.ProviderFentry, plan.ProviderFexit} {
+	for _, prov := range []string{"fentry", "fexit"} {
 		t.Run(prov, func(t *testing.T) {
 			requireProvider(t, prov)
 			at := ebpf.AttachTraceFEntry
-			if prov == plan.ProviderFexit {
+			if prov == "fexit" {
 				at = ebpf.AttachTraceFExit
 			}
 			c := newCounter(t)
@@ -96,10 +96,10 @@ func TestFentry(t *testing.T) {
 }
 
 func TestHardware(t *testing.T) {
-	requireProvider(t, plan.ProviderHardware)
+	requireProvider(t, "hardware")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.PerfEvent, Instructions: counterInsns(c, anyTask)})
-	mustAttach(t, plan.Probe{Provider: plan.ProviderHardware, Name: "hardware:cpu-cycles:100000",
+	mustAttach(t, plan.Probe{Provider: "hardware", Name: "hardware:cpu-cycles:100000",
 		PerfType: unix.PERF_TYPE_HARDWARE, PerfConfig: unix.PERF_COUNT_HW_CPU_CYCLES, Period: 100000, AllCPUs: true}, prog)
 	cpus, _ := OnlineCPUs()
 	busyCPUs(t, cpus, 100*time.Millisecond)
@@ -113,13 +113,13 @@ func TestKprobeUnsupportedError(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("attaching probes needs root")
 	}
-	serr := Supported(plan.ProviderKprobe)
+	serr := Supported("kprobe")
 	if serr == nil {
 		t.Skip("this kernel has kprobes")
 	}
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
-	_, err := Attach(plan.Probe{Provider: plan.ProviderKprobe, Name: "kprobe:" + kprobeFunc, Event: kprobeFunc}, prog)
+	_, err := Attach(plan.Probe{Provider: "kprobe", Name: "kprobe:" + kprobeFunc, Event: kprobeFunc}, prog)
 	if want := "attach kprobe:" + kprobeFunc + ": " + serr.Error(); err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

@@ -8,19 +8,22 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
+
+	"sonde/provider"
 )
 
 // attachKprobe attaches to a kernel function, at Offset bytes into it for
 // kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
 // the symbol across modules.
 func attachKprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
+	ret := provider.Get(p.Provider).Return
 	if len(p.Symbols) > 0 {
 		if p.Multi {
-			return AttachKprobeMulti(p.Symbols, prog, p.Provider == plan.ProviderKretprobe)
+			return AttachKprobeMulti(p.Symbols, prog, ret)
 		}
 		return attachEach(p, prog)
 	}
-	if p.Provider == plan.ProviderKretprobe {
+	if ret {
 		if p.Offset != 0 {
 			return nil, errors.New("a kretprobe cannot have an offset")
 		}
@@ -33,7 +36,7 @@ func attachKprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
 // every function in symbols with one kprobe_multi link: far faster than a
 // kprobe each for wildcards like kprobe:vfs_*. The program must be loaded
 // with AttachType ebpf.AttachTraceKprobeMulti. Check
-// Supported(ProviderKprobeMulti) first and fall back to one Attach per
+// Supported(provider.FeatureKprobeMulti) first and fall back to one Attach per
 // function when it fails.
 func AttachKprobeMulti(symbols []string, prog *ebpf.Program, ret bool) (Link, error) {
 	opts := link.KprobeMultiOptions{Symbols: symbols}
@@ -47,7 +50,7 @@ func AttachKprobeMulti(symbols []string, prog *ebpf.Program, ret bool) (Link, er
 		l, err = link.KprobeMulti(prog, opts)
 	}
 	if err != nil {
-		if serr := Supported(ProviderKprobeMulti); serr != nil {
+		if serr := Supported(provider.FeatureKprobeMulti); serr != nil {
 			err = serr
 		}
 		kind := "kprobe"

@@ -13,6 +13,8 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
+
+	"sonde/provider"
 )
 
 // perfEventOpen is a seam for tests that make the n-th CPU fail.
@@ -44,14 +46,15 @@ func (l *perfLink) Close() error {
 
 // attachPerf opens p's perf event on every online CPU (on the first only
 // for interval, which must fire once per period, not once per CPU) and
-// attaches prog to each: the provider decides, as Probe.AllCPUs documents.
-// Profile and interval always count cpu-clock.
+// attaches prog to each: the provider decides (provider.AllCPUs), as
+// Probe.AllCPUs documents. Profile and interval always count the event
+// their provider fixes (cpu-clock).
 func attachPerf(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	cpus, err := OnlineCPUs()
 	if err != nil {
 		return nil, err
 	}
-	if p.Provider == plan.ProviderInterval {
+	if !provider.Get(p.Provider).AllCPUs {
 		cpus = cpus[:1]
 	}
 	return attachPerfOn(p, prog, cpus)
@@ -63,8 +66,8 @@ func attachPerfOn(p plan.Probe, prog *ebpf.Program, cpus []int) (_ Link, err err
 		Config: p.PerfConfig,
 		Size:   uint32(unsafe.Sizeof(unix.PerfEventAttr{})),
 	}
-	if p.Provider == plan.ProviderProfile || p.Provider == plan.ProviderInterval {
-		attr.Type, attr.Config = unix.PERF_TYPE_SOFTWARE, unix.PERF_COUNT_SW_CPU_CLOCK
+	if d := provider.Get(p.Provider); d.PerfEvents == nil && d.Perf != nil {
+		attr.Type, attr.Config = d.Perf.Type, d.Perf.Config
 	}
 	switch {
 	case p.Freq > 0:

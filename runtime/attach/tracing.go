@@ -5,6 +5,8 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
+
+	"sonde/provider"
 )
 
 // attachRawTracepoint attaches a tp_btf program (Tracing, AttachTraceRawTp,
@@ -21,9 +23,6 @@ func attachRawTracepoint(p plan.Probe, prog *ebpf.Program) (Link, error) {
 // attachTracing attaches fentry/fexit programs; like tp_btf, the target
 // function was fixed at load time (ProgramSpec.AttachTo).
 func attachTracing(p plan.Probe, prog *ebpf.Program) (Link, error) {
-	at := ebpf.AttachTraceFEntry
-	if p.Provider == plan.ProviderFexit {
-		at = ebpf.AttachTraceFExit
-	}
+	at := ebpf.AttachType(provider.Get(p.Provider).AttachType)
 	return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: at})
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
+
+	"sonde/provider"
 )
 
 // attachUprobe attaches uprobes, uretprobes and USDT probes.
@@ -26,7 +28,7 @@ func attachUprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
 	}
 	opts := &link.UprobeOptions{Address: p.Offset, PID: p.Pid, RefCtrOffset: p.RefCtrOffset}
 	attach := ex.Uprobe
-	if p.Provider == plan.ProviderUretprobe {
+	if provider.Get(p.Provider).Return {
 		attach = ex.Uretprobe
 	}
 	l, err := attach(p.Symbol, prog, opts)

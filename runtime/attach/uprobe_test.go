@@ -24,13 +24,13 @@ const uprobeCalls = 100
 // Go binaries take uprobes fine (not uretprobes: Go moves stacks, and the
 // return trampoline breaks them).
 func TestUprobeSelf(t *testing.T) {
-	requireProvider(t, plan.ProviderUprobe)
+	requireProvider(t, "uprobe")
 	// Test binaries carry no symbol table: find the function's file offset
 	// from its address and our own mappings.
 	exe, off := selfOffset(t, reflect.ValueOf(uprobeTarget).Pointer())
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: tgidInsns(c)})
-	mustAttach(t, plan.Probe{Provider: plan.ProviderUprobe, Binary: exe, Symbol: "uprobeTarget", Offset: off}, prog)
+	mustAttach(t, plan.Probe{Provider: "uprobe", Binary: exe, Symbol: "uprobeTarget", Offset: off}, prog)
 	sum := 0
 	for i := range uprobeCalls {
 		sum += uprobeTarget(i)
@@ -108,9 +108,9 @@ func buildTarget(t *testing.T) string {
 }
 
 func TestUprobeC(t *testing.T) {
-	requireProvider(t, plan.ProviderUprobe)
+	requireProvider(t, "uprobe")
 	bin := buildTarget(t)
-	for _, prov := range []string{plan.ProviderUprobe, plan.ProviderUretprobe} {
+	for _, prov := range []string{"uprobe", "uretprobe"} {
 		t.Run(prov, func(t *testing.T) {
 			c := newCounter(t)
 			prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
@@ -132,7 +132,7 @@ func TestUprobeC(t *testing.T) {
 // before the program is attached would be missed, so the target waits
 // 200 ms after seeing the semaphore.
 func TestUSDTSemaphore(t *testing.T) {
-	requireProvider(t, plan.ProviderUSDT)
+	requireProvider(t, "usdt")
 	bin := buildTarget(t)
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
@@ -142,7 +142,7 @@ func TestUSDTSemaphore(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(20 * time.Millisecond) // let it map the binary and poll
-	p := plan.Probe{Provider: plan.ProviderUSDT, Name: "usdt:" + bin + ":test:target", Binary: bin,
+	p := plan.Probe{Provider: "usdt", Name: "usdt:" + bin + ":test:target", Binary: bin,
 		Offset: fileOffset(t, bin, "target"), RefCtrOffset: fileOffset(t, bin, "sem"), Pid: cmd.Process.Pid}
 	l, err := Attach(p, prog)
 	if err != nil {
@@ -160,14 +160,14 @@ func TestUSDTSemaphore(t *testing.T) {
 }
 
 func TestUprobeErrors(t *testing.T) {
-	requireProvider(t, plan.ProviderUprobe)
+	requireProvider(t, "uprobe")
 	c := newCounter(t)
 	prog := load(t, &ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: counterInsns(c, anyTask)})
 	exe, _ := os.Executable()
 	for _, p := range []plan.Probe{
-		{Provider: plan.ProviderUprobe, Name: "uprobe:/nonexistent:f", Binary: "/nonexistent", Symbol: "f"},
-		{Provider: plan.ProviderUprobe, Name: "uprobe:self:nope", Binary: exe, Symbol: "no_such_function"},
-		{Provider: plan.ProviderUprobe, Name: "uprobe:self:", Binary: exe},
+		{Provider: "uprobe", Name: "uprobe:/nonexistent:f", Binary: "/nonexistent", Symbol: "f"},
+		{Provider: "uprobe", Name: "uprobe:self:nope", Binary: exe, Symbol: "no_such_function"},
+		{Provider: "uprobe", Name: "uprobe:self:", Binary: exe},
 	} {
 		_, err := Attach(p, prog)
 		if err == nil || !strings.HasPrefix(err.Error(), "attach "+p.Name+": ") {

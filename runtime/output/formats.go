@@ -15,4 +15,7 @@ var Formats = []FormatDoc{
 	{Name: "json",
 		Summary: "newline-delimited JSON, one object a line, as bpftrace's -f json: {\"type\": \"attached_probes\"}, {\"type\": \"printf\"}, {\"type\": \"map\"}, {\"type\": \"hist\"}, {\"type\": \"stats\"}..., each with its data",
 		Example: `tracepoint:syscalls:sys_enter_openat { @[comm] = count(); printf("%s\n", str(args.filename)); }`},
+	{Name: "folded",
+		Summary: "maps keyed by kstack or ustack (alone or with other keys) as FlameGraph folded lines, `comm;root;...;leaf COUNT`, bare function names, user frames then kernel frames, as flamegraph.pl, speedscope and inferno read them; other maps as text. --flamegraph FILE.svg and --report FILE.html draw pictures at exit with any format",
+		Example: `profile:hz:99 { @[comm, kstack] = count(); }`},
 }

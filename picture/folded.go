@@ -1,0 +1,61 @@
+package picture
+
+import (
+	"io"
+
+	"sonde/picture/flame"
+	"sonde/plan"
+	"sonde/runtime/output"
+)
+
+// Folded is the -f folded output: maps keyed by a stack print as
+// FlameGraph folded lines, everything else as the text output prints it.
+// It prints no blank lines before the maps at exit, so the output of a
+// script whose maps are all stack maps is folded lines and nothing else.
+type Folded struct {
+	*output.Text
+	out    io.Writer
+	stacks *Stacks
+	// prefix: with several stack maps, each line starts with the map's
+	// name, so their stacks stay apart in one flame graph.
+	prefix bool
+	err    error
+}
+
+// NewFolded returns the folded output for a plan: out and errOut as for
+// output.NewText.
+func NewFolded(out, errOut io.Writer, env *output.Env, p *plan.Plan) *Folded {
+	n := 0
+	for _, m := range p.Maps {
+		if HasStack(m) {
+			n++
+		}
+	}
+	return &Folded{Text: output.NewText(out, errOut, env), out: out, stacks: NewStacks(env), prefix: n > 1}
+}
+
+func (f *Folded) Map(m *output.MapData, top, div int) {
+	if !HasStack(m.Info) {
+		f.Text.Map(m, top, div)
+		return
+	}
+	p := f.stacks.Profile(m, top, div)
+	if f.prefix {
+		name := flame.Frame{Name: m.Info.Name, Kind: flame.Label}
+		for i := range p.Stacks {
+			p.Stacks[i].Frames = append([]flame.Frame{name}, p.Stacks[i].Frames...)
+		}
+	}
+	if err := flame.WriteFolded(f.out, p.Stacks); err != nil && f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *Folded) End() {}
+
+func (f *Folded) Err() error {
+	if f.err != nil {
+		return f.err
+	}
+	return f.Text.Err()
+}
