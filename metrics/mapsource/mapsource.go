@@ -185,11 +185,11 @@ func (s *Source) entries(info *plan.MapInfo, data *output.MapData) []metrics.Ent
 	keys := make([]string, len(out)*len(parts)) // one allocation for every key's parts
 	var buf []byte
 	for i := range out {
-		e := data.At(i)
+		e := data.Entry(i)
 		me := &out[i]
 		if len(parts) > 0 {
 			me.Key = keys[i*len(parts) : (i+1)*len(parts) : (i+1)*len(parts)]
-			buf = s.keyText(info, parts, e.Key, me.Key, buf)
+			buf = s.keyText(data, &e, parts, me.Key, buf)
 		}
 		num := func(n uint64) float64 {
 			if info.Signed {
@@ -239,11 +239,11 @@ func plainValue(v output.Value) float64 {
 
 // keyText renders each key part as text prints it, except stacks (folded:
 // root first, frames joined by ;) and cgroup ids (their path).
-func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, out []string, buf []byte) []byte {
-	t := info.Key
-	if len(parts) == 1 && t.Kind == types.Int && !isCgroup(info, parts, 0) {
+func (s *Source) keyText(data *output.MapData, e *output.Entry, parts []*types.Type, out []string, buf []byte) []byte {
+	info := data.Info
+	if t := info.Key; len(parts) == 1 && t.Kind == types.Int && !isCgroup(info, parts, 0) {
 		// The common case, without decoding.
-		v := output.Decode(t, key).(output.Int)
+		v := output.Decode(t, e.Key).(output.Int)
 		if v.Signed {
 			out[0] = strconv.FormatInt(int64(v.Bits), 10)
 		} else {
@@ -251,10 +251,7 @@ func (s *Source) keyText(info *plan.MapInfo, parts []*types.Type, key []byte, ou
 		}
 		return buf
 	}
-	vals := []output.Value{output.Decode(t, key)}
-	if t.Kind == types.Tuple {
-		vals = vals[0].(output.Tuple)
-	}
+	vals := data.KeyValues(e)
 	for i, v := range vals {
 		switch {
 		case isCgroup(info, parts, i):

@@ -59,15 +59,6 @@ func (r *RawMap) Value(i, c int) []byte {
 // Len is the number of entries printed.
 func (m *MapData) Len() int { return len(m.order) }
 
-// At returns the i-th entry in print order, merged over the CPUs, for
-// readers other than the printers (metrics). Its byte slices refer to
-// the map's buffers.
-func (m *MapData) At(i int) Entry {
-	var e Entry
-	m.entry(i, &e)
-	return e
-}
-
 // entry merges the i-th entry in print order into e.
 func (m *MapData) entry(i int, e *Entry) {
 	if m.hists != nil {
