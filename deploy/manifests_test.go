@@ -31,7 +31,13 @@ const dir = "kubernetes"
 // fields rejected.
 func decodeStrict(t *testing.T, file string, out any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, file))
+	decodeStrictFile(t, filepath.Join(dir, file), out)
+}
+
+func decodeStrictFile(t *testing.T, path string, out any) {
+	t.Helper()
+	file := path
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,33 +64,32 @@ func unmarshalStrict(b []byte, out any) error {
 // manifests are every manifest file and the type it must decode into.
 func manifests() map[string]any {
 	return map[string]any{
-		"namespace.yaml":  &corev1.Namespace{},
+		"00-namespace.yaml":  &corev1.Namespace{},
 		"configmap.yaml":  &corev1.ConfigMap{},
 		"daemonset.yaml":  &appsv1.DaemonSet{},
-		"podmonitor.yaml": &monitoringv1.PodMonitor{},
+		"operator/podmonitor.yaml": &monitoringv1.PodMonitor{},
 	}
 }
 
-// Every YAML file under kubernetes/ is a manifest this test decodes, or
-// the scrape configuration it checks.
+// Every YAML file under kubernetes/ is a manifest this test decodes
+// (kubectl apply -f kubernetes/ applies them all; operator/ needs the
+// Prometheus operator's CRDs).
 func TestEveryFileIsChecked(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
 	known := manifests()
-	for _, f := range files {
-		name := filepath.Base(f)
-		if _, ok := known[name]; !ok && name != "prometheus-scrape.yaml" {
-			t.Errorf("%s is not validated by this test", name)
+	for _, f := range append(files, more...) {
+		rel, _ := filepath.Rel(dir, f)
+		if _, ok := known[rel]; !ok {
+			t.Errorf("%s is not validated by this test", rel)
 		}
 	}
 }
 
 func TestManifestsDecodeStrictly(t *testing.T) {
 	kinds := map[string]string{
-		"namespace.yaml": "v1/Namespace", "configmap.yaml": "v1/ConfigMap",
-		"daemonset.yaml": "apps/v1/DaemonSet", "podmonitor.yaml": "monitoring.coreos.com/v1/PodMonitor",
+		"00-namespace.yaml": "v1/Namespace", "configmap.yaml": "v1/ConfigMap",
+		"daemonset.yaml": "apps/v1/DaemonSet", "operator/podmonitor.yaml": "monitoring.coreos.com/v1/PodMonitor",
 	}
 	for file, obj := range manifests() {
 		decodeStrict(t, file, obj)
@@ -212,7 +217,7 @@ func TestConfigMapMatchesScripts(t *testing.T) {
 
 func TestPodMonitor(t *testing.T) {
 	var pm monitoringv1.PodMonitor
-	decodeStrict(t, "podmonitor.yaml", &pm)
+	decodeStrict(t, "operator/podmonitor.yaml", &pm)
 	var ds appsv1.DaemonSet
 	decodeStrict(t, "daemonset.yaml", &ds)
 	sel, err := metav1.LabelSelectorAsSelector(&pm.Spec.Selector)
@@ -253,12 +258,12 @@ func TestScrapeConfig(t *testing.T) {
 			RelabelConfigs []relabel `json:"relabel_configs"`
 		} `json:"scrape_configs"`
 	}
-	decodeStrict(t, "prometheus-scrape.yaml", &cfg)
+	decodeStrictFile(t, "prometheus/scrape.yaml", &cfg)
 	if len(cfg.ScrapeConfigs) != 1 || cfg.ScrapeConfigs[0].KubernetesSDConfigs[0].Role != "pod" {
 		t.Fatalf("scrape configs %+v", cfg.ScrapeConfigs)
 	}
 	var ns corev1.Namespace
-	decodeStrict(t, "namespace.yaml", &ns)
+	decodeStrict(t, "00-namespace.yaml", &ns)
 	if names := cfg.ScrapeConfigs[0].KubernetesSDConfigs[0].Namespaces.Names; !slices.Contains(names, ns.Name) {
 		t.Errorf("scrape job looks in %v, the pods are in %s", names, ns.Name)
 	}
