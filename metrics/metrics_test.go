@@ -1,7 +1,10 @@
 package metrics
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
+	"io"
 	"flag"
 	"math"
 	"net/http/httptest"
@@ -61,19 +64,14 @@ func snapshot() *Snapshot {
 	}
 }
 
-func encode(t *testing.T, snap *Snapshot, format expfmt.Format) string {
+func encodeSnapshot(t *testing.T, snap *Snapshot, format expfmt.Format) string {
 	t.Helper()
-	mfs := gather(snap)
 	var buf bytes.Buffer
-	enc := expfmt.NewEncoder(&buf, format)
-	for _, mf := range mfs {
-		if err := enc.Encode(mf); err != nil {
-			t.Fatal(err)
-		}
+	w := bufio.NewWriter(&buf)
+	if err := encode(w, format, gather(snap)); err != nil {
+		t.Fatal(err)
 	}
-	if c, ok := enc.(expfmt.Closer); ok {
-		c.Close()
-	}
+	w.Flush()
 	return buf.String()
 }
 
@@ -96,11 +94,11 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestExpositionText(t *testing.T) {
-	golden(t, "exposition.golden", encode(t, snapshot(), expfmt.NewFormat(expfmt.TypeTextPlain)))
+	golden(t, "exposition.golden", encodeSnapshot(t, snapshot(), expfmt.NewFormat(expfmt.TypeTextPlain)))
 }
 
 func TestExpositionOpenMetrics(t *testing.T) {
-	golden(t, "openmetrics.golden", encode(t, snapshot(), expfmt.NewFormat(expfmt.TypeOpenMetrics)))
+	golden(t, "openmetrics.golden", encodeSnapshot(t, snapshot(), expfmt.NewFormat(expfmt.TypeOpenMetrics)))
 }
 
 func TestKindsAndNames(t *testing.T) {
@@ -167,8 +165,8 @@ func TestCheckCollisions(t *testing.T) {
 	}
 }
 
-// A failing read is a scrape error, not an empty scrape that would read
-// as every series gone.
+// A failing read is a failed scrape (up == 0), not an empty one that
+// would read as every series gone.
 func TestReadErrorFailsScrape(t *testing.T) {
 	h, err := NewHandler(func() (*Snapshot, error) { return nil, os.ErrClosed }, nil)
 	if err != nil {
@@ -176,9 +174,27 @@ func TestReadErrorFailsScrape(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body := rec.Body.String()
-	if strings.Contains(body, "sonde_probes_attached") || !strings.Contains(body, "go_goroutines") {
-		t.Errorf("scrape after a read error:\n%s", body)
+	if body := rec.Body.String(); rec.Code != 503 || !strings.Contains(body, "reading the maps: file already closed") {
+		t.Errorf("scrape after a read error: %d\n%s", rec.Code, body)
+	}
+}
+
+// Gzip when the scraper accepts it, as Prometheus does.
+func TestHandlerGzip(t *testing.T) {
+	h, _ := NewHandler(func() (*Snapshot, error) { return snapshot(), nil }, nil)
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	zr, err := gzip.NewReader(rec.Body)
+	if rec.Header().Get("Content-Encoding") != "gzip" || err != nil {
+		t.Fatalf("Content-Encoding %q, %v", rec.Header().Get("Content-Encoding"), err)
+	}
+	body, _ := io.ReadAll(zr)
+	for _, want := range []string{"sonde_probes_attached 3\n", "process_resident_memory_bytes ", "process_cpu_seconds_total "} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("gzipped scrape lacks %q:\n%s", want, body)
+		}
 	}
 }
 
@@ -201,7 +217,7 @@ func TestHandlerNegotiates(t *testing.T) {
 		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, tc.ctype) {
 			t.Errorf("Accept %q: Content-Type %q, want %q", tc.accept, ct, tc.ctype)
 		}
-		if body := rec.Body.String(); !strings.HasSuffix(body, tc.tail) || !strings.Contains(body, "sonde_calls_total{comm=\"bash\",pid=\"10\"} 3") {
+		if body := rec.Body.String(); !strings.HasSuffix(body, tc.tail) || !strings.Contains(body, "sonde_calls_total{comm=\"bash\",pid=\"10\"} 3") || !strings.Contains(body, "process_open_fds") {
 			t.Errorf("Accept %q: body\n%s", tc.accept, body)
 		}
 	}

@@ -1,8 +1,9 @@
 // Package metrics serves a running script's maps as Prometheus metrics.
 // It works on a small model of what it exports (Map, Entry, Snapshot),
 // filled by an adapter from the runtime's map data (metrics/mapsource),
-// and leaves the exposition formats (text, OpenMetrics) to
-// github.com/prometheus/client_golang.
+// and leaves the exposition formats (text, OpenMetrics) to the Prometheus
+// client libraries (client_model's metric families, prometheus/common's
+// expfmt encoders; see NewHandler for why not client_golang itself).
 //
 // Names and types follow the issue that specified them (and ebpf_exporter
 // where it is silent): map @name is metric sonde_name (@ is sonde_map);

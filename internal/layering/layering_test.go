@@ -36,6 +36,8 @@ var rules = []rule{
 		"the Prometheus side works on its own model; metrics/mapsource adapts the runtime's maps to it"},
 	{"sonde/metrics/mapsource", []string{"sonde/compiler/...", "sonde/stdlib/...", "sonde/lang", "sonde/lang/macro", "sonde/host/..."},
 		"metrics read a running plan, as the runtime does"},
+	{"sonde/...", []string{"github.com/prometheus/client_golang/..."},
+		"client_golang's init registers collectors and calls getpid in every process that links it (the e2e workloads count getpid); metrics encodes with prometheus/common's expfmt"},
 	{"sonde/runtime/...", []string{"github.com/prometheus/..."},
 		"the runtime exposes maps (runtime.Live); serving them is the metrics package's job"},
 	{"sonde/picture/flame", []string{"sonde/runtime/...", "sonde/plan", "sonde/types", "github.com/cilium/ebpf/..."},
