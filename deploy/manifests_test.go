@@ -64,9 +64,9 @@ func unmarshalStrict(b []byte, out any) error {
 // manifests are every manifest file and the type it must decode into.
 func manifests() map[string]any {
 	return map[string]any{
-		"00-namespace.yaml":  &corev1.Namespace{},
-		"configmap.yaml":  &corev1.ConfigMap{},
-		"daemonset.yaml":  &appsv1.DaemonSet{},
+		"00-namespace.yaml":        &corev1.Namespace{},
+		"configmap.yaml":           &corev1.ConfigMap{},
+		"daemonset.yaml":           &appsv1.DaemonSet{},
 		"operator/podmonitor.yaml": &monitoringv1.PodMonitor{},
 	}
 }

@@ -41,4 +41,3 @@ func processFamilies() []*dto.MetricFamily {
 	out = append(out, single("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", dto.MetricType_GAUGE, startTime))
 	return out
 }
-
