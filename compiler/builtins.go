@@ -14,20 +14,13 @@ import (
 	"sonde/types"
 )
 
-const (
-	globalStartTime = 0
-	globalCpid      = 8
-	globalTAIOffset = 16
-	globalsSize     = 24
-)
-
 // global loads a u64 from the runtime-filled globals map into R0.
 func (g *gen) global(off int16) {
-	g.c.usesStart = true
+	g.c.usesGlobals = true
 	l := g.alloc(8)
 	b, o := g.base(l, asm.R5)
 	g.emit(storeImm(b, o, 0, asm.DWord))
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(startMap))
+	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(globalsMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())
 	ok := g.newLabel("glob")
@@ -108,6 +101,17 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
 		return nil
 	}
+	// As a C compiler sees them: a header's macro hides an enum constant
+	// of the same name; the script's own #defines were replaced already.
+	if h := ck.c.opts.Headers; h != nil {
+		if v, unsigned, ok := h.Constant(name); ok {
+			ck.inst.enumVals[id] = v
+			if unsigned && v < 0 {
+				return types.Uint64
+			}
+			return types.Int64
+		}
+	}
 	if kt := ck.c.opts.KernelTypes; kt != nil {
 		if v, t, ok := kt.EnumValue(name); ok {
 			ck.inst.enumVals[id] = v
@@ -127,6 +131,16 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	hint := ""
 	if s := didYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
+	}
+	if h := ck.c.opts.Headers; h != nil {
+		detail, hh := h.Unknown(name)
+		if hh != "" {
+			hint = hh
+		}
+		if detail != "" {
+			ck.errorHint(id, hint, "unknown identifier %s: %s", name, detail)
+			return nil
+		}
 	}
 	ck.errorHint(id, hint, "unknown identifier %s", name)
 	return nil

@@ -16,6 +16,7 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/lang/macro"
+	"sonde/types"
 )
 
 // Options are the inputs of a compilation besides the script.
@@ -25,6 +26,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	Headers     Headers     // nil: #include gives no constants
 	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
@@ -58,26 +60,47 @@ type compiler struct {
 	spec       *plan.Spec
 	plan       *plan.Plan
 	pending    bool
+	// selfReads are maps assigned from their own value (`@n = @n + 1`),
+	// which type from nothing else until readsAsZero says they hold ints.
+	selfReads map[string]*ast.MapRef
 
 	scratchSize int
 	usesRingbuf bool
 	usesErrors  bool
-	usesStart   bool
+	usesGlobals bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
 	keyFacts    map[string]*keyFacts
 }
 
-// Compile checks prog and lowers it to a Spec. Macro calls in prog's
-// probes are expanded in place first.
+// readsAsZero gives the maps that only their own assignments read
+// (`@bytes = @bytes + n`, and nothing else types @bytes) integer values,
+// as bpftrace does: such a map reads as zero the first time. It reports
+// whether it typed any.
+func (c *compiler) readsAsZero() bool {
+	typed := false
+	for name, ref := range c.selfReads {
+		ms := c.mapFor(name, ref)
+		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
+			ms.val, typed = types.Int64, true
+		}
+	}
+	return typed
+}
+
+// Compile checks prog and lowers it to a Spec, expanding macro calls on
+// the way. It leaves prog as it is, so one parsed script compiles any
+// number of times.
 func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
-	if err := macro.Expand(prog); err != nil {
+	prog, err := macro.Expand(prog)
+	if err != nil {
 		return nil, err
 	}
+	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
@@ -113,6 +136,11 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 			break
 		}
 	}
+	if c.readsAsZero() {
+		for _, inst := range c.insts {
+			c.check(inst, false)
+		}
+	}
 	for _, inst := range c.insts {
 		c.check(inst, true)
 	}
@@ -136,7 +164,6 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.addInternalMaps()
 	c.plan.Config = c.cfg
-	c.plan.MaxStrlen = c.cfg.MaxStrlen
 	return c.spec, nil
 }
 

@@ -121,8 +121,8 @@ func loadFunc(dst asm.Register, sym string) asm.Instruction {
 // addSubprog records a finished callback; its first instruction carries
 // the symbol, func info and a source line (the kernel wants line info at
 // the start of every function once there is func info).
-func (g *gen) addSubprog(sym, source string, insns asm.Instructions) {
-	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(sym).WithSource(asm.Comment(source)), callbackFunc(sym, 4))
+func (g *gen) addSubprog(sym string, source ast.Node, insns asm.Instructions) {
+	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(sym).WithSource(sourceOf(source)), callbackFunc(sym, 4))
 	g.root.subprogs = append(g.root.subprogs, subprog{insns: insns})
 }
 
@@ -228,7 +228,7 @@ func (g *gen) forMap(s *ast.ForStmt) {
 	for _, cv := range vars {
 		cv.vi.slot = cv.outer
 	}
-	g.addSubprog(sym, stdlib.SourceText(s), body)
+	g.addSubprog(sym, s, body)
 	g.adopt(cg)
 
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, sym))
@@ -281,7 +281,7 @@ func (g *gen) MapLen(m *ast.MapRef) stdlib.Value {
 	}
 	if g.root.lenSym == "" {
 		g.root.lenSym = progSymbol(g.inst) + "_len"
-		g.addSubprog(g.root.lenSym, stdlib.SourceText(m), asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
+		g.addSubprog(g.root.lenSym, m, asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
 	}
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, g.root.lenSym))
 	g.emit(asm.Mov.Imm(asm.R3, 0), asm.Mov.Imm(asm.R4, 0))

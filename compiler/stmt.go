@@ -6,7 +6,6 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
-	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -21,7 +20,7 @@ func (g *gen) block(b *ast.Block) {
 
 func (g *gen) stmt(s ast.Stmt) {
 	m := g.mark()
-	g.setSource(stdlib.SourceText(s))
+	g.setSource(s)
 	switch s := s.(type) {
 	case *ast.Block:
 		g.block(s)

@@ -32,6 +32,18 @@ type Program struct {
 	Loops []ast.Span
 }
 
+// Source is what an instruction was compiled from: the script position of
+// the statement and its text. The compiler attaches it to the first
+// instruction of each statement (asm.Instruction.WithSource), so listings
+// show the text, as cilium/ebpf's listings show C source lines, and the
+// runtime traces a verifier rejection back to Pos.
+type Source struct {
+	Pos  ast.Pos
+	Text string
+}
+
+func (s Source) String() string { return s.Text }
+
 // Probe is one attachment, after wildcard expansion.
 type Probe struct {
 	Provider string // canonical provider name, from the provider catalogue (sonde/provider)
@@ -51,6 +63,9 @@ type Probe struct {
 	// (the program is loaded for it); otherwise one link per function.
 	Symbols []string
 	Multi   bool
+	// kprobe/kretprobe on a name several kernel functions share (which
+	// the kernel refuses by name): the address of each, attached one by one.
+	KAddrs []uint64
 
 	// uprobe, uretprobe, usdt: the resolved binary path, symbol and
 	// file offset; Pid restricts to one process (-p), 0 for all.
@@ -81,26 +96,33 @@ type Plan struct {
 	ErrorCounts string // name of the map counting failed map updates (key: MapInfo.Index, u32) per CPU
 	StackMaps   []string
 
-	// Elapsed, when set, is the name of a one-entry array map whose value
-	// (u64) the runtime sets to the boot-clock start time before attaching.
-	StartTimeMap string
+	// GlobalsMap, when set, is the name of a one-entry array map of values
+	// the runtime fills before attaching and the programs read: three u64s,
+	// at GlobalStartTime, GlobalChildPid and GlobalTAIOffset.
+	GlobalsMap string
 
-	MaxStrlen int
-	Config    Config
+	Config Config
 }
+
+// The layout of the globals map's value (Plan.GlobalsMap).
+const (
+	GlobalStartTime = 0  // boot-clock ns when the run started, for elapsed
+	GlobalChildPid  = 8  // the -c command's pid, for cpid
+	GlobalTAIOffset = 16 // CLOCK_TAI minus CLOCK_BOOTTIME, for nsecs(sw_tai)
+	GlobalsSize     = 24
+)
 
 // Config holds the script's settings after the config block and the
 // BPFTRACE_* environment variables are applied.
 type Config struct {
-	MaxMapKeys       int
-	MaxStrlen        int
-	MaxCatBytes      int
-	MissingProbes    string // error, warn, ignore
-	PrintMapsOnExit  bool
-	StrTruncTrailer  string
-	StackMode        types.StackMode
-	PerfRingPages    int
-	CacheUserSymbols string
+	MaxMapKeys      int
+	MaxStrlen       int
+	MaxCatBytes     int
+	MissingProbes   string // error, warn, ignore
+	PrintMapsOnExit bool
+	StrTruncTrailer string
+	StackMode       types.StackMode
+	PerfRingPages   int
 }
 
 // AggKind is the kind of values a map holds.
@@ -183,7 +205,6 @@ const (
 	ActJoin                         // join(arr, Sep): Args holds the strings
 	ActErrorf                       // errorf(Format, args)
 	ActWarnf                        // warnf(Format, args)
-	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
 )
 
 // Action describes one call site that sends events. Every record in the ring

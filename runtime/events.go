@@ -51,7 +51,7 @@ func (r *run) handle(rec []byte) error {
 		if err != nil {
 			return err
 		}
-		loc := output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}
+		loc := output.SourceLoc{File: r.filename, Line: a.Pos.Line, Col: a.Pos.Col}
 		if a.Kind == plan.ActErrorf {
 			r.out.Errorf(s, loc)
 		} else {

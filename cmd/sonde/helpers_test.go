@@ -25,9 +25,10 @@ func TestMain(m *testing.M) {
 }
 
 // workload runs "getpid:N", "getppid:N" (which the Go runtime never calls,
-// unlike getpid for its preemption signals), "read:N:BYTES", "pread:N:BYTES" (from /dev/zero
-// at offset 4242, a marker for probes), "mark:PATH" (write the pid to PATH),
-// "sleep:MS" steps separated by ",".
+// unlike getpid for its preemption signals), "read:N:BYTES", "pread:N:BYTES"
+// (from /dev/zero at offset 4242, a marker for probes), "open:N:PATH",
+// "socket:N:FAMILY" (FAMILY a number, a UDP socket), "mark:PATH" (write
+// the pid to PATH), "sleep:MS" steps separated by ",".
 func workload(spec string) int {
 	for _, step := range strings.Split(spec, ",") {
 		f := strings.Split(step, ":")
@@ -70,6 +71,13 @@ func workload(spec string) int {
 			tmp := f[1] + ".tmp"
 			if os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())), 0o644) != nil || os.Rename(tmp, f[1]) != nil {
 				return 1
+			}
+		case "socket":
+			family, _ := strconv.Atoi(f[2])
+			for i := 0; i < n; i++ {
+				if fd, err := syscall.Socket(family, syscall.SOCK_DGRAM, 0); err == nil {
+					syscall.Close(fd)
+				}
 			}
 		case "sleep":
 			time.Sleep(time.Duration(n) * time.Millisecond)

@@ -8,54 +8,44 @@ import (
 	"net/http"
 	"time"
 
+	lib "sonde"
 	"sonde/metrics"
 	"sonde/metrics/mapsource"
-	"sonde/plan"
-	"sonde/runtime"
 )
 
-// metricsServer is --metrics: the listener is bound before anything is
-// loaded, so a busy address fails at once, and serving starts once the
-// probes are attached.
-type metricsServer struct {
-	ln  net.Listener
-	srv *http.Server
-}
-
-func newMetricsServer(addr string, spec *plan.Spec) (*metricsServer, error) {
+// serveMetrics is --metrics: the listener is bound before anything is
+// loaded, so a busy address fails at once; the maps are served while the
+// script runs, and not printed at its end.
+func serveMetrics(ctx context.Context, opts *options, prog *lib.Program, ro lib.RunOptions, stderr io.Writer) (*lib.Result, error) {
+	spec := prog.Spec()
 	if err := metrics.Check(mapsource.Shape(spec.Plan.Maps)); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--metrics: %w", err)
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", opts.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics: %w", err)
+	}
+	defer ln.Close()
+	spec.Plan.Config.PrintMapsOnExit = false
+	ro.KeepRunning = true
+	run, err := prog.Start(ctx, ro)
 	if err != nil {
 		return nil, err
 	}
-	// The maps are served live, not printed at the end.
-	spec.Plan.Config.PrintMapsOnExit = false
-	return &metricsServer{ln: ln}, nil
-}
-
-func (m *metricsServer) start(live *runtime.Live, stderr io.Writer, quiet bool) {
-	src := mapsource.New(live)
+	loaded, env := run.Loaded()
+	src := mapsource.New(loaded, env, spec.Plan, len(spec.Programs))
 	h, err := metrics.NewHandler(src.Snapshot, src.Shape())
 	if err != nil {
-		// Check passed on the same maps: cannot happen.
-		fmt.Fprintf(stderr, "sonde: --metrics: %v\n", err)
-		return
+		return nil, err // Check passed on the same maps
 	}
-	m.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go m.srv.Serve(m.ln)
-	if !quiet {
-		fmt.Fprintf(stderr, "Serving metrics on http://%s/metrics\n", m.ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	if !opts.quiet {
+		fmt.Fprintf(stderr, "Serving metrics on http://%s/metrics\n", ln.Addr())
 	}
-}
-
-func (m *metricsServer) stop() {
-	if m.srv == nil {
-		m.ln.Close()
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	res, err := run.Wait()
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	m.srv.Shutdown(ctx)
+	srv.Shutdown(shutdown)
+	return res, err
 }

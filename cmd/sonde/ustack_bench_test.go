@@ -39,8 +39,7 @@ func benchUstackMap(b *testing.B, cold bool) {
 	for i := 0; i < b.N; i++ {
 		env := warm
 		if cold {
-			env = host.NewEnv(spec)
-			env.StackFrames = warm.StackFrames
+			env = host.NewEnv(spec, warm.StackFrames)
 		}
 		out := output.NewText(io.Discard, io.Discard, env)
 		out.Map(output.MergeMap(info, keys, values), 0, 0)
@@ -94,7 +93,6 @@ func ustackMap(b *testing.B, n int) (*plan.MapInfo, [][]byte, [][][]byte, *outpu
 	}
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
 	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
-	env := host.NewEnv(&plan.Spec{Plan: &plan.Plan{}})
-	env.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	env := host.NewEnv(&plan.Spec{Plan: &plan.Plan{}}, func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil })
 	return info, keys, values, env
 }

@@ -48,6 +48,8 @@ var rules = []rule{
 		"the browser that checks the pictures is for tests; the binary must not link it"},
 	{"sonde/picture/...", []string{"github.com/chromedp/...", "sonde/internal/browser"},
 		"the browser that checks the pictures is for tests"},
+	{"sonde", []string{"sonde/cmd/...", "sonde/internal/vmtest/...", "sonde/internal/progfuzz/..."},
+		"the front door is a library: it links no command and no test tooling"},
 }
 
 func match(pattern, pkg string) bool {

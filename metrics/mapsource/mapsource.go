@@ -1,7 +1,8 @@
 // Package mapsource feeds the metrics exporter from a running script: it
-// reads each map through runtime.Live, merged over the CPUs, and turns the
-// plan's layouts and the output's decoded keys into metrics.Map. It is the
-// one place that knows both sides, so a new map reader only changes it.
+// reads the maps through a Reader (runtime.Loaded), merged over the CPUs,
+// and turns the plan's layouts and the output's decoded keys into
+// metrics.Map. It is the one place that knows both sides, so a new map
+// reader only changes it.
 package mapsource
 
 import (
@@ -11,7 +12,6 @@ import (
 
 	"sonde/metrics"
 	"sonde/plan"
-	"sonde/runtime"
 	"sonde/runtime/output"
 	"sonde/types"
 )
@@ -128,50 +128,64 @@ func LhistBounds(lo, hi, step int64) []float64 {
 	return bounds
 }
 
-// Source reads live's maps at each call.
+// Reader is what a running script offers: runtime.Loaded's reads, safe
+// while it runs.
+type Reader interface {
+	// Maps reads every user map now, merged, in plan order.
+	Maps() ([]*output.MapData, error)
+	// Counters are lost events and failed updates per map (by Index).
+	Counters() (lost uint64, updateFailures []uint64, err error)
+}
+
+// Source reads a running script's maps at each call.
 type Source struct {
-	live    *runtime.Live
+	r       Reader
 	env     *output.Env
-	shape   []metrics.Map
-	infos   []*plan.MapInfo
+	plan    *plan.Plan
+	probes  int
+	shape   map[string]metrics.Map
 	cgroups *Cgroups
 }
 
-// New returns the source of a running script's metrics.
-func New(live *runtime.Live) *Source {
-	s := &Source{live: live, env: live.Env(), cgroups: NewCgroups(CgroupRoot())}
-	for _, info := range live.Maps() {
+// New returns the source of a running script's metrics: its reader, the
+// environment its values print with, its plan and how many probes it
+// attached.
+func New(r Reader, env *output.Env, p *plan.Plan, probes int) *Source {
+	s := &Source{r: r, env: env, plan: p, probes: probes, shape: map[string]metrics.Map{}, cgroups: NewCgroups(CgroupRoot())}
+	for _, info := range p.Maps {
 		if Exported(info) {
-			s.infos = append(s.infos, info)
-			s.shape = append(s.shape, describe(info))
+			s.shape[info.Name] = describe(info)
 		}
 	}
 	return s
 }
 
 // Shape is the exported maps without entries.
-func (s *Source) Shape() []metrics.Map { return s.shape }
+func (s *Source) Shape() []metrics.Map { return Shape(s.plan.Maps) }
 
 // Snapshot reads every map once; it is a metrics.Source.
 func (s *Source) Snapshot() (*metrics.Snapshot, error) {
-	snap := &metrics.Snapshot{ProbesAttached: s.live.ProbesAttached()}
+	snap := &metrics.Snapshot{ProbesAttached: s.probes}
 	s.cgroups.Refresh()
-	for i, info := range s.infos {
-		data, err := s.live.ReadMap(info)
-		if err != nil {
-			return nil, err
+	all, err := s.r.Maps()
+	if err != nil {
+		return nil, err
+	}
+	for _, data := range all {
+		m, ok := s.shape[data.Info.Name]
+		if !ok {
+			continue
 		}
-		m := s.shape[i]
-		m.Entries = s.entries(info, data)
+		m.Entries = s.entries(data.Info, data)
 		snap.Maps = append(snap.Maps, m)
 	}
-	lost, failed, err := s.live.Counters()
+	lost, failed, err := s.r.Counters()
 	if err != nil {
 		return nil, err
 	}
 	snap.LostEvents = lost
 	snap.UpdateFailures = map[string]uint64{}
-	for _, info := range s.live.Maps() {
+	for _, info := range s.plan.Maps {
 		if info.Index < len(failed) {
 			snap.UpdateFailures[info.Name] = failed[info.Index]
 		}
