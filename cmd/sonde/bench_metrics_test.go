@@ -177,9 +177,9 @@ func BenchmarkMetricsEventCost(b *testing.B) {
 }
 
 // Scrapes every second for SONDE_SOAK (default 30s) of the 100,000-key
-// map: sonde's mean RSS over the first and the last tenth of the scrapes
-// (flat when nothing leaks; single samples swing with the collector), and
-// its peak.
+// map: sonde's mean RSS over the first, the middle and the last tenth of
+// the scrapes (flat when nothing leaks; single samples swing with the
+// collector), and its peak.
 func BenchmarkMetricsSoak(b *testing.B) {
 	d := 30 * time.Second
 	if s := os.Getenv("SONDE_SOAK"); s != "" {
@@ -208,6 +208,7 @@ func BenchmarkMetricsSoak(b *testing.B) {
 	}
 	tenth := max(len(rss)/10, 1)
 	b.ReportMetric(mean(rss[:tenth]), "RSS-first10%-MB")
+	b.ReportMetric(mean(rss[len(rss)/2-tenth/2:len(rss)/2-tenth/2+tenth]), "RSS-mid10%-MB")
 	b.ReportMetric(mean(rss[len(rss)-tenth:]), "RSS-last10%-MB")
 	b.ReportMetric(float64(slices.Max(rss))/1024, "RSS-peak-MB")
 	b.ReportMetric(float64(len(rss)), "scrapes")
