@@ -1,6 +1,9 @@
 package sonde
 
-import "sonde/runtime/output"
+import (
+	"sonde/runtime/mapdata"
+	"sonde/runtime/output"
+)
 
 // EventKind is what a script printed.
 type EventKind int
@@ -31,34 +34,41 @@ type Event struct {
 	Count    uint64
 }
 
-// eventOutput is the runtime's Output that turns each call into an Event.
+// eventOutput is the runtime's Output that turns each event into an Event.
 type eventOutput struct {
 	emit func(Event)
 }
 
-func (o *eventOutput) AttachedProbes(n int) { o.emit(Event{Kind: EventAttached, Count: uint64(n)}) }
-func (o *eventOutput) Printf(s string)      { o.emit(Event{Kind: EventPrintf, Text: s}) }
-func (o *eventOutput) Value(v output.Value) { o.emit(Event{Kind: EventValue, Value: v}) }
-func (o *eventOutput) Time(s string)        { o.emit(Event{Kind: EventTime, Text: s}) }
-func (o *eventOutput) Join(s string)        { o.emit(Event{Kind: EventJoin, Text: s}) }
-func (o *eventOutput) Cat(s string)         { o.emit(Event{Kind: EventCat, Text: s}) }
-func (o *eventOutput) System(s string)      { o.emit(Event{Kind: EventSystem, Text: s}) }
-func (o *eventOutput) LostEvents(n uint64)  { o.emit(Event{Kind: EventLost, Count: n}) }
-func (o *eventOutput) End()                 { o.emit(Event{Kind: EventEnd}) }
-func (o *eventOutput) Err() error           { return nil }
+// eventKinds are the Events of the runtime's event kinds; a kind that is
+// not here is not delivered.
+var eventKinds = map[output.Kind]EventKind{
+	output.KindAttached: EventAttached, output.KindPrintf: EventPrintf, output.KindValue: EventValue,
+	output.KindTime: EventTime, output.KindJoin: EventJoin, output.KindCat: EventCat,
+	output.KindSystem: EventSystem, output.KindErrorf: EventErrorf, output.KindWarnf: EventWarnf,
+	output.KindLost: EventLost, output.KindEnd: EventEnd,
+}
 
-func (o *eventOutput) Map(m *output.MapData, top, div int) {
+func (o *eventOutput) Event(e output.Event) {
+	k, ok := eventKinds[e.Kind]
+	if !ok {
+		return
+	}
+	ev := Event{Kind: k, Value: e.Value, Count: e.N}
+	if e.Text != nil {
+		ev.Text = string(e.Text)
+	}
+	if k == EventErrorf || k == EventWarnf {
+		ev.Loc = e.Loc
+	}
+	o.emit(ev)
+}
+
+func (o *eventOutput) Flush() error { return nil }
+
+func (o *eventOutput) Map(m *mapdata.Map, top, div int) {
 	if m.Len() == 0 {
 		return // as the text and JSON outputs: an empty map prints nothing
 	}
 	v := mapOf(m)
 	o.emit(Event{Kind: EventMap, Map: &v, Top: top, Div: div})
-}
-
-func (o *eventOutput) Errorf(msg string, loc output.SourceLoc) {
-	o.emit(Event{Kind: EventErrorf, Text: msg, Loc: loc})
-}
-
-func (o *eventOutput) Warnf(msg string, loc output.SourceLoc) {
-	o.emit(Event{Kind: EventWarnf, Text: msg, Loc: loc})
 }

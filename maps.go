@@ -3,17 +3,17 @@ package sonde
 import (
 	"math"
 
-	"sonde/plan"
+	"sonde/agg"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 	"sonde/types"
 )
 
 // Map is a user map's contents as Go values.
 //
-// It is a view of the runtime's merged map data (output.MapData: per-CPU
-// values merged, entries in print order); mapOf is the one place that
-// reads that data, so the view moves with it when map data gets a package
-// of its own.
+// It is a view of the runtime's merged map data (mapdata.Map: per-CPU
+// values merged, entries in print order), decoded with output.Decode and
+// the aggregation's catalogue entry (package agg).
 type Map struct {
 	Name string // as the script writes it: "@", "@bytes"
 	// Kind is the aggregation the map holds (count, sum, min, max, avg,
@@ -48,7 +48,7 @@ type Bucket struct {
 	Count    uint64
 }
 
-func mapsOf(data []*output.MapData) []Map {
+func mapsOf(data []*mapdata.Map) []Map {
 	out := make([]Map, len(data))
 	for i, d := range data {
 		out[i] = mapOf(d)
@@ -57,77 +57,41 @@ func mapsOf(data []*output.MapData) []Map {
 }
 
 // mapOf decodes merged map data into Go values.
-func mapOf(d *output.MapData) Map {
+func mapOf(d *mapdata.Map) Map {
 	info := d.Info
-	m := Map{Name: info.Name, Kind: info.Agg.String(), KeyType: info.Key, ValueType: info.Value}
+	m := Map{Name: info.Name, Kind: info.Agg, KeyType: info.Key, ValueType: info.Value}
 	m.Entries = make([]Entry, d.Len())
+	var e mapdata.Entry
 	for i := range m.Entries {
-		e := d.Entry(i)
+		d.Entry(i, &e)
 		out := &m.Entries[i]
 		if info.Key != nil && e.Key != nil {
 			out.Key = output.Decode(info.Key, e.Key)
 		}
-		num := output.Int{Bits: e.Num, Signed: info.Signed}
-		switch info.Agg {
-		case plan.AggNone:
+		a := d.Agg
+		switch {
+		case a == nil:
 			out.Value = output.Decode(info.Value, e.Value)
-		case plan.AggCount:
-			out.Value = output.U64(e.Num)
-		case plan.AggSum, plan.AggMin, plan.AggMax:
-			out.Value = num
-		case plan.AggAvg, plan.AggStats:
-			out.Count, out.Total = e.Count, output.Int{Bits: e.Total, Signed: info.Signed}
-			out.Value = average(e.Count, out.Total)
-		case plan.AggHist, plan.AggLhist:
-			for b, n := range e.Buckets {
-				if n == 0 {
+		case a.Bucketed():
+			for _, r := range a.Rows(&e.Merged, d.Params, 1) {
+				if r.Count == 0 {
 					continue
 				}
-				lo, hi := bucketBounds(info, b)
-				out.Buckets = append(out.Buckets, Bucket{Min: lo, Max: hi, Count: n})
+				hi := r.High
+				if hi != math.MaxInt64 {
+					hi-- // Rows' High is exclusive; Bucket's Max is not
+				}
+				out.Buckets = append(out.Buckets, Bucket{Min: r.Low, Max: hi, Count: r.Count})
 			}
+		case a.Metric.Type == agg.Summary:
+			// avg and stats: how many values, their sum and average.
+			n, signed := agg.FieldAverage.Int(&e.Merged, info.Signed)
+			out.Count, out.Total = e.Count, output.Int{Bits: e.Total, Signed: info.Signed}
+			out.Value = output.Int{Bits: n, Signed: signed}
+		default:
+			n, signed := a.Number.Int(&e.Merged, info.Signed)
+			out.Value = output.Int{Bits: n, Signed: signed}
 		}
 	}
 	return m
-}
-
-// average is the integer average sonde prints for avg and stats.
-func average(count uint64, total output.Int) output.Int {
-	if count == 0 {
-		return output.Int{Signed: total.Signed}
-	}
-	if total.Signed {
-		return output.I64(total.Int64() / int64(count))
-	}
-	return output.U64(total.Bits / count)
-}
-
-// bucketBounds is the range of values of bucket index i: the inverse of
-// output.HistBucket and output.LhistBucket, which the BPF programs compute.
-func bucketBounds(info *plan.MapInfo, i int) (lo, hi int64) {
-	if info.Agg == plan.AggLhist {
-		min, step := info.LhistMin, info.LhistStep
-		last := output.LhistBucket(math.MaxInt64, min, info.LhistMax, step)
-		switch {
-		case i == 0:
-			return math.MinInt64, min - 1
-		case i >= last:
-			return min + int64(last-1)*step, math.MaxInt64
-		}
-		return min + int64(i-1)*step, min + int64(i)*step - 1
-	}
-	k := uint(info.HistBits)
-	n := uint64(1) << k
-	switch {
-	case i == 0:
-		return math.MinInt64, -1
-	case uint64(i) <= n:
-		return int64(i - 1), int64(i - 1)
-	}
-	// Index j+1 for j >= n: power b = j>>k of the value's magnitude, and
-	// the sub-bucket j&(n-1) within it (see output.HistBucket).
-	j := uint64(i - 1)
-	b := j >> k
-	first := (n + j&(n-1)) << (b - 1)
-	return int64(first), int64(first + 1<<(b-1) - 1)
 }

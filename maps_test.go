@@ -2,45 +2,15 @@ package sonde
 
 import (
 	"encoding/binary"
-	"math"
 	"reflect"
 	"testing"
 
+	"sonde/agg"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 	"sonde/types"
 )
-
-// Every bucket's bounds are exactly the values the kernel's bucket function
-// puts in it: both ends map to the bucket, and each bucket starts where
-// the one before it ends.
-func TestBucketBounds(t *testing.T) {
-	check := func(name string, info *plan.MapInfo, n int, bucket func(int64) int) {
-		prevHi := int64(math.MinInt64)
-		for i := 0; i < n; i++ {
-			lo, hi := bucketBounds(info, i)
-			if lo > hi || bucket(lo) != i || bucket(hi) != i {
-				t.Fatalf("%s bucket %d: [%d, %d] maps to buckets %d and %d", name, i, lo, hi, bucket(lo), bucket(hi))
-			}
-			if i > 0 && lo != prevHi+1 {
-				t.Fatalf("%s bucket %d starts at %d, after bucket %d ended at %d", name, i, lo, i-1, prevHi)
-			}
-			prevHi = hi
-		}
-		if prevHi != math.MaxInt64 {
-			t.Errorf("%s: the last bucket ends at %d, not MaxInt64", name, prevHi)
-		}
-	}
-	for _, k := range []int{0, 1, 2, 5} {
-		info := &plan.MapInfo{Agg: plan.AggHist, HistBits: k}
-		check("hist k="+string(rune('0'+k)), info, output.HistNumBuckets(k), func(v int64) int { return output.HistBucket(v, k) })
-	}
-	for _, r := range [][3]int64{{0, 10, 2}, {0, 9, 2}, {-100, 100, 10}, {5, 6, 1}} {
-		info := &plan.MapInfo{Agg: plan.AggLhist, LhistMin: r[0], LhistMax: r[1], LhistStep: r[2]}
-		n := output.LhistNumBuckets(r[0], r[1], r[2])
-		check("lhist", info, n, func(v int64) int { return output.LhistBucket(v, r[0], r[1], r[2]) })
-	}
-}
 
 func u64s(vs ...uint64) []byte {
 	b := make([]byte, 8*len(vs))
@@ -63,11 +33,11 @@ func TestMapValues(t *testing.T) {
 		values [][][]byte // per CPU
 		want   []Entry
 	}{
-		{"count by comm", &plan.MapInfo{Name: "@", Agg: plan.AggCount, Key: comm, Value: types.Uint64, PerCPU: true},
+		{"count by comm", &plan.MapInfo{Name: "@", Agg: "count", Key: comm, Value: types.Uint64, PerCPU: true},
 			[][]byte{str16("bash"), str16("sshd")},
 			[][][]byte{{u64s(2), u64s(3)}, {u64s(1), u64s(0)}},
 			[]Entry{{Key: output.Str("sshd"), Value: output.U64(1)}, {Key: output.Str("bash"), Value: output.U64(5)}}},
-		{"signed avg", &plan.MapInfo{Name: "@a", Agg: plan.AggAvg, Key: types.Int64, Value: types.Int64, Signed: true, PerCPU: true},
+		{"signed avg", &plan.MapInfo{Name: "@a", Agg: "avg", Key: types.Int64, Value: types.Int64, Signed: true, PerCPU: true},
 			[][]byte{u64s(7)},
 			[][][]byte{{u64s(2, uint64(neg(10))), u64s(1, uint64(neg(5)))}},
 			[]Entry{{Key: output.I64(7), Value: output.I64(-5), Count: 3, Total: output.I64(-15)}}},
@@ -75,14 +45,14 @@ func TestMapValues(t *testing.T) {
 			[][]byte{u64s(1)},
 			[][][]byte{{str16("hello")}},
 			[]Entry{{Key: output.I64(1), Value: output.Str("hello")}}},
-		{"keyless hist", &plan.MapInfo{Name: "@h", Agg: plan.AggHist, HistBits: 0, Array: true, PerCPU: true, NumBuckets: output.HistNumBuckets(0)},
+		{"keyless hist", &plan.MapInfo{Name: "@h", Agg: "hist", AggArgs: []int64{0}, Array: true, PerCPU: true, NumBuckets: agg.HistNumBuckets(0)},
 			[][]byte{{7, 0, 0, 0}, {1, 0, 0, 0}},
 			[][][]byte{{u64s(4), u64s(1)}, {u64s(0), u64s(2)}},
 			[]Entry{{Buckets: []Bucket{{Min: 0, Max: 0, Count: 2}, {Min: 32, Max: 63, Count: 5}}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := mapOf(output.MergeMap(c.info, c.keys, c.values))
-			if got.Name != c.info.Name || got.Kind != c.info.Agg.String() {
+			got := mapOf(mapdata.MergeSlices(c.info, c.keys, c.values))
+			if got.Name != c.info.Name || got.Kind != c.info.Agg {
 				t.Errorf("map %q kind %q", got.Name, got.Kind)
 			}
 			if !reflect.DeepEqual(got.Entries, c.want) {
@@ -98,13 +68,14 @@ func neg(n int64) int64 { return -n }
 func TestEventOutput(t *testing.T) {
 	var got []Event
 	o := &eventOutput{emit: func(e Event) { got = append(got, e) }}
-	info := &plan.MapInfo{Name: "@", Agg: plan.AggCount, Value: types.Uint64, Array: true, SetAt: 0}
-	o.AttachedProbes(2)
-	o.Printf("hi\n")
-	o.Warnf("careful", output.SourceLoc{File: "x.sd", Line: 1, Col: 3})
-	o.End()
-	o.Map(output.MergeMap(info, [][]byte{{0, 0, 0, 0}}, [][][]byte{{u64s(3)}}), 0, 0)
-	o.Map(output.MergeMap(info, nil, nil), 0, 0) // empty: nothing, as text prints nothing
+	info := &plan.MapInfo{Name: "@", Agg: "count", Value: types.Uint64, Array: true, SetAt: 0}
+	o.Event(output.Event{Kind: output.KindAttached, N: 2})
+	o.Event(output.Event{Kind: output.KindPrintf, Text: []byte("hi\n")})
+	o.Event(output.Event{Kind: output.KindWarnf, Text: []byte("careful"), Loc: output.SourceLoc{File: "x.sd", Line: 1, Col: 3}})
+	o.Event(output.Event{Kind: output.KindEnd + 1, Text: []byte("a kind the front door does not know")})
+	o.Event(output.Event{Kind: output.KindEnd})
+	o.Map(mapdata.MergeSlices(info, [][]byte{{0, 0, 0, 0}}, [][][]byte{{u64s(3)}}), 0, 0)
+	o.Map(mapdata.MergeSlices(info, nil, nil), 0, 0) // empty: nothing, as text prints nothing
 	want := []Event{
 		{Kind: EventAttached, Count: 2},
 		{Kind: EventPrintf, Text: "hi\n"},

@@ -12,7 +12,10 @@ import (
 	"sonde/lang/diag"
 	"sonde/picture"
 	"sonde/runtime"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
+	"sonde/runtime/output/ndjson"
+	"sonde/runtime/output/text"
 )
 
 // RunOptions say where a run's output goes.
@@ -42,7 +45,7 @@ type RunOptions struct {
 // Result is how a run ended.
 type Result struct {
 	ExitCode int // exit(code), 0 otherwise
-	maps     []*output.MapData
+	maps     []*mapdata.Map
 }
 
 // Maps are the user maps as they were at the end, in name order, as Go
@@ -165,9 +168,9 @@ func (r *Run) run(ctx context.Context) {
 func (p *Program) NewOutput(format string, stdout, stderr io.Writer, env *output.Env) (output.Output, error) {
 	switch format {
 	case "", "text":
-		return output.NewText(stdout, stderr, env), nil
+		return text.New(stdout, stderr, env), nil
 	case "json":
-		return output.NewJSON(stdout, env), nil
+		return ndjson.New(stdout, env), nil
 	case "folded":
 		return picture.NewFolded(stdout, stderr, env, p.spec.Plan), nil
 	}

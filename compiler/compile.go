@@ -82,7 +82,7 @@ func (c *compiler) readsAsZero() bool {
 	typed := false
 	for name, ref := range c.selfReads {
 		ms := c.mapFor(name, ref)
-		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
+		if ms.val == nil && ms.agg == nil && ms.decl == nil {
 			ms.val, typed = types.Int64, true
 		}
 	}
@@ -148,7 +148,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		return nil, err
 	}
 	for name, ms := range c.maps {
-		if ms.agg == plan.AggNone && ms.val == nil && ms.decl == nil {
+		if ms.agg == nil && ms.val == nil && ms.decl == nil {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}

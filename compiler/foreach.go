@@ -1,7 +1,7 @@
 package compiler
 
 import (
-	"sonde/plan"
+	"sonde/agg"
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
@@ -288,13 +288,7 @@ func (g *gen) MapLen(m *ast.MapRef) stdlib.Value {
 	return value{t: types.Int64, reg: g.callResult(asm.FnForEachMapElem)}
 }
 
-// iterable reports whether `for` may walk a map of this kind (bpftrace's
-// IsMapIterableTy): plain values and the aggregations that read as one
-// integer.
-func iterable(a plan.AggKind) bool {
-	switch a {
-	case plan.AggNone, plan.AggCount, plan.AggSum, plan.AggMin, plan.AggMax, plan.AggAvg:
-		return true
-	}
-	return false
-}
+// iterable reports whether `for` may walk a map of this aggregation (nil:
+// plain values), as bpftrace's IsMapIterableTy: plain values and the
+// aggregations that read as one integer.
+func iterable(a *agg.Aggregation) bool { return a == nil || a.Read != nil }

@@ -174,8 +174,8 @@ func (g *gen) assign(s *ast.AssignStmt) {
 		g.store(vi.slot, vi.t, old)
 		g.free(old.reg)
 	case *ast.MapRef:
-		if agg, ok := g.inst.mapAggs[s]; ok {
-			g.aggregate(t, s.Value.(*ast.Call), agg)
+		if a, ok := g.inst.mapAggs[s]; ok {
+			g.aggregate(t, s.Value.(*ast.Call), a)
 			return
 		}
 		if s.Op == "+=" || s.Op == "-=" {

@@ -125,25 +125,6 @@ type Config struct {
 	PerfRingPages   int
 }
 
-// AggKind is the kind of values a map holds.
-type AggKind int
-
-const (
-	AggNone  AggKind = iota // a plain value map
-	AggCount                // u64 per CPU, summed
-	AggSum                  // u64/s64 per CPU, summed
-	AggMin                  // per CPU {value s64|u64, set u64}: min of set values
-	AggMax                  // per CPU {value, set}: max of set values
-	AggAvg                  // per CPU {count u64, total s64|u64}
-	AggStats                // per CPU {count, total}
-	AggHist                 // key suffix u64 bucket (or array index); value u64 count per CPU
-	AggLhist                // as AggHist
-)
-
-var aggNames = [...]string{"", "count", "sum", "min", "max", "avg", "stats", "hist", "lhist"}
-
-func (k AggKind) String() string { return aggNames[k] }
-
 // MapInfo says how a user map is stored and printed.
 type MapInfo struct {
 	Name    string // as the user writes it: "@", "@bytes"
@@ -153,23 +134,31 @@ type MapInfo struct {
 	// Key is the user key type (nil for a map used without keys). Several
 	// keys are one Tuple.
 	Key *types.Type
-	// Value is the printed value type: the plain value for AggNone, Int64 or
-	// Uint64 for count/sum/min/max/avg.
+	// Value is the printed value type: the plain value of a map without
+	// aggregation, Int64 or Uint64 for an aggregation a probe can read.
 	Value *types.Type
 
-	Agg    AggKind
-	Signed bool // sum/min/max/avg/stats of signed values
+	// Agg names the aggregation the map holds, "" for plain values;
+	// agg.Lookup resolves it to its catalogue entry. AggArgs are its
+	// parameters as the entry keeps them (hist's bits; lhist's min, max
+	// and step), Signed whether the aggregated values are signed.
+	Agg     string
+	AggArgs []int64
+	Signed  bool
 
-	// Storage. A keyless map is an array: one element (index 0), or for
-	// hist/lhist one element per bucket (index = bucket). A keyed map is a
-	// hash whose key is Key's bytes, followed for hist/lhist by a u64 bucket.
+	// Storage. A keyless map is an array: one element (index 0), or for a
+	// bucketed aggregation (hist) one element per bucket (index = bucket).
+	// A keyed map is a hash whose key is Key's bytes, followed for a
+	// bucketed aggregation by a u64 bucket.
 	Array  bool
 	PerCPU bool
-	// SetAt, for a keyless aggregation other than hist/lhist, is the offset
+	// SetAt, for a keyless aggregation that is not bucketed, is the offset
 	// in each per-CPU value of a word the kernel sets to 1 on every update:
 	// the map has a value (printed even when it is 0, as after sum(0) or
 	// zero()) when any CPU's word is set. clear() and delete() reset it.
 	SetAt int
+
+	NumBuckets int // bucketed aggregations: buckets in total
 
 	// KeyNames name each key part (one per Tuple field, or one for a
 	// single key) after the expression that fills it: a builtin ("comm",
@@ -179,14 +168,10 @@ type MapInfo struct {
 	// Shrinks is set when the script clears, zeroes or deletes from the
 	// map, so its values can go down (a gauge, never a counter).
 	Shrinks bool
-	// HistSums: each hist/lhist bucket's per-CPU value is {count, sum of
-	// the values counted} instead of a count alone, for exact sums.
+	// HistSums: each bucket's per-CPU value of a bucketed aggregation is
+	// {count, sum of the values counted} instead of a count alone, for
+	// exact sums (metrics' _sum).
 	HistSums bool
-
-	HistBits           int   // hist(n, k): k
-	LhistMin, LhistMax int64 // lhist bounds
-	LhistStep          int64
-	NumBuckets         int // hist/lhist: buckets in total
 }
 
 // ActionKind is what an event record asks the runtime to do.

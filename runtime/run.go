@@ -29,6 +29,7 @@ import (
 	"sonde/lang/diag"
 	"sonde/provider"
 	"sonde/runtime/attach"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 )
 
@@ -52,7 +53,7 @@ type Options struct {
 // Result is how a run ended.
 type Result struct {
 	ExitCode int
-	Maps     []*output.MapData // with Options.KeepMaps: every user map at the end
+	Maps     []*mapdata.Map // with Options.KeepMaps: every user map at the end
 }
 
 // Loaded is a Spec in the kernel: its maps and programs, with nothing
@@ -115,13 +116,13 @@ func (l *Loaded) Close() {
 
 // Maps reads every user map now, in name order: a snapshot, safe to take
 // while the script runs.
-func (l *Loaded) Maps() ([]*output.MapData, error) {
+func (l *Loaded) Maps() ([]*mapdata.Map, error) {
 	l.life.RLock()
 	defer l.life.RUnlock()
 	if l.closed {
 		return nil, ErrClosed
 	}
-	out := make([]*output.MapData, 0, len(l.spec.Plan.Maps))
+	out := make([]*mapdata.Map, 0, len(l.spec.Plan.Maps))
 	for _, info := range l.spec.Plan.Maps {
 		data, err := l.mapData(info)
 		if err != nil {
@@ -132,12 +133,12 @@ func (l *Loaded) Maps() ([]*output.MapData, error) {
 	return out, nil
 }
 
-func (l *Loaded) mapData(info *plan.MapInfo) (*output.MapData, error) {
+func (l *Loaded) mapData(info *plan.MapInfo) (*mapdata.Map, error) {
 	raw, err := readMap(l.coll.Maps[info.MapName], l.ncpu)
 	if err != nil {
 		return nil, err
 	}
-	return output.MergeRaw(info, raw), nil
+	return mapdata.Merge(info, raw), nil
 }
 
 // Run attaches the programs and processes events until exit(), ctx is
@@ -153,12 +154,6 @@ func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) 
 	l.ran = true
 	l.life.Unlock()
 	r := &run{Loaded: l, plan: l.spec.Plan, opts: opts, out: opts.Out, done: make(chan struct{})}
-	if p, ok := opts.Out.(interface{ PrintfBytes([]byte) }); ok {
-		r.printBytes = p.PrintfBytes
-	}
-	if f, ok := opts.Out.(interface{ Flush() }); ok {
-		r.flushOut = f.Flush
-	}
 	defer r.close()
 	if r.plan.RingBuf != "" {
 		rb, err := ringbuf.NewReader(l.coll.Maps[r.plan.RingBuf])
@@ -181,7 +176,7 @@ func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) 
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.AttachedProbes(len(l.spec.Programs))
+		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(len(l.spec.Programs))})
 	}
 	if opts.DryRun {
 		_, err := r.finish(false)
@@ -216,11 +211,6 @@ type run struct {
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
-
-	// The output's optional fast paths: printf of bytes it does not keep,
-	// and flushing buffered output once the ring is drained.
-	printBytes func([]byte)
-	flushOut   func()
 
 	mu       sync.Mutex
 	exitCode int
@@ -442,8 +432,8 @@ func (r *run) readEvents() error {
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
-		if rec.Remaining == 0 && r.flushOut != nil {
-			r.flushOut()
+		if rec.Remaining == 0 {
+			r.out.Flush()
 		}
 	}
 }
@@ -468,7 +458,7 @@ func (r *run) drain() {
 
 // finish detaches, runs end probes, drains events and prints the maps. It
 // returns them too with Options.KeepMaps.
-func (r *run) finish(printMaps bool) ([]*output.MapData, error) {
+func (r *run) finish(printMaps bool) ([]*mapdata.Map, error) {
 	r.detach()
 	if err := r.runSpecial(provider.RunAtEnd); err != nil {
 		return nil, err
@@ -476,10 +466,10 @@ func (r *run) finish(printMaps bool) ([]*output.MapData, error) {
 	r.drain()
 	r.reportLost()
 	printMaps = printMaps && r.plan.Config.PrintMapsOnExit
-	var kept []*output.MapData
+	var kept []*mapdata.Map
 	if printMaps || r.opts.KeepMaps {
 		if printMaps {
-			r.out.End()
+			r.out.Event(output.Event{Kind: output.KindEnd})
 		}
 		for _, info := range r.plan.Maps {
 			data, err := r.mapData(info)
@@ -495,7 +485,7 @@ func (r *run) finish(printMaps bool) ([]*output.MapData, error) {
 		}
 	}
 	r.reportMapFull()
-	return kept, r.out.Err()
+	return kept, r.out.Flush()
 }
 
 func (r *run) detach() {
@@ -531,7 +521,7 @@ func (r *run) counters() []uint64 { return r.Loaded.counters() }
 func (r *run) reportLost() {
 	c := r.counters()
 	if n := len(r.plan.Maps); n < len(c) && c[n] > 0 {
-		r.out.LostEvents(c[n])
+		r.out.Event(output.Event{Kind: output.KindLost, N: c[n]})
 	}
 }
 

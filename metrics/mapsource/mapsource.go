@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 
+	"sonde/agg"
 	"sonde/metrics"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 	"sonde/types"
 )
@@ -20,8 +22,9 @@ import (
 // integers (or bools, or enums) do; maps of strings, stacks and records
 // have no number to export.
 func Exported(info *plan.MapInfo) bool {
-	if info.Agg != plan.AggNone {
-		return true
+	if info.Agg != "" {
+		_, ok := aggs[info.Agg]
+		return ok
 	}
 	t := info.Value
 	return t != nil && (t.IsInt() || t.Kind == types.Bool || t.Kind == types.Enum)
@@ -38,11 +41,14 @@ func Shape(maps []*plan.MapInfo) []metrics.Map {
 	return out
 }
 
-var aggs = map[plan.AggKind]metrics.Agg{
-	plan.AggNone: metrics.Value, plan.AggCount: metrics.Count, plan.AggSum: metrics.Sum,
-	plan.AggMin: metrics.Min, plan.AggMax: metrics.Max, plan.AggAvg: metrics.Avg,
-	plan.AggStats: metrics.Stats, plan.AggHist: metrics.Hist, plan.AggLhist: metrics.Lhist,
+// aggs are the catalogue's aggregations (agg) as metrics reads them.
+var aggs = map[string]metrics.Agg{
+	"": metrics.Value, "count": metrics.Count, "sum": metrics.Sum,
+	"min": metrics.Min, "max": metrics.Max, "avg": metrics.Avg,
+	"stats": metrics.Stats, "hist": metrics.Hist, "lhist": metrics.Lhist,
 }
+
+func arg(info *plan.MapInfo, i int) int64 { return agg.Params{Args: info.AggArgs}.Arg(i) }
 
 // describe is a map's metric without entries.
 func describe(info *plan.MapInfo) metrics.Map {
@@ -61,10 +67,10 @@ func describe(info *plan.MapInfo) metrics.Map {
 		}
 	}
 	switch info.Agg {
-	case plan.AggHist:
-		m.Bounds, m.Zero = HistBounds(info.HistBits), 1
-	case plan.AggLhist:
-		m.Bounds = LhistBounds(info.LhistMin, info.LhistMax, info.LhistStep)
+	case "hist":
+		m.Bounds, m.Zero = HistBounds(int(arg(info, 0))), 1
+	case "lhist":
+		m.Bounds = LhistBounds(arg(info, 0), arg(info, 1), arg(info, 2))
 	}
 	return m
 }
@@ -99,9 +105,9 @@ func keyParts(info *plan.MapInfo) []*types.Type {
 // reaches MaxInt64: +Inf): the largest integer each holds, so bounds are
 // exact for integer values. Index 0 holds the negative values (le -1),
 // index i <= 2^k the single value i-1, and later ones split powers of two
-// into 2^k parts (see output.HistBucket).
+// into 2^k parts (see agg.HistBucket).
 func HistBounds(k int) []float64 {
-	n := output.HistNumBuckets(k)
+	n := agg.HistNumBuckets(k)
 	sub := 1 << uint(k)
 	bounds := make([]float64, n-1)
 	bounds[0] = -1
@@ -120,7 +126,7 @@ func HistBounds(k int) []float64 {
 // LhistBounds are the le of each lhist bucket but the last (the overflow,
 // from the last step to +Inf): below min, then one per step.
 func LhistBounds(lo, hi, step int64) []float64 {
-	n := output.LhistNumBuckets(lo, hi, step)
+	n := agg.LhistNumBuckets(lo, hi, step)
 	bounds := make([]float64, n-1)
 	for i := range bounds {
 		bounds[i] = float64(lo + int64(i)*step - 1)
@@ -132,7 +138,7 @@ func LhistBounds(lo, hi, step int64) []float64 {
 // while it runs.
 type Reader interface {
 	// Maps reads every user map now, merged, in plan order.
-	Maps() ([]*output.MapData, error)
+	Maps() ([]*mapdata.Map, error)
 	// Counters are lost events and failed updates per map (by Index).
 	Counters() (lost uint64, updateFailures []uint64, err error)
 }
@@ -193,13 +199,14 @@ func (s *Source) Snapshot() (*metrics.Snapshot, error) {
 	return snap, nil
 }
 
-func (s *Source) entries(info *plan.MapInfo, data *output.MapData) []metrics.Entry {
+func (s *Source) entries(info *plan.MapInfo, data *mapdata.Map) []metrics.Entry {
 	out := make([]metrics.Entry, data.Len())
 	parts := keyParts(info)
 	keys := make([]string, len(out)*len(parts)) // one allocation for every key's parts
 	var buf []byte
 	for i := range out {
-		e := data.Entry(i)
+		var e mapdata.Entry
+		data.Entry(i, &e)
 		me := &out[i]
 		if len(parts) > 0 {
 			me.Key = keys[i*len(parts) : (i+1)*len(parts) : (i+1)*len(parts)]
@@ -212,13 +219,13 @@ func (s *Source) entries(info *plan.MapInfo, data *output.MapData) []metrics.Ent
 			return float64(n)
 		}
 		switch info.Agg {
-		case plan.AggCount:
+		case "count":
 			me.Value = float64(e.Num)
-		case plan.AggSum, plan.AggMin, plan.AggMax:
+		case "sum", "min", "max":
 			me.Value = num(e.Num)
-		case plan.AggAvg, plan.AggStats:
+		case "avg", "stats":
 			me.Count, me.Sum = e.Count, num(e.Total)
-		case plan.AggHist, plan.AggLhist:
+		case "hist", "lhist":
 			me.Hist = e.Buckets
 			for _, n := range e.Buckets {
 				me.Count += n
@@ -253,7 +260,7 @@ func plainValue(v output.Value) float64 {
 
 // keyText renders each key part as text prints it, except stacks (folded:
 // root first, frames joined by ;) and cgroup ids (their path).
-func (s *Source) keyText(data *output.MapData, e *output.Entry, parts []*types.Type, out []string, buf []byte) []byte {
+func (s *Source) keyText(data *mapdata.Map, e *mapdata.Entry, parts []*types.Type, out []string, buf []byte) []byte {
 	info := data.Info
 	if t := info.Key; len(parts) == 1 && t.Kind == types.Int && !isCgroup(info, parts, 0) {
 		// The common case, without decoding.
@@ -265,7 +272,10 @@ func (s *Source) keyText(data *output.MapData, e *output.Entry, parts []*types.T
 		}
 		return buf
 	}
-	vals := data.KeyValues(e)
+	vals := []output.Value{output.Decode(info.Key, e.Key)}
+	if t, ok := vals[0].(output.Tuple); ok {
+		vals = t
+	}
 	for i, v := range vals {
 		switch {
 		case isCgroup(info, parts, i):

@@ -7,19 +7,19 @@ import (
 	"syscall"
 	"testing"
 
+	"sonde/agg"
 	"sonde/metrics"
 	"sonde/plan"
-	"sonde/runtime/output"
 	"sonde/types"
 )
 
 // Each hist bound is the largest value of its bucket, as the kernel side
-// (output.HistBucket) buckets values: exact for integers.
+// (agg.HistBucket) buckets values: exact for integers.
 func TestHistBoundsMatchBuckets(t *testing.T) {
 	for k := 0; k <= 5; k++ {
 		bounds := HistBounds(k)
-		if len(bounds) != output.HistNumBuckets(k)-1 {
-			t.Fatalf("k=%d: %d bounds for %d buckets", k, len(bounds), output.HistNumBuckets(k))
+		if len(bounds) != agg.HistNumBuckets(k)-1 {
+			t.Fatalf("k=%d: %d bounds for %d buckets", k, len(bounds), agg.HistNumBuckets(k))
 		}
 		for i, le := range bounds {
 			v := int64(le)
@@ -29,10 +29,10 @@ func TestHistBoundsMatchBuckets(t *testing.T) {
 			if le >= 1<<53 {
 				continue // beyond a float64's integers: only the order matters
 			}
-			if got := output.HistBucket(v, k); got != i {
+			if got := agg.HistBucket(v, k); got != i {
 				t.Errorf("k=%d: HistBucket(%d) = %d, want %d", k, v, got, i)
 			}
-			if got := output.HistBucket(v+1, k); got != i+1 {
+			if got := agg.HistBucket(v+1, k); got != i+1 {
 				t.Errorf("k=%d: HistBucket(%d) = %d, want %d (the next bucket)", k, v+1, got, i+1)
 			}
 		}
@@ -48,15 +48,15 @@ func TestLhistBoundsMatchBuckets(t *testing.T) {
 	for _, c := range [][3]int64{{0, 100, 10}, {10, 95, 10}, {0, 3, 1}, {5, 1000, 7}} {
 		lo, hi, step := c[0], c[1], c[2]
 		bounds := LhistBounds(lo, hi, step)
-		if len(bounds) != output.LhistNumBuckets(lo, hi, step)-1 {
+		if len(bounds) != agg.LhistNumBuckets(lo, hi, step)-1 {
 			t.Fatalf("%v: %d bounds", c, len(bounds))
 		}
 		for i, le := range bounds {
 			v := int64(le)
-			if got := output.LhistBucket(v, lo, hi, step); got != i {
+			if got := agg.LhistBucket(v, lo, hi, step); got != i {
 				t.Errorf("%v: LhistBucket(%d) = %d, want %d", c, v, got, i)
 			}
-			if got := output.LhistBucket(v+1, lo, hi, step); got != i+1 {
+			if got := agg.LhistBucket(v+1, lo, hi, step); got != i+1 {
 				t.Errorf("%v: LhistBucket(%d) = %d, want %d", c, v+1, got, i+1)
 			}
 		}
@@ -79,7 +79,7 @@ func TestDescribe(t *testing.T) {
 	key := &types.Type{Kind: types.Tuple, Fields: []types.Field{
 		{Type: types.Uint64}, {Type: types.Uint32, Offset: 8}, {Type: types.Int64, Offset: 16},
 	}}
-	info := &plan.MapInfo{Name: "@x", Agg: plan.AggHist, Key: key, KeyNames: []string{"cgroup", "pid", ""}, HistBits: 0, Shrinks: true}
+	info := &plan.MapInfo{Name: "@x", Agg: "hist", AggArgs: []int64{0}, Key: key, KeyNames: []string{"cgroup", "pid", ""}, Shrinks: true}
 	m := describe(info)
 	if m.Agg != metrics.Hist || !m.Shrinks || m.Zero != 1 || len(m.Bounds) != 64 {
 		t.Errorf("describe: %+v", m)
