@@ -93,6 +93,10 @@ type Options struct {
 	// nothing.
 	AsWritten bool
 
+	// HistSums makes hist and lhist keep each bucket's sum beside its
+	// count, for an exact sum of the values (metrics export it as _sum).
+	HistSums bool
+
 	// Warnings receives problems of the machine that do not stop the
 	// compilation, such as tracefs failing to mount (nil: os.Stderr).
 	Warnings io.Writer
@@ -146,6 +150,7 @@ func Compile(s *Script, opts Options) (*Program, error) {
 	copts.Headers = host.Headers(s.AST, host.HeaderOptions{Include: opts.IncludeFiles, Dirs: opts.IncludeDirs, NoStdinc: opts.NoStdinc})
 	copts.Args, copts.Params = opts.Args, opts.Params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.Unsafe, opts.Pid, opts.Command != ""
+	copts.HistSums = opts.HistSums
 	spec, err := compiler.Compile(s.AST, copts)
 	machine.Save()
 	if err != nil {

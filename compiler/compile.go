@@ -40,7 +40,10 @@ type Options struct {
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
 	HasChild     bool
-	Phases       *phase.Timings // -v: check and codegen times; nil records nothing
+	// HistSums makes hist/lhist maps keep each bucket's sum beside its
+	// count (plan.MapInfo.HistSums), as metrics need an exact _sum.
+	HistSums bool
+	Phases   *phase.Timings // -v: check and codegen times; nil records nothing
 }
 
 // Positional returns $n ("" when missing).
@@ -72,6 +75,7 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+	keyFacts    map[string]*keyFacts
 }
 
 // readsAsZero gives the maps that only their own assignments read
