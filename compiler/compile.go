@@ -84,6 +84,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.spec.Plan = c.plan
 	c.configure(prog)
+	c.opts.KernelTypes = c.withScriptEnums(c.opts.KernelTypes, prog)
 	for _, d := range prog.MapDecls {
 		ms := &mapState{name: mapName(d.Name), decl: d, first: d.Span()}
 		switch d.Kind {
