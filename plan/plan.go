@@ -186,5 +186,6 @@ type Action struct {
 	Div    int         // print(@m, top, div)
 	Sep    string      // join separator
 	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	End    ast.Pos     // just past the call's end, for the column range of errorf/warnf
 	Source string      // the call as written, for diagnostics
 }

@@ -52,6 +52,9 @@ func (r *run) handle(rec []byte) error {
 			return err
 		}
 		loc := output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}
+		if a.End.Line == a.Pos.Line {
+			loc.EndCol = a.End.Col
+		}
 		if a.Kind == plan.ActErrorf {
 			r.out.Errorf(s, loc)
 		} else {

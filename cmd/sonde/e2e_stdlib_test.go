@@ -99,7 +99,7 @@ BEGIN { $tmp = 1; $a = 10; bump($a, 5); store(@m, "k", add_one($a)); @t = twice(
 			want: "3 -1 0 0 10|1 0 1\n\n\n"},
 		{name: "assert_fails_with_code_1",
 			prog: `BEGIN { assert(1 == 1, "fine"); printf("a\n"); assert(1 == 2, "one is not two: 100%"); printf("b\n"); }`,
-			want: "a\n\n\n", code: 1, errRe: `(?m)^stdin:1:48: ERROR: one is not two: 100%$`},
+			want: "a\n\n\n", code: 1, errRe: `(?m)^stdin:1:48-86: ERROR: one is not two: 100%$`},
 		{name: "print_top_and_div_at_run_time",
 			prog: `BEGIN { @m[1] = 5; @m[2] = 10; @m[3] = 1; $n = 2; print(@m, $n); print(@m, getopt("top", 1), 5); clear(@m); }`,
 			args: []string{"--", "--top=3"},
