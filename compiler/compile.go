@@ -74,6 +74,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if err := macro.Expand(prog); err != nil {
 		return nil, err
 	}
+	bindPositionals(prog, opts.Args)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},

@@ -20,3 +20,20 @@ func TestE2EScriptEnums(t *testing.T) {
 			want: "4 READ 5\n\n\n"},
 	})
 }
+
+// Positional parameters are constants of the script: a numeric one goes
+// wherever a literal must, str($N) is a string literal.
+func TestE2EPositionalConstants(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "unroll_count", prog: `BEGIN { $a = 1; unroll ($1) { $a += 2; } printf("%d\n", $a); }`, args: []string{"3"},
+			want: "7\n\n\n"},
+		{name: "strncmp_and_buf_lengths", prog: `BEGIN { printf("%d\n", strncmp("hello", "help", $1)); @b = buf("hello", $2); }`, args: []string{"3", "2"},
+			want: "0\n\n\n@b: he\n"},
+		{name: "lhist_bounds", prog: `BEGIN { @h = lhist(5, $1, $2, $3); }`, args: []string{"0", "10", "5"},
+			want: "\n\n@h:\n[5, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"},
+		{name: "unsigned_hex_and_negative", prog: `BEGIN { printf("%lu %d %s %d\n", $1, $2, str($2), $#); }`, args: []string{"--", "0xffffffffffffffff", "-10"},
+			want: "18446744073709551615 -10 -10 2\n\n\n"},
+		{name: "kaddr_of_a_parameter", prog: `BEGIN { printf("%d\n", kaddr(str($1)) == kaddr("vfs_read")); }`, args: []string{"vfs_read"},
+			want: "1\n\n\n"},
+	})
+}
