@@ -16,6 +16,7 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/lang/macro"
+	"sonde/types"
 )
 
 // Options are the inputs of a compilation besides the script.
@@ -25,6 +26,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	Headers     Headers     // nil: #include gives no constants
 	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
@@ -55,6 +57,9 @@ type compiler struct {
 	spec       *plan.Spec
 	plan       *plan.Plan
 	pending    bool
+	// selfReads are maps assigned from their own value (`@n = @n + 1`),
+	// which type from nothing else until readsAsZero says they hold ints.
+	selfReads map[string]*ast.MapRef
 
 	scratchSize int
 	usesRingbuf bool
@@ -63,6 +68,21 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+}
+
+// readsAsZero gives the maps that only their own assignments read
+// (`@bytes = @bytes + n`, and nothing else types @bytes) integer values,
+// as bpftrace does: such a map reads as zero the first time. It reports
+// whether it typed any.
+func (c *compiler) readsAsZero() bool {
+	typed := false
+	for name, ref := range c.selfReads {
+		ms := c.mapFor(name, ref)
+		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
+			ms.val, typed = types.Int64, true
+		}
+	}
+	return typed
 }
 
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's
@@ -85,7 +105,8 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.spec.Plan = c.plan
 	c.configure(prog)
-	c.opts.KernelTypes = c.withScriptEnums(c.opts.KernelTypes, prog)
+	// Script enums go under the script's structs, whose members may use them.
+	c.opts.KernelTypes = withScriptTypes(c.withScriptEnums(c.opts.KernelTypes, prog), prog)
 	for _, d := range prog.MapDecls {
 		ms := &mapState{name: mapName(d.Name), decl: d, first: d.Span()}
 		switch d.Kind {
@@ -109,6 +130,11 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		}
 		if !c.pending {
 			break
+		}
+	}
+	if c.readsAsZero() {
+		for _, inst := range c.insts {
+			c.check(inst, false)
 		}
 	}
 	for _, inst := range c.insts {

@@ -29,7 +29,7 @@ type enumConst struct {
 func (c *compiler) withScriptEnums(kt KernelTypes, prog *ast.Program) KernelTypes {
 	se := &scriptEnums{inner: kt, byType: map[string]*types.Type{}, consts: map[string]enumConst{}}
 	for _, d := range prog.CDecls {
-		w := ctoks(d.Text)
+		w := ctokens(d.Text)
 		if len(w) < 2 || w[0] != "enum" || (w[1] != "{" && (len(w) < 3 || w[2] != "{")) {
 			continue
 		}
@@ -142,44 +142,6 @@ func (se *scriptEnums) EnumValue(name string) (int64, *types.Type, bool) {
 	return se.inner.EnumValue(name)
 }
 
-// ctoks splits C text into identifiers/numbers and single punctuation
-// characters, dropping comments.
-func ctoks(text string) []string {
-	var out []string
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-		case strings.HasPrefix(text[i:], "//"):
-			for i < len(text) && text[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(text[i:], "/*"):
-			if j := strings.Index(text[i+2:], "*/"); j >= 0 {
-				i += j + 4
-			} else {
-				i = len(text)
-			}
-		case isCWordByte(c):
-			j := i
-			for j < len(text) && isCWordByte(text[j]) {
-				j++
-			}
-			out = append(out, text[i:j])
-			i = j
-		default:
-			out = append(out, text[i:i+1])
-			i++
-		}
-	}
-	return out
-}
-
-func isCWordByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
 func isCIdent(w string) bool {
-	return w != "" && isCWordByte(w[0]) && (w[0] < '0' || w[0] > '9')
+	return isCWord(w) && (w[0] < '0' || w[0] > '9')
 }

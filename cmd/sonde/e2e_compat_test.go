@@ -1,39 +1,39 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-// Enums the script defines: their names resolve as constants and values of
-// their type print by name wherever a kernel enum would.
-func TestE2EScriptEnums(t *testing.T) {
+// Forms that scripts written for older bpftrace use, and that must run.
+func TestE2ECompat(t *testing.T) {
+	libpthread := "/lib/x86_64-linux-gnu/libpthread.so.0"
+	stub := ""
+	if _, err := os.Stat(libpthread); err != nil {
+		stub = "no " + libpthread + " on this machine"
+	}
 	runE2E(t, []e2eCase{
-		{name: "names_in_printf_and_print",
-			prog: `enum Color { RED, GREEN = 5, BLUE, }; BEGIN { printf("%d %s %s|%-6s|%6s|\n", GREEN, GREEN, BLUE, RED, BLUE); print(BLUE); }`,
-			want: "5 GREEN BLUE|RED   |  BLUE|\nBLUE\n\n\n"},
-		{name: "casts_known_and_unknown",
-			prog: `enum Color { RED = 1, GREEN = 2 }; BEGIN { $n = 7; print((enum Color)2); print((enum Color)$n); }`,
-			want: "GREEN\n7\n\n\n"},
-		{name: "maps_tuples_and_arithmetic",
-			prog: `enum { LOW = -1, MID, HIGH = 0x10 }; BEGIN { @k[MID] = HIGH; @t = (LOW, HIGH); @n[HIGH + 1] = LOW * 2; $v = MID; @v = $v; }`,
-			want: "\n\n@k[MID]: HIGH\n@n[17]: -2\n@t: (LOW, HIGH)\n@v: MID\n"},
-		{name: "an_enumerator_valued_by_another",
-			prog: `enum Mode { READ = 4, WRITE = READ, EXEC }; BEGIN { printf("%d %s %d\n", WRITE, WRITE, EXEC); }`,
-			want: "4 READ 5\n\n\n"},
-	})
-}
-
-// Positional parameters are constants of the script: a numeric one goes
-// wherever a literal must, str($N) is a string literal.
-func TestE2EPositionalConstants(t *testing.T) {
-	runE2E(t, []e2eCase{
-		{name: "unroll_count", prog: `BEGIN { $a = 1; unroll ($1) { $a += 2; } printf("%d\n", $a); }`, args: []string{"3"},
-			want: "7\n\n\n"},
-		{name: "strncmp_and_buf_lengths", prog: `BEGIN { printf("%d\n", strncmp("hello", "help", $1)); @b = buf("hello", $2); }`, args: []string{"3", "2"},
-			want: "0\n\n\n@b: he\n"},
-		{name: "lhist_bounds", prog: `BEGIN { @h = lhist(5, $1, $2, $3); }`, args: []string{"0", "10", "5"},
-			want: "\n\n@h:\n[5, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"},
-		{name: "unsigned_hex_and_negative", prog: `BEGIN { printf("%lu %d %s %d\n", $1, $2, str($2), $#); }`, args: []string{"--", "0xffffffffffffffff", "-10"},
-			want: "18446744073709551615 -10 -10 2\n\n\n"},
-		{name: "kaddr_of_a_parameter", prog: `BEGIN { printf("%d\n", kaddr(str($1)) == kaddr("vfs_read")); }`, args: []string{"vfs_read"},
-			want: "1\n\n\n"},
+		{name: "map_first_assigned_from_itself_reads_as_zero",
+			work: "read:4:100",
+			prog: `tracepoint:syscalls:sys_exit_read /pid == cpid && args.ret == 100/ { @bytes = @bytes + args.ret; @calls[comm] = @calls[comm] + 1; } END { clear(@calls); }`,
+			want: "\n\n@bytes: 400\n"},
+		{name: "pointer_and_integer_keys_of_one_map",
+			prog: `BEGIN { @m[(uint64)curtask] = 1; @m[curtask] += 2; @v = curtask; @v = (uint64)7; printf("%d %d %d\n", @m[(uint64)curtask], @m[curtask], @v); clear(@m); exit(); }`,
+			want: "3 3 7\n\n\n@v: 7\n"},
+		{name: "script_struct_copies_part_of_a_kernel_struct",
+			prog: `struct task_start { struct thread_info thread_info; unsigned int __state; };
+struct pair { char c; unsigned long l; int arr[3]; };
+BEGIN { $p = (struct task_start *)curtask; printf("%d %d %d %d %d\n", $p->__state, curtask->__state, offsetof(struct task_start, __state) == offsetof(struct task_struct, __state), sizeof(struct pair), offsetof(struct pair, arr)); exit(); }`,
+			want: "0 0 1 32 16\n\n\n"},
+		{name: "script_struct_errors_where_used",
+			prog: `struct bad { int x : 3; };
+BEGIN { $p = (struct bad *)0; printf("%d\n", $p->x); }`,
+			code:  1,
+			errRe: `stdin:2:15: error: struct bad \(defined at line 1\): member x: bit-fields are not supported`},
+		{name: "uprobe_on_a_function_glibc_moved_to_libc",
+			skip:  stub,
+			prog:  `uprobe:` + libpthread + `:pthread_mutex_lock { @ = count(); }`,
+			code:  1,
+			errRe: `(?s)stdin:1:1: error: ` + libpthread + ` exists but no longer defines pthread_mutex_lock: /\S*libc.so.6, which it links against, does\n.*hint: probe uprobe:/\S*libc.so.6:pthread_mutex_lock`},
 	})
 }

@@ -1,0 +1,39 @@
+package main
+
+import "testing"
+
+// Enums the script defines: their names resolve as constants and values of
+// their type print by name wherever a kernel enum would.
+func TestE2EScriptEnums(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "names_in_printf_and_print",
+			prog: `enum Color { RED, GREEN = 5, BLUE, }; BEGIN { printf("%d %s %s|%-6s|%6s|\n", GREEN, GREEN, BLUE, RED, BLUE); print(BLUE); }`,
+			want: "5 GREEN BLUE|RED   |  BLUE|\nBLUE\n\n\n"},
+		{name: "casts_known_and_unknown",
+			prog: `enum Color { RED = 1, GREEN = 2 }; BEGIN { $n = 7; print((enum Color)2); print((enum Color)$n); }`,
+			want: "GREEN\n7\n\n\n"},
+		{name: "maps_tuples_and_arithmetic",
+			prog: `enum { LOW = -1, MID, HIGH = 0x10 }; BEGIN { @k[MID] = HIGH; @t = (LOW, HIGH); @n[HIGH + 1] = LOW * 2; $v = MID; @v = $v; }`,
+			want: "\n\n@k[MID]: HIGH\n@n[17]: -2\n@t: (LOW, HIGH)\n@v: MID\n"},
+		{name: "an_enumerator_valued_by_another",
+			prog: `enum Mode { READ = 4, WRITE = READ, EXEC }; BEGIN { printf("%d %s %d\n", WRITE, WRITE, EXEC); }`,
+			want: "4 READ 5\n\n\n"},
+	})
+}
+
+// Positional parameters are constants of the script: a numeric one goes
+// wherever a literal must, str($N) is a string literal.
+func TestE2EPositionalConstants(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "unroll_count", prog: `BEGIN { $a = 1; unroll ($1) { $a += 2; } printf("%d\n", $a); }`, args: []string{"3"},
+			want: "7\n\n\n"},
+		{name: "strncmp_and_buf_lengths", prog: `BEGIN { printf("%d\n", strncmp("hello", "help", $1)); @b = buf("hello", $2); }`, args: []string{"3", "2"},
+			want: "0\n\n\n@b: he\n"},
+		{name: "lhist_bounds", prog: `BEGIN { @h = lhist(5, $1, $2, $3); }`, args: []string{"0", "10", "5"},
+			want: "\n\n@h:\n[5, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"},
+		{name: "unsigned_hex_and_negative", prog: `BEGIN { printf("%lu %d %s %d\n", $1, $2, str($2), $#); }`, args: []string{"--", "0xffffffffffffffff", "-10"},
+			want: "18446744073709551615 -10 -10 2\n\n\n"},
+		{name: "kaddr_of_a_parameter", prog: `BEGIN { printf("%d\n", kaddr(str($1)) == kaddr("vfs_read")); }`, args: []string{"vfs_read"},
+			want: "1\n\n\n"},
+	})
+}
