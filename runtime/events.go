@@ -47,6 +47,9 @@ func (r *run) handle(rec []byte) error {
 	}
 	switch a.Kind {
 	case plan.ActErrorf, plan.ActWarnf:
+		if a.Kind == plan.ActWarnf && r.opts.NoWarnings {
+			break
+		}
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
 			return err

@@ -42,6 +42,9 @@ type Options struct {
 	Child    *Child // -c: started stopped, resumed after attach
 	Pid      int    // -p: the run ends when this process exits
 	Filename string
+	// NoWarnings (--no-warnings) drops warnf() output and the run's own
+	// warnings (a missing probe skipped, a full map).
+	NoWarnings bool
 }
 
 // Result is how a run ended.
@@ -227,7 +230,7 @@ func (r *run) attachAll() error {
 			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
 				return err
 			}
-			if r.plan.Config.MissingProbes == "warn" {
+			if r.plan.Config.MissingProbes == "warn" && !r.opts.NoWarnings {
 				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
 			}
 			continue
@@ -487,6 +490,9 @@ func (r *run) reportLost() {
 }
 
 func (r *run) reportMapFull() {
+	if r.opts.NoWarnings {
+		return
+	}
 	c := r.counters()
 	var msgs []string
 	for i, info := range r.plan.Maps {

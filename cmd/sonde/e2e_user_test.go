@@ -410,8 +410,8 @@ func TestE2EUserErrors(t *testing.T) {
 			errRe: `^stdin:1:\d+: error: uaddr: .*: no symbol "no_such_global"\n`},
 		{name: "uaddr-not-uprobe", code: 1, prog: `BEGIN { @ = uaddr("x"); }`,
 			errRe: `^stdin:1:\d+: error: uaddr\(\) is only available in uprobe, uretprobe and usdt probes\n`},
-		{name: "exited-process", code: 1, flags: []string{"-p", "2147483646"}, prog: fmt.Sprintf(`uprobe:%s:add { }`, exe),
-			errRe: `^sonde: -p 2147483646: no such process\n$`},
+		{name: "exited-process", code: 1, flags: []string{"-p", "4194303"}, prog: fmt.Sprintf(`uprobe:%s:add { }`, exe),
+			errRe: `^sonde: -p 4194303: no such process\n$`},
 	})
 }
 

@@ -36,14 +36,15 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0"
 
-const usage = `usage: sonde [options] FILE [ARGS...]
-       sonde [options] -e PROGRAM [ARGS...]
-       sonde [options] - (program on stdin)
-       sonde -l [PATTERN | FILE]
-       sonde info     (= --info)
-       sonde help [NAME]  describe a builtin, function, probe type, config key or format
+const usage = `USAGE:
+    sonde [options] FILE [ARGS...]
+    sonde [options] -e PROGRAM [ARGS...]
+    sonde [options] - (program on stdin)
+    sonde -l [PATTERN | FILE]
+    sonde info     (= --info)
+    sonde help [NAME]  describe a builtin, function, probe type, config key or format
 
-options:
+OPTIONS:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
@@ -64,12 +65,14 @@ options:
   -nostdinc      read no system or kernel headers, only -I ones (and the built-in table)
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
+  --no-warnings  print no warnings (warnf, skipped probes, full maps)
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
 
 Script arguments: $1, $2... after the program; after --, --name=value
-parameters are read with getopt("name", default).
+parameters are read with getopt("name", default). Options may follow the
+program too, up to --.
 `
 
 type options struct {
@@ -89,6 +92,7 @@ type options struct {
 	debug    string
 	dryRun   bool
 	unsafe   bool
+	noWarn   bool // --no-warnings
 	info     bool
 	showHelp bool
 	showVer  bool
@@ -124,7 +128,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts, err := parseArgs(argv)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "ERROR: %v\n\n%s", err, usage)
 		return 2
 	}
 	switch {
@@ -142,7 +146,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	name, src, err := readProgram(opts, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
 	prog, err := lang.Parse(name, src)
@@ -204,7 +208,9 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	for _, n := range spec.Notes {
-		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+		if !opts.noWarn {
+			fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+		}
 	}
 	if opts.debug == "asm" {
 		for _, p := range spec.Programs {
@@ -283,6 +289,7 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	res, err := runtime.Run(ctx, spec, runtime.Options{
 		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
 		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
+		NoWarnings: opts.noWarn,
 	})
 	bw.Flush()
 	if err == nil && rec != nil {
@@ -345,6 +352,12 @@ func readProgram(opts *options, stdin io.Reader) (string, []byte, error) {
 		return "stdin", b, err
 	case opts.file != "":
 		b, err := os.ReadFile(opts.file)
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			// As bpftrace words it, with the C library's message.
+			msg := errno.Error()
+			err = fmt.Errorf("failed to open file '%s': %s", opts.file, strings.ToUpper(msg[:1])+msg[1:])
+		}
 		return opts.file, b, err
 	}
 	return "", nil, errors.New("no program given: use -e PROGRAM, a script file, or - for stdin")
@@ -376,7 +389,9 @@ func parseArgs(argv []string) (*options, error) {
 			o.addScriptArgs(argv[i+1:])
 			break
 		}
-		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
+		if (o.file != "" || o.hasProg) && !isOption(a) {
+			// Options may follow the program, as with getopt; the rest
+			// up to -- are the script's positional arguments.
 			o.addScriptArgs([]string{a})
 			continue
 		}
@@ -398,7 +413,7 @@ func parseArgs(argv []string) (*options, error) {
 		case a == "-f":
 			o.format, err = next()
 			if o.format != "text" && o.format != "json" && o.format != "folded" {
-				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
+				return nil, fmt.Errorf("Invalid output format %q\nHINT: use text, json or folded", o.format)
 			}
 		case a == "--flamegraph":
 			o.flamegraph, err = next()
@@ -412,7 +427,7 @@ func parseArgs(argv []string) (*options, error) {
 			var s string
 			s, err = next()
 			if err == nil {
-				o.pid, err = strconv.Atoi(s)
+				o.pid, err = parsePid(s)
 			}
 		case a == "-I":
 			var d string
@@ -432,6 +447,8 @@ func parseArgs(argv []string) (*options, error) {
 			o.dryRun = true
 		case a == "--unsafe":
 			o.unsafe = true
+		case a == "--no-warnings":
+			o.noWarn = true
 		case a == "--info":
 			o.info = true
 		case a == "-h" || a == "--help":
@@ -465,11 +482,39 @@ func parseArgs(argv []string) (*options, error) {
 	if o.cmd != "" && o.pid != 0 {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
-	if o.pid < 0 {
-		return nil, fmt.Errorf("-p %d: not a process id", o.pid)
-	}
 
 	return o, nil
+}
+
+// isOption tells a command-line option from a script argument: a negative
+// number is an argument.
+func isOption(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	_, err := strconv.ParseInt(a, 0, 64)
+	return err != nil
+}
+
+// pidMaxLimit is the kernel's largest possible pid (PID_MAX_LIMIT on
+// 64-bit), whatever kernel.pid_max says.
+const pidMaxLimit = 4 << 20
+
+// parsePid reads -p's value, saying what is wrong with a bad one as
+// bpftrace does.
+func parsePid(s string) (int, error) {
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	switch {
+	case digits == 0:
+		return 0, fmt.Errorf("Failed to parse pid: invalid integer: %s", s)
+	case digits < len(s):
+		return 0, fmt.Errorf("Failed to parse pid: invalid trailing bytes: %s", s)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > pidMaxLimit || n == 0 {
+		return 0, fmt.Errorf("Pid out of range: %s", s)
+	}
+	return n, nil
 }
 
 // addScriptArgs sorts the script's arguments into positional ones ($1...)

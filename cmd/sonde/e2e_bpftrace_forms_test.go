@@ -37,3 +37,13 @@ func TestE2EPositionalConstants(t *testing.T) {
 			want: "1\n\n\n"},
 	})
 }
+
+// Options may follow the program (up to --), as getopt allows.
+func TestE2EOptionsAfterProgram(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "no_warnings_drops_warnf", prog: `BEGIN { warnf("careful %d", 1); errorf("bad"); printf("%d\n", $1); exit(); }`,
+			args: []string{"5", "--no-warnings"}, want: "5\n\n\n", errRe: `(?s)^Attached 1 probe\nstdin:1:\d+-\d+: ERROR: bad\n$`},
+		{name: "negative_numbers_stay_arguments", prog: `BEGIN { printf("%d %d\n", $1, $2); exit(); }`,
+			args: []string{"-3", "-q", "4"}, want: "-3 4\n\n\n", errRe: `^$`},
+	})
+}
