@@ -103,6 +103,10 @@ const (
 	ExpandSignal                             // a signal sonde receives
 )
 
+// RateUnits are the units of an ExpandRate probe (interval:ms:10), in the
+// order -l lists them.
+var RateUnits = []string{"hz", "us", "ms", "s"}
+
 var expansionNames = [...]string{"none", "tracefs", "kallsyms", "BTF functions", "BTF raw tracepoints",
 	"BTF iterators", "ELF symbols", "USDT notes", "rate", "perf event", "signal"}
 

@@ -199,7 +199,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				}
 				continue
 			}
-			fmt.Fprintln(stdout, p.Name)
+			fmt.Fprintln(stdout, listedName(&p))
 		}
 		return 0
 	}
