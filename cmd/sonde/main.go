@@ -187,6 +187,11 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	spec, err := compiler.Compile(prog, copts)
 	machine.Save()
+	var perr *compiler.ParamError
+	if errors.As(err, &perr) {
+		printParamError(stderr, perr)
+		return 1
+	}
 	if err != nil {
 		renderError(stderr, err, name, src)
 		return 1
@@ -484,6 +489,23 @@ func parseArgs(argv []string) (*options, error) {
 	}
 
 	return o, nil
+}
+
+// printParamError reports bad named parameters (or answers -- --help)
+// with the ones the script reads, as bpftrace does.
+func printParamError(w io.Writer, e *compiler.ParamError) {
+	opts := e.Expected()
+	if e.Msg == "" {
+		fmt.Fprintln(w, "HINT: expected program options:")
+		for _, o := range opts {
+			fmt.Fprintf(w, "  %s\n", o)
+		}
+		return
+	}
+	fmt.Fprintf(w, "ERROR: %s\n", e.Msg)
+	if len(opts) > 0 {
+		fmt.Fprintf(w, "HINT: expected program options: %s\n", strings.Join(opts, ", "))
+	}
 }
 
 // isOption tells a command-line option from a script argument: a negative
