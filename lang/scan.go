@@ -9,6 +9,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/provider"
 )
 
 // Limits that keep hostile input from exhausting the stack: the parser
@@ -369,6 +370,17 @@ func (s *scanner) lexProbe() {
 	}
 }
 
+// userBinary tells whether the attach point so far, up to its second
+// component, names a user-space provider: that component is then a
+// binary, whose relative path (testprogs/app) may hold a `/`.
+func userBinary(head []byte) bool {
+	if bytes.Count(head, []byte(":")) != 1 {
+		return false
+	}
+	d, ok := provider.Lookup(string(head[:len(head)-1]))
+	return ok && (d.Expand == provider.ExpandELF || d.Expand == provider.ExpandUSDT)
+}
+
 // lexAttach scans one attach point as a single token. Components are
 // separated by `:`; a `/` belongs to the attach point only inside a path
 // (a component starting with `/` or `.`, or already holding a `/`), so
@@ -400,7 +412,8 @@ loop:
 			break loop
 		case c == '/':
 			part := s.src[comp:j]
-			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' {
+			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' ||
+				userBinary(s.src[start:comp]) {
 				j++
 				continue
 			}
