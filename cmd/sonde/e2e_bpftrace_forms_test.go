@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
 
 // Enums the script defines: their names resolve as constants and values of
 // their type print by name wherever a kernel enum would.
@@ -46,4 +51,27 @@ func TestE2EOptionsAfterProgram(t *testing.T) {
 		{name: "negative_numbers_stay_arguments", prog: `BEGIN { printf("%d %d\n", $1, $2); exit(); }`,
 			args: []string{"-3", "-q", "4"}, want: "-3 4\n\n\n", errRe: `^$`},
 	})
+}
+
+// debugf writes through bpf_trace_printk to the kernel's trace buffer.
+func TestE2EDebugf(t *testing.T) {
+	needRoot(t)
+	marker := fmt.Sprintf("sonde-debugf-%d", os.Getpid())
+	prog := `BEGIN { $s = "str"; debugf("` + marker + ` %s %d %x", $s, -3, 255); debugf("` + marker + ` %c|%5s|", 65, "ab"); exit(); }`
+	if _, stderr, code := sonde(t, "-e", prog); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	trace, err := os.ReadFile("/sys/kernel/tracing/trace")
+	if err != nil {
+		t.Skipf("no trace buffer: %v", err)
+	}
+	for _, want := range []string{"bpf_trace_printk: " + marker + " str -3 ff\n", "bpf_trace_printk: " + marker + " A|   ab|\n"} {
+		if !strings.Contains(string(trace), want) {
+			t.Errorf("trace buffer has no %q", want)
+		}
+	}
+	_, stderr, code := sonde(t, "-e", `BEGIN { debugf("%d %d %d %d", 1, 2, 3, 4); }`)
+	if code == 0 || !strings.Contains(stderr, "debugf() takes 1 to 4 arguments") {
+		t.Errorf("4 arguments: exit %d, %s", code, stderr)
+	}
 }
