@@ -213,8 +213,27 @@ func (r *run) runSpecial(when provider.Run) error {
 	return nil
 }
 
+// attachOrder is the order to attach programs in so that probes on one
+// point run in the order the script declares them: the kernel runs a
+// uprobe's consumers newest first, so user-space probes attach in reverse.
+func attachOrder(progs []*plan.Program) []*plan.Program {
+	out := make([]*plan.Program, 0, len(progs))
+	var user []*plan.Program
+	for _, p := range progs {
+		if provider.Get(p.Probe.Provider).UserSpace {
+			user = append(user, p)
+		} else {
+			out = append(out, p)
+		}
+	}
+	for i := len(user) - 1; i >= 0; i-- {
+		out = append(out, user[i])
+	}
+	return out
+}
+
 func (r *run) attachAll() error {
-	for _, p := range r.spec.Programs {
+	for _, p := range attachOrder(r.spec.Programs) {
 		d := provider.Get(p.Probe.Provider)
 		if d.Special() {
 			continue // run by sonde, not attached

@@ -199,6 +199,10 @@ func TestE2EUprobe(t *testing.T) {
 			want: fmt.Sprintf("\n\n@[uprobe:%[1]s:level1]: 3\n@[uprobe:%[1]s:level2]: 3\n@[uprobe:%[1]s:level3]: 3\n", exe)},
 		{name: "offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add+0 { @ = count(); }`, exe),
 			want: "\n\n@: 3\n"},
+		// Probes on one function run in the order the script declares them.
+		{name: "declaration-order", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%[1]s:add { printf("1"); } uprobe:%[1]s:add { printf("2"); } uretprobe:%[1]s:add { printf("3"); } uretprobe:%[1]s:add { printf("4\n"); }`, exe),
+			want: "1234\n1234\n1234\n\n\n"},
 		// -c holds the command before its first instruction: main's
 		// entry is seen.
 		{name: "c-from-first-instruction", cmd: run3,
