@@ -36,6 +36,9 @@ func (c *compiler) expand(prog *ast.Program) {
 		c.curProbe = pr
 		for _, ap := range pr.Attach {
 			probes, sites, err := c.expandAttach(ap)
+			if err != nil && c.skipMissing(ap, err) {
+				continue
+			}
 			if err != nil {
 				c.errorAt(ap.Span(), hintOf(err), "%v", err)
 				continue
@@ -47,6 +50,9 @@ func (c *compiler) expand(prog *ast.Program) {
 				}
 				if inst.d.Args == provider.ArgsTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
+					if err != nil && c.skipMissing(ap, err) {
+						continue
+					}
 					if err != nil {
 						c.errorAt(ap.Span(), hintOf(err), "%v", err)
 						continue
@@ -65,6 +71,29 @@ func (c *compiler) expand(prog *ast.Program) {
 	if len(c.insts) == 0 && len(c.errs) == 0 {
 		c.errorAt(prog.Span(), "", "the script has no probes")
 	}
+}
+
+// skipMissing drops an attach point that matches nothing when the
+// script's missing_probes says to (warn, ignore): the other probes run.
+func (c *compiler) skipMissing(ap *ast.AttachPoint, err error) bool {
+	var m interface{ IsMissing() bool }
+	if !errors.As(err, &m) || !m.IsMissing() {
+		return false
+	}
+	switch c.cfg.MissingProbes {
+	case "warn":
+		name := ap.Provider
+		if d, ok := provider.Lookup(ap.Provider); ok {
+			name = d.Name
+		}
+		sp := ap.Span()
+		c.spec.Warnings = append(c.spec.Warnings, plan.Warning{Pos: sp.Start, End: sp.End,
+			Msg: fmt.Sprintf("No matches for %s %s. Skipping: %v", name, strings.Join(ap.Parts, ":"), err)})
+		return true
+	case "ignore":
+		return true
+	}
+	return false
 }
 
 func (c *compiler) substParams(s string) string {

@@ -199,6 +199,19 @@ func TestE2EUprobe(t *testing.T) {
 			want: fmt.Sprintf("\n\n@[uprobe:%[1]s:level1]: 3\n@[uprobe:%[1]s:level2]: 3\n@[uprobe:%[1]s:level3]: 3\n", exe)},
 		{name: "offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add+0 { @ = count(); }`, exe),
 			want: "\n\n@: 3\n"},
+		// missing_probes = warn or ignore skips a function the binary does
+		// not have (and a tracepoint that does not exist); the rest run.
+		{name: "missing-probes-warn", cmd: run3,
+			prog: fmt.Sprintf(`config = { missing_probes = "warn" } uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn, tracepoint:nonsense:nonsense { @ = count(); }`, exe),
+			want: "\n\n@: 3\n",
+			errRe: fmt.Sprintf(`^stdin:1:\d+-\d+: WARNING: No matches for uprobe %[1]s:no_such_fn\. Skipping: .*no function "no_such_fn"\n`+
+				`stdin:1:\d+-\d+: WARNING: No matches for tracepoint nonsense:nonsense\. Skipping: .*\nAttached 1 probe\n$`, regexpQuote(exe))},
+		{name: "missing-probes-ignore", cmd: run3,
+			prog: fmt.Sprintf(`config = { missing_probes = "ignore" } uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn { @ = count(); }`, exe),
+			want: "\n\n@: 3\n", errRe: `^Attached 1 probe\n$`},
+		{name: "missing-probes-error", cmd: run3, code: 1,
+			prog:  fmt.Sprintf(`uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn { @ = count(); }`, exe),
+			errRe: `error: .*no function "no_such_fn"`},
 		// Probes on one function run in the order the script declares them.
 		{name: "declaration-order", cmd: run3,
 			prog: fmt.Sprintf(`uprobe:%[1]s:add { printf("1"); } uprobe:%[1]s:add { printf("2"); } uretprobe:%[1]s:add { printf("3"); } uretprobe:%[1]s:add { printf("4\n"); }`, exe),

@@ -212,9 +212,17 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
-	for _, n := range spec.Notes {
-		if !opts.noWarn {
+	if !opts.noWarn {
+		for _, n := range spec.Notes {
 			fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+		}
+		for _, w := range spec.Warnings {
+			// As runtime warnings and warnf() print: file:line:col-end.
+			at := fmt.Sprintf("%s:%d:%d", name, w.Pos.Line, w.Pos.Col)
+			if w.End.Line == w.Pos.Line && w.End.Col > w.Pos.Col {
+				at += fmt.Sprintf("-%d", w.End.Col)
+			}
+			fmt.Fprintf(stderr, "%s: WARNING: %s\n", at, w.Msg)
 		}
 	}
 	if opts.debug == "asm" {
