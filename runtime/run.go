@@ -70,21 +70,26 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	if err := r.setGlobals(); err != nil {
 		return res, err
 	}
-	// Begin probes run before anything is attached.
-	if err := r.runSpecial(provider.RunAtStart); err != nil {
-		return res, err
+	// Begin probes run before anything is attached; a dry run runs
+	// nothing: it only loads and attaches.
+	if !opts.DryRun {
+		if err := r.runSpecial(provider.RunAtStart); err != nil {
+			return res, err
+		}
 	}
-	if err := r.attachAll(); err != nil {
+	attached, err := r.attachAll()
+	if err != nil {
 		return res, err
 	}
 	// Before the banner: a SIGUSR1 sent once attached must find the handler.
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.AttachedProbes(len(spec.Programs))
+		r.out.AttachedProbes(attached)
 	}
 	if opts.DryRun {
-		return res, r.finish(false)
+		r.detach()
+		return res, r.out.Err()
 	}
 	if opts.Child != nil {
 		if err := opts.Child.Resume(); err != nil {
@@ -95,7 +100,7 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	if err != nil {
 		return res, err
 	}
-	err = r.finish(true)
+	err = r.finish()
 	r.mu.Lock()
 	res.ExitCode = r.exitCode
 	r.mu.Unlock()
@@ -232,10 +237,14 @@ func attachOrder(progs []*plan.Program) []*plan.Program {
 	return out
 }
 
-func (r *run) attachAll() error {
+// attachAll attaches every program and counts the probes that run: the
+// ones attached and those sonde fires itself (begin, end).
+func (r *run) attachAll() (int, error) {
+	n := 0
 	for _, p := range attachOrder(r.spec.Programs) {
 		d := provider.Get(p.Probe.Provider)
 		if d.Special() {
+			n++
 			continue // run by sonde, not attached
 		}
 		probe := p.Probe
@@ -247,7 +256,7 @@ func (r *run) attachAll() error {
 		l, err := attach.Attach(probe, r.progs[p])
 		if err != nil {
 			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
-				return err
+				return n, err
 			}
 			if r.plan.Config.MissingProbes == "warn" && !r.opts.NoWarnings {
 				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
@@ -255,12 +264,13 @@ func (r *run) attachAll() error {
 			continue
 		}
 		r.links = append(r.links, l)
+		n++
 		if isIter(p) {
 			r.iterLinks = append(r.iterLinks, l)
 		}
 		testPanic("attach")
 	}
-	return nil
+	return n, nil
 }
 
 func (r *run) stderr() io.Writer {
@@ -428,14 +438,17 @@ func (r *run) drain() {
 }
 
 // finish detaches, runs end probes, drains events and prints the maps.
-func (r *run) finish(printMaps bool) error {
+// What the probes sent before end is handled first: a print() in begin
+// shows the map as it was then.
+func (r *run) finish() error {
 	r.detach()
+	r.drain()
 	if err := r.runSpecial(provider.RunAtEnd); err != nil {
 		return err
 	}
 	r.drain()
 	r.reportLost()
-	if printMaps && r.plan.Config.PrintMapsOnExit {
+	if r.plan.Config.PrintMapsOnExit {
 		r.out.End()
 		for _, info := range r.plan.Maps {
 			data, err := r.mapData(info)

@@ -75,3 +75,14 @@ func TestE2EDebugf(t *testing.T) {
 		t.Errorf("4 arguments: exit %d, %s", code, stderr)
 	}
 }
+
+// What probes print before the end probes run shows the maps as they were
+// then; a dry run runs no probe at all.
+func TestE2EEventsBeforeEnd(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "begin_print_before_end_assigns", prog: `BEGIN { @ = 5; print(@); printf("%d\n", @); } END { @ = 7; }`,
+			want: "@: 5\n5\n\n\n@: 7\n"},
+		{name: "dry_run_runs_no_begin_or_end", flags: []string{"--dry-run"},
+			prog: `BEGIN { printf("hello\n"); @ = 1; } END { printf("end\n"); }`, want: ""},
+	})
+}
