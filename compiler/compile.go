@@ -8,6 +8,7 @@ import (
 
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -37,7 +38,10 @@ type Options struct {
 	Env          func(string) string
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
-	HasChild     bool
+	// ProbeFilter (--probe-filter) keeps only the probes whose expanded
+	// name it matches, and the ones sonde runs itself (begin, end).
+	ProbeFilter *regexp.Regexp
+	HasChild    bool
 }
 
 // Positional returns $n ("" when missing).

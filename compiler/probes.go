@@ -32,6 +32,7 @@ func hintOf(err error) string {
 
 // expand turns each probe's attach points into instances.
 func (c *compiler) expand(prog *ast.Program) {
+	filtered := false
 	for _, pr := range prog.Probes {
 		c.curProbe = pr
 		for _, ap := range pr.Attach {
@@ -44,6 +45,10 @@ func (c *compiler) expand(prog *ast.Program) {
 				continue
 			}
 			for i, p := range probes {
+				if f := c.opts.ProbeFilter; f != nil && !provider.Get(p.Provider).Special() && !f.MatchString(p.Name) {
+					filtered = true
+					continue
+				}
 				inst := &instance{probe: pr, p: p, d: provider.Get(p.Provider)}
 				if sites != nil {
 					inst.usdt = sites[i]
@@ -67,6 +72,9 @@ func (c *compiler) expand(prog *ast.Program) {
 				c.insts = append(c.insts, inst)
 			}
 		}
+	}
+	if filtered && len(c.errs) == 0 && !slices.ContainsFunc(c.insts, func(in *instance) bool { return !in.d.Special() }) {
+		c.errorAt(prog.Span(), "", "no probe to attach: --probe-filter %s matches none of the script's probes", c.opts.ProbeFilter)
 	}
 	if len(c.insts) == 0 && len(c.errs) == 0 {
 		c.errorAt(prog.Span(), "", "the script has no probes")

@@ -86,3 +86,19 @@ func TestE2EEventsBeforeEnd(t *testing.T) {
 			prog: `BEGIN { printf("hello\n"); @ = 1; } END { printf("end\n"); }`, want: ""},
 	})
 }
+
+// --probe-filter keeps the probes whose name matches, and begin and end.
+func TestE2EProbeFilter(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "keeps_matching_and_begin_end", flags: []string{"--probe-filter", "interval:ms:(200|300)"},
+			prog: `BEGIN { printf("begin\n"); } interval:ms:100 { printf("bad\n"); exit(); } interval:ms:200 { printf("a\n"); } interval:ms:300 { printf("b\n"); exit(); } END { printf("end\n"); }`,
+			want: "begin\na\nb\nend\n\n\n", errRe: `^Attached 4 probes\n$`},
+		{name: "matching_nothing_fails", flags: []string{"--probe-filter", "^kprobe:"}, code: 1,
+			prog:  `interval:ms:100 { exit(); }`,
+			errRe: `error: no probe to attach: --probe-filter \^kprobe: matches none of the script's probes`},
+	})
+	_, stderr, code := sonde(t, "--probe-filter", "[bad", "-e", "BEGIN { }")
+	if code != 2 || !strings.HasPrefix(stderr, `ERROR: Invalid --probe-filter regex "[bad"`) {
+		t.Errorf("bad regex: exit %d, %s", code, stderr)
+	}
+}

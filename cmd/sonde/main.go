@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -66,6 +67,8 @@ OPTIONS:
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
   --no-warnings  print no warnings (warnf, skipped probes, full maps)
+  --probe-filter REGEX
+                 attach only the probes whose name matches REGEX (and begin, end)
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
@@ -76,29 +79,31 @@ program too, up to --.
 `
 
 type options struct {
-	program  string
-	hasProg  bool
-	file     string
-	args     []string
-	params   map[string]string // --name[=value] after the script, for getopt
-	list     bool
-	listArg  string
-	verbose  bool
-	format   string
-	outFile  string
-	quiet    bool
-	cmd      string
-	pid      int
-	debug    string
-	dryRun   bool
-	unsafe   bool
-	noWarn   bool // --no-warnings
-	info     bool
-	showHelp bool
-	showVer  bool
-	incDirs  []string // -I
-	incFiles []string // --include
-	nostdinc bool
+	program string
+	hasProg bool
+	file    string
+	args    []string
+	params  map[string]string // --name[=value] after the script, for getopt
+	list    bool
+	listArg string
+	verbose bool
+	format  string
+	outFile string
+	quiet   bool
+	cmd     string
+	pid     int
+	debug   string
+	dryRun  bool
+	unsafe  bool
+	noWarn  bool // --no-warnings
+	// --probe-filter: only the probes whose name matches (and begin, end).
+	probeFilter *regexp.Regexp
+	info        bool
+	showHelp    bool
+	showVer     bool
+	incDirs     []string // -I
+	incFiles    []string // --include
+	nostdinc    bool
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
@@ -180,6 +185,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	copts.Headers = host.Headers(prog, host.HeaderOptions{Include: opts.incFiles, Dirs: opts.incDirs, NoStdinc: opts.nostdinc})
 	copts.Args, copts.Params = opts.args, opts.params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
+	copts.ProbeFilter = opts.probeFilter
 	if opts.list || opts.debug != "" {
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
@@ -462,6 +468,13 @@ func parseArgs(argv []string) (*options, error) {
 			o.unsafe = true
 		case a == "--no-warnings":
 			o.noWarn = true
+		case a == "--probe-filter":
+			var re string
+			if re, err = next(); err == nil {
+				if o.probeFilter, err = regexp.Compile(re); err != nil {
+					err = fmt.Errorf("Invalid --probe-filter regex %q: %v", re, err)
+				}
+			}
 		case a == "--info":
 			o.info = true
 		case a == "-h" || a == "--help":
