@@ -12,6 +12,7 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/provider"
 )
@@ -271,7 +272,7 @@ func expandPerfEvent(c *compiler, d *provider.Provider, ap *ast.AttachPoint, par
 	}
 	p := plan.Probe{Provider: d.Name, PerfType: ev.Type, PerfConfig: ev.Config, Period: ev.Period, AllCPUs: d.AllCPUs}
 	if len(parts) == 2 {
-		n, err := strconv.ParseUint(parts[1], 0, 64)
+		n, err := lang.ParseInt(parts[1])
 		if err != nil || n == 0 {
 			return nil, fmt.Errorf("bad count %q in %s", parts[1], ap.Raw)
 		}
@@ -293,7 +294,7 @@ func expandSignal(c *compiler, d *provider.Provider, ap *ast.AttachPoint, parts 
 // parseRate reads interval/profile rates: hz:N, s:N, ms:N, us:N, N (ns), or
 // a duration literal already folded to nanoseconds by the parser.
 func parseRate(unit, count string) (period, freq uint64, err error) {
-	n, err := strconv.ParseUint(strings.ReplaceAll(count, "_", ""), 0, 64)
+	n, err := lang.ParseInt(count)
 	if err != nil {
 		d, derr := parseDuration(count)
 		if derr != nil || unit != "" {

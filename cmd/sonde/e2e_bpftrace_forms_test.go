@@ -102,3 +102,12 @@ func TestE2EProbeFilter(t *testing.T) {
 		t.Errorf("bad regex: exit %d, %s", code, stderr)
 	}
 }
+
+// Counts and rates in attach points are integer literals as in the
+// language: 1e6, 1_000.
+func TestE2EAttachCountLiterals(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "exponent_and_underscores", prog: `software:cpu-clock:1e6 { @c = 1; } interval:ms:1_00 { exit(); }`,
+			want: "\n\n@c: 1\n"},
+	})
+}
