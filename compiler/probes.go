@@ -129,6 +129,24 @@ func (c *compiler) substParams(s string) string {
 // expandAttach expands one attach point. For usdt probes it also returns
 // each probe's site (argument specs), index for index.
 func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]plan.Probe, []*USDTTarget, error) {
+	if strings.Contains(ap.Provider, "$") {
+		// The probe type holds a parameter (`BEG$1`, `$1`): substitute
+		// them all, then split the attach point as written.
+		text := ap.Raw
+		if ap.Label != "" {
+			text = text[len(ap.Label)+1:]
+		}
+		sub := *ap
+		var err error
+		if sub.Provider, sub.Parts, err = lang.SplitAttach(c.substParams(text)); err != nil {
+			return nil, nil, err
+		}
+		sub.Raw = c.substParams(ap.Raw)
+		if _, ok := provider.Lookup(sub.Provider); !ok {
+			return nil, nil, fmt.Errorf("unknown probe type `%s` (from %s)", sub.Provider, ap.Raw)
+		}
+		ap = &sub
+	}
 	d, ok := provider.Lookup(ap.Provider)
 	if !ok {
 		return nil, nil, fmt.Errorf("unknown probe type %s", ap.Provider)

@@ -65,17 +65,15 @@ func (l *lowerer) attach(g *gAttach) *ast.AttachPoint {
 			l.errorf(sp, "invalid probe label `%s`: a label is a name", a.Label)
 		}
 	}
-	parts := splitAttach(text)
-	a.Provider = parts[0]
-	for _, part := range parts[1:] {
-		if strings.HasPrefix(part, `"`) {
-			v, _, err := unquote(part)
-			if err != nil {
-				l.errorf(sp, "in attach point: %v", err)
-			}
-			part = v
-		}
-		a.Parts = append(a.Parts, part)
+	var err error
+	a.Provider, a.Parts, err = SplitAttach(text)
+	if err != nil {
+		l.errorf(sp, "in attach point: %v", err)
+	}
+	if strings.Contains(a.Provider, "$") {
+		// A positional parameter in the probe type (`BEG$1`, `$1`): the
+		// compiler substitutes the parameters and splits it again.
+		return a
 	}
 	if _, ok := CanonicalProvider(a.Provider); !ok {
 		psp := sp
@@ -101,6 +99,23 @@ func suggestProvider(name string) string {
 		s = strings.ToUpper(s)
 	}
 	return s
+}
+
+// SplitAttach splits an attach point's text (without its label) into the
+// provider as written and the unquoted components after it.
+func SplitAttach(text string) (provider string, parts []string, err error) {
+	all := splitAttach(text)
+	for _, part := range all[1:] {
+		if strings.HasPrefix(part, `"`) {
+			v, _, uerr := unquote(part)
+			if uerr != nil && err == nil {
+				err = uerr
+			}
+			part = v
+		}
+		parts = append(parts, part)
+	}
+	return all[0], parts, err
 }
 
 // splitAttach splits at colons outside double quotes.

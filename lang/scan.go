@@ -244,7 +244,7 @@ func (s *scanner) topItem() {
 		s.lexItem(true)
 	case w == "struct" || w == "union" || w == "enum" || w == "typedef":
 		s.lexCDecl()
-	case w != "":
+	case w != "" || s.positionalAt(s.i):
 		s.lexProbe()
 	default:
 		s.lexItem(true) // not a construct; the parser says what is wrong
@@ -279,6 +279,12 @@ func (s *scanner) tokEnd(t lexer.Token) lexer.Position {
 	p.Offset += len(t.Value)
 	p.Column += len(t.Value)
 	return p
+}
+
+// positionalAt tells whether a positional parameter ($1) starts at off: a
+// probe whose attach point is a parameter.
+func (s *scanner) positionalAt(off int) bool {
+	return off+1 < len(s.src) && s.src[off] == '$' && isDigit(s.src[off+1])
 }
 
 // word returns the identifier starting at off, or "".
@@ -344,7 +350,7 @@ func (s *scanner) lexProbe() {
 		s.emit(tPunct, s.i, s.i+1)
 		s.i++
 		s.skipSpace()
-		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"') {
+		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"' || s.positionalAt(s.i)) {
 			break
 		}
 	}
