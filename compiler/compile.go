@@ -101,6 +101,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		return nil, err
 	}
 	bindPositionals(prog, opts.Args)
+	ternaryStatements(prog)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},

@@ -123,3 +123,11 @@ func TestE2EPositionalAttachPoints(t *testing.T) {
 			errRe: "error: unknown probe type `nope` \\(from \\$1\\)"},
 	})
 }
+
+// A ternary used as a statement is an if/else: its branches need no value.
+func TestE2ETernaryStatements(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "branches_without_values", prog: `BEGIN { $n = 2; $n > 1 ? printf("big\n") : printf("small\n"); $n == 1 ? printf("one\n") : $n == 2 ? printf("two\n") : printf("many\n"); $n < 0 ? exit() : @seen++; }`,
+			want: "big\ntwo\n\n\n@seen: 1\n"},
+	})
+}
