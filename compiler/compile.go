@@ -112,6 +112,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.spec.Plan = c.plan
 	c.configure(prog)
+	c.warnUnreachable(prog)
 	// Script enums go under the script's structs, whose members may use them.
 	c.opts.KernelTypes = withScriptTypes(c.withScriptEnums(c.opts.KernelTypes, prog), prog)
 	for _, d := range prog.MapDecls {

@@ -131,3 +131,15 @@ func TestE2ETernaryStatements(t *testing.T) {
 			want: "big\ntwo\n\n\n@seen: 1\n"},
 	})
 }
+
+// Statements after exit(), return, break or continue never run: a warning
+// says so, where they are.
+func TestE2EUnreachableWarning(t *testing.T) {
+	runE2E(t, []e2eCase{
+		{name: "after_exit", prog: `BEGIN { @a = 1; exit(); @b = 2; }`, want: "\n\n@a: 1\n",
+			errRe: `^stdin:1:25-31: WARNING: Unreachable statement: it follows one that ends the probe or loop\nAttached 1 probe\n$`},
+		{name: "after_continue", prog: `BEGIN { for ($i : 0..2) { if ($i == 0) { continue; @x = 1; } @n++; } }`, want: "\n\n@n: 1\n",
+			errRe: `^stdin:1:52-58: WARNING: Unreachable statement`},
+		{name: "no_warnings", flags: []string{"--no-warnings"}, prog: `BEGIN { exit(); @b = 2; }`, want: "", errRe: `^Attached 1 probe\n$`},
+	})
+}
