@@ -107,15 +107,34 @@ func SplitAttach(text string) (provider string, parts []string, err error) {
 	all := splitAttach(text)
 	for _, part := range all[1:] {
 		if strings.HasPrefix(part, `"`) {
+			// A quoted name may carry an offset: "fn"+8.
+			rest := ""
+			if end := closingQuote(part); end > 0 && end < len(part)-1 && part[end+1] == '+' {
+				part, rest = part[:end+1], part[end+1:]
+			}
 			v, _, uerr := unquote(part)
 			if uerr != nil && err == nil {
 				err = uerr
 			}
-			part = v
+			part = v + rest
 		}
 		parts = append(parts, part)
 	}
 	return all[0], parts, err
+}
+
+// closingQuote is the index of the quote that closes the string s starts
+// with, or -1.
+func closingQuote(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
 }
 
 // splitAttach splits at colons outside double quotes.

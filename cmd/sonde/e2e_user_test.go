@@ -199,6 +199,8 @@ func TestE2EUprobe(t *testing.T) {
 			want: fmt.Sprintf("\n\n@[uprobe:%[1]s:level1]: 3\n@[uprobe:%[1]s:level2]: 3\n@[uprobe:%[1]s:level3]: 3\n", exe)},
 		{name: "offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add+0 { @ = count(); }`, exe),
 			want: "\n\n@: 3\n"},
+		{name: "quoted-name-with-offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:"add"+0 { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
 		// missing_probes = warn or ignore skips a function the binary does
 		// not have (and a tracepoint that does not exist); the rest run.
 		{name: "missing-probes-warn", cmd: run3,
