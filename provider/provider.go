@@ -234,6 +234,10 @@ type PerfEvent struct {
 // probe type but the way SharedWildcard providers attach wildcards.
 const FeatureKprobeMulti = "kprobe_multi"
 
+// FeatureKprobeSession names kprobe_multi's session mode (one program at
+// a function's entry and return, Linux 6.10), which --info reports.
+const FeatureKprobeSession = "kprobe_session"
+
 // Runs reports whether sonde runs these probes at all.
 func (p *Provider) Runs() bool { return p.NotYet == "" }
 
