@@ -11,7 +11,6 @@ import (
 	kbtf "sonde/kernel/btf"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
-	"sonde/plan"
 	"sonde/provider"
 )
 
@@ -129,19 +128,6 @@ func listRates(w io.Writer, d *provider.Provider, pattern string, verbose bool) 
 		}
 	}
 	return nil
-}
-
-// listedName is how -l shows a script's probe: a timer or perf event
-// without its rate or count (interval:ms:, software:cpu:), as bpftrace
-// does; other probes by their full name.
-func listedName(p *plan.Probe) string {
-	d, ok := provider.Lookup(p.Provider)
-	if ok && (d.Expand == provider.ExpandRate || d.Expand == provider.ExpandPerfEvent) {
-		if i := strings.LastIndex(p.Name, ":"); i > 0 {
-			return p.Name[:i+1]
-		}
-	}
-	return p.Name
 }
 
 func listTracepoints(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
