@@ -96,6 +96,9 @@ type Options struct {
 	// ProbeFilter (--probe-filter) keeps only the probes whose expanded
 	// name it matches, and begin and end.
 	ProbeFilter *regexp.Regexp
+	// HistSums makes hist and lhist keep each bucket's sum beside its
+	// count, for an exact sum of the values (metrics export it as _sum).
+	HistSums bool
 
 	// Warnings receives problems of the machine that do not stop the
 	// compilation, such as tracefs failing to mount (nil: os.Stderr).
@@ -140,6 +143,7 @@ func Compile(s *Script, opts Options) (*Program, error) {
 	copts.Args, copts.Params = opts.Args, opts.Params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.Unsafe, opts.Pid, opts.Command != ""
 	copts.ProbeFilter = opts.ProbeFilter
+	copts.HistSums = opts.HistSums
 	spec, err := compiler.Compile(s.AST, copts)
 	machine.Save()
 	if err != nil {

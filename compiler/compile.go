@@ -42,6 +42,9 @@ type Options struct {
 	// name it matches, and the ones sonde runs itself (begin, end).
 	ProbeFilter *regexp.Regexp
 	HasChild    bool
+	// HistSums makes hist/lhist maps keep each bucket's sum beside its
+	// count (plan.MapInfo.HistSums), as metrics need an exact _sum.
+	HistSums bool
 }
 
 // Positional returns $n ("" when missing).
@@ -74,6 +77,7 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+	keyFacts    map[string]*keyFacts
 }
 
 // readsAsZero gives the maps that only their own assignments read

@@ -752,7 +752,7 @@ func (s *scanner) lexOperator(c byte, p lexer.Position) {
 	if op == "" {
 		if c >= 0x80 {
 			s.errorf(p, 1, "unexpected non-ASCII character")
-		} else if c < ' ' {
+		} else if c < ' ' || c == 0x7f {
 			s.errorf(p, 1, "unexpected control character %#02x", c)
 		} else {
 			s.errorf(p, 1, "unexpected character `%c`", c)

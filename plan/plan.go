@@ -168,6 +168,19 @@ type MapInfo struct {
 	SetAt int
 
 	NumBuckets int // bucketed aggregations: buckets in total
+
+	// KeyNames name each key part (one per Tuple field, or one for a
+	// single key) after the expression that fills it: a builtin ("comm",
+	// "pid") or an args field ("filename"); "" for any other expression.
+	// Metrics use them as label names.
+	KeyNames []string
+	// Shrinks is set when the script clears, zeroes or deletes from the
+	// map, so its values can go down (a gauge, never a counter).
+	Shrinks bool
+	// HistSums: each bucket's per-CPU value of a bucketed aggregation is
+	// {count, sum of the values counted} instead of a count alone, for
+	// exact sums (metrics' _sum).
+	HistSums bool
 }
 
 // ActionKind is what an event record asks the runtime to do.

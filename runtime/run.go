@@ -48,6 +48,9 @@ type Options struct {
 	// NoWarnings (--no-warnings) drops warnf() output and the run's own
 	// warnings (a missing probe skipped, a full map).
 	NoWarnings bool
+	// KeepRunning: a script of begin/end probes only does not end by
+	// itself, as its maps are being served (metrics mode).
+	KeepRunning bool
 }
 
 // Result is how a run ended.
@@ -357,7 +360,7 @@ func (r *run) requestExit(code int) {
 
 // loop reads events until something ends the run.
 func (r *run) loop(ctx context.Context) (int, error) {
-	if r.onlySpecial() || r.isExiting() {
+	if (r.onlySpecial() && !r.opts.KeepRunning) || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
 	var childDone, pidDone <-chan struct{}
@@ -547,27 +550,7 @@ func (r *run) close() {
 }
 
 // counters sums the per-CPU failure counters.
-func (r *run) counters() []uint64 {
-	m := r.coll.Maps[r.plan.ErrorCounts]
-	if m == nil {
-		return nil
-	}
-	raw, err := readMap(m, r.ncpu)
-	if err != nil {
-		return nil
-	}
-	out := make([]uint64, raw.N)
-	for i := 0; i < raw.N; i++ {
-		idx := binary.LittleEndian.Uint32(raw.Key(i))
-		if int(idx) >= len(out) {
-			continue
-		}
-		for c := 0; c < raw.CPUs; c++ {
-			out[idx] += binary.LittleEndian.Uint64(raw.Value(i, c))
-		}
-	}
-	return out
-}
+func (r *run) counters() []uint64 { return r.Loaded.counters() }
 
 func (r *run) reportLost() {
 	c := r.counters()

@@ -49,6 +49,9 @@ OPTIONS:
                  at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
+  --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
+                 while the script runs (until SIGINT/SIGTERM, exit(), or the
+                 end of -c/-p); maps are not printed at exit
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
   -p PID         trace only process PID
   -d STAGE       print a compilation stage and exit: ast, asm
@@ -98,6 +101,7 @@ type options struct {
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
+	metrics    string // --metrics ADDR
 }
 
 func main() {
@@ -165,6 +169,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
 		AsWritten: opts.list || opts.debug != "",
+		HistSums:  opts.metrics != "", // exact histogram _sum
 	})
 	var perr *lib.ParamError
 	if errors.As(err, &perr) {
@@ -235,7 +240,13 @@ func execute(opts *options, prog *lib.Program, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
-	res, err := prog.Run(ctx, ro)
+	var res *lib.Result
+	var err error
+	if opts.metrics != "" {
+		res, err = serveMetrics(ctx, opts, prog, ro, errw)
+	} else {
+		res, err = prog.Run(ctx, ro)
+	}
 	bw.Flush()
 	if err == nil && rec != nil {
 		err = drawPictures(opts, rec, prog, stderr)
@@ -370,6 +381,8 @@ func parseArgs(argv []string) (*options, error) {
 			o.incFiles = append(o.incFiles, h)
 		case a == "-d" || a == "--debug":
 			o.debug, err = next()
+		case a == "--metrics":
+			o.metrics, err = next()
 		case a == "--dry-run":
 			o.dryRun = true
 		case a == "--unsafe":
