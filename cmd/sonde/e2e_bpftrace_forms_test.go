@@ -117,8 +117,10 @@ func TestE2EAttachCountLiterals(t *testing.T) {
 func TestE2EPositionalAttachPoints(t *testing.T) {
 	runE2E(t, []e2eCase{
 		{name: "in_the_probe_type", prog: `BEG$1 { printf("%s\n", probe); }`, args: []string{"IN"}, want: "begin\n\n\n"},
-		{name: "the_whole_attach_point", prog: `$1 { printf("%s\n", probe); exit(); }`, args: []string{"interval:ms:1"},
-			want: "interval:ms:1\n\n\n"},
+		{name: "the_whole_attach_point", prog: `$1 { printf("%s\n", probe); }`, args: []string{"END"},
+			want: "end\n\n\n"},
+		{name: "with_its_parts", prog: `$1:$2 { @[probe] = count(); exit(); }`, args: []string{"interval", "ms:1"},
+			re: `^\n\n@\[interval:ms:1\]: \d+\n$`},
 		{name: "not_a_probe_type", prog: `$1 { exit(); }`, args: []string{"nope:x"}, code: 1,
 			errRe: "error: unknown probe type `nope` \\(from \\$1\\)"},
 	})
