@@ -21,6 +21,15 @@ type Spec struct {
 	// Notes are one-line notices for stderr, such as a kprobe running as
 	// fentry on a kernel without kprobes.
 	Notes []string
+	// Warnings are about the script, at a position: attach points that
+	// config missing_probes = warn skipped.
+	Warnings []Warning
+}
+
+// Warning is a compile-time warning at a span of the script.
+type Warning struct {
+	Pos, End ast.Pos
+	Msg      string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -204,5 +213,6 @@ type Action struct {
 	Div    int         // print(@m, top, div)
 	Sep    string      // join separator
 	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	End    ast.Pos     // just past the call's end, for the column range of errorf/warnf
 	Source string      // the call as written, for diagnostics
 }
