@@ -38,6 +38,9 @@ type RunOptions struct {
 
 	Quiet  bool // no "Attached N probes" banner
 	DryRun bool // load and attach, then end without tracing
+	// NoWarnings drops warnf() output and the run's own warnings (a
+	// skipped probe, a full map), as --no-warnings does.
+	NoWarnings bool
 	// KeepRunning: a script of begin/end probes only runs until ctx ends
 	// too, as when its maps are served (metrics).
 	KeepRunning bool
@@ -145,8 +148,9 @@ func (p *Program) prepare(opts RunOptions) (*Run, error) {
 	}
 	r.opts = runtime.Options{
 		Out: out, Env: env, Stderr: stderr, Quiet: opts.Quiet, DryRun: opts.DryRun,
-		Child: child, Pid: p.opts.Pid, KeepMaps: true, KeepRunning: opts.KeepRunning,
-		Phases: p.opts.Timings,
+		Child: child, Pid: p.opts.Pid, KeepMaps: true, NoWarnings: opts.NoWarnings,
+		KeepRunning: opts.KeepRunning,
+		Phases:      p.opts.Timings,
 	}
 	return r, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/provider"
 )
 
 // Limits that keep hostile input from exhausting the stack: the parser
@@ -243,7 +244,7 @@ func (s *scanner) topItem() {
 		s.lexItem(true)
 	case w == "struct" || w == "union" || w == "enum" || w == "typedef":
 		s.lexCDecl()
-	case w != "":
+	case w != "" || s.positionalAt(s.i):
 		s.lexProbe()
 	default:
 		s.lexItem(true) // not a construct; the parser says what is wrong
@@ -278,6 +279,12 @@ func (s *scanner) tokEnd(t lexer.Token) lexer.Position {
 	p.Offset += len(t.Value)
 	p.Column += len(t.Value)
 	return p
+}
+
+// positionalAt tells whether a positional parameter ($1) starts at off: a
+// probe whose attach point is a parameter.
+func (s *scanner) positionalAt(off int) bool {
+	return off+1 < len(s.src) && s.src[off] == '$' && isDigit(s.src[off+1])
 }
 
 // word returns the identifier starting at off, or "".
@@ -343,7 +350,7 @@ func (s *scanner) lexProbe() {
 		s.emit(tPunct, s.i, s.i+1)
 		s.i++
 		s.skipSpace()
-		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"') {
+		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"' || s.positionalAt(s.i)) {
 			break
 		}
 	}
@@ -367,6 +374,17 @@ func (s *scanner) lexProbe() {
 	case '<':
 		s.lexDeclarative()
 	}
+}
+
+// userBinary tells whether the attach point so far, up to its second
+// component, names a user-space provider: that component is then a
+// binary, whose relative path (testprogs/app) may hold a `/`.
+func userBinary(head []byte) bool {
+	if bytes.Count(head, []byte(":")) != 1 {
+		return false
+	}
+	d, ok := provider.Lookup(string(head[:len(head)-1]))
+	return ok && (d.Expand == provider.ExpandELF || d.Expand == provider.ExpandUSDT)
 }
 
 // lexAttach scans one attach point as a single token. Components are
@@ -400,7 +418,8 @@ loop:
 			break loop
 		case c == '/':
 			part := s.src[comp:j]
-			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' {
+			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' ||
+				userBinary(s.src[start:comp]) {
 				j++
 				continue
 			}

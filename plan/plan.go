@@ -24,6 +24,15 @@ type Spec struct {
 	// Details are one-line notices for -v only, such as why syscall
 	// tracepoints were or were not dispatched from one program.
 	Details []string
+	// Warnings are about the script, at a position: attach points that
+	// config missing_probes = warn skipped.
+	Warnings []Warning
+}
+
+// Warning is a compile-time warning at a span of the script.
+type Warning struct {
+	Pos, End ast.Pos
+	Msg      string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -228,5 +237,6 @@ type Action struct {
 	Div    int         // print(@m, top, div)
 	Sep    string      // join separator
 	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	End    ast.Pos     // just past the call's end, for the column range of errorf/warnf
 	Source string      // the call as written, for diagnostics
 }

@@ -46,6 +46,9 @@ type Options struct {
 	// KeepMaps returns the user maps as read at the end in Result.Maps,
 	// whether or not they are printed.
 	KeepMaps bool
+	// NoWarnings (--no-warnings) drops warnf() output and the run's own
+	// warnings (a missing probe skipped, a full map).
+	NoWarnings bool
 	// KeepRunning: a script of begin/end probes only does not end by
 	// itself, as its maps are being served (metrics mode).
 	KeepRunning bool
@@ -211,12 +214,16 @@ func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) 
 	if err := r.setGlobals(); err != nil {
 		return res, err
 	}
-	// Begin probes run before anything is attached.
-	if err := r.runSpecial(provider.RunAtStart); err != nil {
-		return res, err
+	// Begin probes run before anything is attached; a dry run runs
+	// nothing: it only loads and attaches.
+	if !opts.DryRun {
+		if err := r.runSpecial(provider.RunAtStart); err != nil {
+			return res, err
+		}
 	}
 	t0 := time.Now()
-	if err := r.attachAll(); err != nil {
+	attached, err := r.attachAll()
+	if err != nil {
 		return res, err
 	}
 	opts.Phases.Since("attach", t0)
@@ -224,15 +231,12 @@ func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) 
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		n := 0
-		for _, p := range l.spec.Programs {
-			n += p.Probes()
-		}
-		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(n)})
+		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(attached)})
 	}
 	if opts.DryRun {
-		_, err := r.finish(false)
-		return res, err
+		// A dry run runs no probe: it loads and attaches, and that is all.
+		r.detach()
+		return res, nil
 	}
 	if opts.Child != nil {
 		if err := opts.Child.Resume(); err != nil {
@@ -313,14 +317,33 @@ func (r *run) runSpecial(when provider.Run) error {
 	return nil
 }
 
-// attachAll attaches one probe after another: attaching is a few system
-// calls that mostly wait on kernel locks (event_mutex for tracepoints, the
-// CPU context for perf events), so doing several at once measured no
-// faster here.
-func (r *run) attachAll() error {
-	for _, p := range r.spec.Programs {
+// attachOrder is the order to attach programs in so that probes on one
+// point run in the order the script declares them: the kernel runs a
+// uprobe's consumers newest first, so user-space probes attach in reverse.
+func attachOrder(progs []*plan.Program) []*plan.Program {
+	out := make([]*plan.Program, 0, len(progs))
+	var user []*plan.Program
+	for _, p := range progs {
+		if provider.Get(p.Probe.Provider).UserSpace {
+			user = append(user, p)
+		} else {
+			out = append(out, p)
+		}
+	}
+	for i := len(user) - 1; i >= 0; i-- {
+		out = append(out, user[i])
+	}
+	return out
+}
+
+// attachAll attaches every program and counts the probes that run: the
+// ones attached and those sonde fires itself (begin, end).
+func (r *run) attachAll() (int, error) {
+	n := 0
+	for _, p := range attachOrder(r.spec.Programs) {
 		d := provider.Get(p.Probe.Provider)
 		if d.Special() {
+			n++
 			continue // run by sonde, not attached
 		}
 		probe := p.Probe
@@ -332,20 +355,21 @@ func (r *run) attachAll() error {
 		l, err := attach.Attach(probe, r.progs[p])
 		if err != nil {
 			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
-				return err
+				return n, err
 			}
-			if r.plan.Config.MissingProbes == "warn" {
+			if r.plan.Config.MissingProbes == "warn" && !r.opts.NoWarnings {
 				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
 			}
 			continue
 		}
 		r.links = append(r.links, l)
+		n += p.Probes() // a dispatcher counts each probe it runs
 		if isIter(p) {
 			r.iterLinks = append(r.iterLinks, l)
 		}
 		testPanic("attach")
 	}
-	return nil
+	return n, nil
 }
 
 func (r *run) stderr() io.Writer {
@@ -513,9 +537,11 @@ func (r *run) drain() {
 }
 
 // finish detaches, runs end probes, drains events and prints the maps. It
-// returns them too with Options.KeepMaps.
+// returns them too with Options.KeepMaps. What the probes sent before end
+// is handled first: a print() in begin shows the map as it was then.
 func (r *run) finish(printMaps bool) ([]*mapdata.Map, error) {
 	r.detach()
+	r.drain()
 	if err := r.runSpecial(provider.RunAtEnd); err != nil {
 		return nil, err
 	}
@@ -586,6 +612,9 @@ func (r *run) reportLost() {
 }
 
 func (r *run) reportMapFull() {
+	if r.opts.NoWarnings {
+		return
+	}
 	c := r.counters()
 	var msgs []string
 	for i, info := range r.plan.Maps {

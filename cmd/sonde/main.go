@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,14 +29,15 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0"
 
-const usage = `usage: sonde [options] FILE [ARGS...]
-       sonde [options] -e PROGRAM [ARGS...]
-       sonde [options] - (program on stdin)
-       sonde -l [PATTERN | FILE]
-       sonde info     (= --info)
-       sonde help [NAME]  describe a builtin, function, probe type, config key or format
+const usage = `USAGE:
+    sonde [options] FILE [ARGS...]
+    sonde [options] -e PROGRAM [ARGS...]
+    sonde [options] - (program on stdin)
+    sonde -l [PATTERN | FILE]
+    sonde info     (= --info)
+    sonde help [NAME]  describe a builtin, function, probe type, config key or format
 
-options:
+OPTIONS:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose: time of each phase and verifier counts; with -l,
@@ -60,37 +62,44 @@ options:
   -nostdinc      read no system or kernel headers, only -I ones (and the built-in table)
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
+  --no-warnings  print no warnings (warnf, skipped probes, full maps)
+  --probe-filter REGEX
+                 attach only the probes whose name matches REGEX (and begin, end)
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
 
 Script arguments: $1, $2... after the program; after --, --name=value
-parameters are read with getopt("name", default).
+parameters are read with getopt("name", default). Options may follow the
+program too, up to --.
 `
 
 type options struct {
-	program  string
-	hasProg  bool
-	file     string
-	args     []string
-	params   map[string]string // --name[=value] after the script, for getopt
-	list     bool
-	listArg  string
-	verbose  bool
-	format   string
-	outFile  string
-	quiet    bool
-	cmd      string
-	pid      int
-	debug    string
-	dryRun   bool
-	unsafe   bool
-	info     bool
-	showHelp bool
-	showVer  bool
-	incDirs  []string // -I
-	incFiles []string // --include
-	nostdinc bool
+	program string
+	hasProg bool
+	file    string
+	args    []string
+	params  map[string]string // --name[=value] after the script, for getopt
+	list    bool
+	listArg string
+	verbose bool
+	format  string
+	outFile string
+	quiet   bool
+	cmd     string
+	pid     int
+	debug   string
+	dryRun  bool
+	unsafe  bool
+	noWarn  bool // --no-warnings
+	// --probe-filter: only the probes whose name matches (and begin, end).
+	probeFilter *regexp.Regexp
+	info        bool
+	showHelp    bool
+	showVer     bool
+	incDirs     []string // -I
+	incFiles    []string // --include
+	nostdinc    bool
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
@@ -121,7 +130,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts, err := parseArgs(argv)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "ERROR: %v\n\n%s", err, usage)
 		return 2
 	}
 	switch {
@@ -139,7 +148,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	name, src, err := readProgram(opts, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
 	var timings *lib.Timings
@@ -164,12 +173,18 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Args: opts.args, Params: opts.params, Unsafe: opts.unsafe,
 		Command: opts.cmd, Pid: opts.pid, Warnings: stderr,
 		IncludeDirs: opts.incDirs, IncludeFiles: opts.incFiles, NoStdinc: opts.nostdinc,
+		ProbeFilter: opts.probeFilter,
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
 		AsWritten: opts.list || opts.debug != "",
 		HistSums:  opts.metrics != "", // exact histogram _sum
 		Timings:   timings,
 	})
+	var perr *lib.ParamError
+	if errors.As(err, &perr) {
+		printParamError(stderr, perr)
+		return 1
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -183,8 +198,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
-	for _, n := range prog.Notes() {
-		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+	if !opts.noWarn {
+		for _, n := range prog.Notes() {
+			fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+		}
+		for _, w := range prog.Warnings() {
+			fmt.Fprintln(stderr, w)
+		}
 	}
 	if opts.verbose {
 		for _, n := range prog.Details() {
@@ -215,7 +235,7 @@ func execute(opts *options, prog *lib.Program, timings *lib.Timings, stdout, std
 	bw := bufio.NewWriterSize(w, 64<<10)
 	defer bw.Flush()
 	errw := &flushFirst{bw: bw, w: stderr}
-	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun}
+	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun, NoWarnings: opts.noWarn}
 	var rec *picture.Recorder
 	if opts.flamegraph != "" || opts.report != "" {
 		// The pictures record what the format prints, to draw it at exit.
@@ -299,6 +319,12 @@ func readProgram(opts *options, stdin io.Reader) (string, []byte, error) {
 		return "stdin", b, err
 	case opts.file != "":
 		b, err := os.ReadFile(opts.file)
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			// As bpftrace words it, with the C library's message.
+			msg := errno.Error()
+			err = fmt.Errorf("failed to open file '%s': %s", opts.file, strings.ToUpper(msg[:1])+msg[1:])
+		}
 		return opts.file, b, err
 	}
 	return "", nil, errors.New("no program given: use -e PROGRAM, a script file, or - for stdin")
@@ -316,7 +342,9 @@ func parseArgs(argv []string) (*options, error) {
 			o.addScriptArgs(argv[i+1:])
 			break
 		}
-		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
+		if (o.file != "" || o.hasProg) && !isOption(a) {
+			// Options may follow the program, as with getopt; the rest
+			// up to -- are the script's positional arguments.
 			o.addScriptArgs([]string{a})
 			continue
 		}
@@ -338,7 +366,7 @@ func parseArgs(argv []string) (*options, error) {
 		case a == "-f":
 			o.format, err = next()
 			if o.format != "text" && o.format != "json" && o.format != "folded" {
-				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
+				return nil, fmt.Errorf("Invalid output format %q\nHINT: use text, json or folded", o.format)
 			}
 		case a == "--flamegraph":
 			o.flamegraph, err = next()
@@ -352,7 +380,7 @@ func parseArgs(argv []string) (*options, error) {
 			var s string
 			s, err = next()
 			if err == nil {
-				o.pid, err = strconv.Atoi(s)
+				o.pid, err = parsePid(s)
 			}
 		case a == "-I":
 			var d string
@@ -374,6 +402,15 @@ func parseArgs(argv []string) (*options, error) {
 			o.dryRun = true
 		case a == "--unsafe":
 			o.unsafe = true
+		case a == "--no-warnings":
+			o.noWarn = true
+		case a == "--probe-filter":
+			var re string
+			if re, err = next(); err == nil {
+				if o.probeFilter, err = regexp.Compile(re); err != nil {
+					err = fmt.Errorf("Invalid --probe-filter regex %q: %v", re, err)
+				}
+			}
 		case a == "--info":
 			o.info = true
 		case a == "-h" || a == "--help":
@@ -407,11 +444,56 @@ func parseArgs(argv []string) (*options, error) {
 	if o.cmd != "" && o.pid != 0 {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
-	if o.pid < 0 {
-		return nil, fmt.Errorf("-p %d: not a process id", o.pid)
-	}
 
 	return o, nil
+}
+
+// printParamError reports bad named parameters (or answers -- --help)
+// with the ones the script reads, as bpftrace does.
+func printParamError(w io.Writer, e *lib.ParamError) {
+	opts := e.Expected()
+	if e.Msg == "" {
+		fmt.Fprintln(w, "HINT: expected program options:")
+		for _, o := range opts {
+			fmt.Fprintf(w, "  %s\n", o)
+		}
+		return
+	}
+	fmt.Fprintf(w, "ERROR: %s\n", e.Msg)
+	if len(opts) > 0 {
+		fmt.Fprintf(w, "HINT: expected program options: %s\n", strings.Join(opts, ", "))
+	}
+}
+
+// isOption tells a command-line option from a script argument: a negative
+// number is an argument.
+func isOption(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	_, err := strconv.ParseInt(a, 0, 64)
+	return err != nil
+}
+
+// pidMaxLimit is the kernel's largest possible pid (PID_MAX_LIMIT on
+// 64-bit), whatever kernel.pid_max says.
+const pidMaxLimit = 4 << 20
+
+// parsePid reads -p's value, saying what is wrong with a bad one as
+// bpftrace does.
+func parsePid(s string) (int, error) {
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	switch {
+	case digits == 0:
+		return 0, fmt.Errorf("Failed to parse pid: invalid integer: %s", s)
+	case digits < len(s):
+		return 0, fmt.Errorf("Failed to parse pid: invalid trailing bytes: %s", s)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > pidMaxLimit || n == 0 {
+		return 0, fmt.Errorf("Pid out of range: %s", s)
+	}
+	return n, nil
 }
 
 // addScriptArgs sorts the script's arguments into positional ones ($1...)
