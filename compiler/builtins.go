@@ -108,7 +108,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
 		return nil
 	}
-	if kt := ck.c.opts.KernelTypes; kt != nil {
+	if kt := ck.c.typeSource(ck.inst); kt != nil {
 		if v, t, ok := kt.EnumValue(name); ok {
 			ck.inst.enumVals[id] = v
 			if t == nil {

@@ -25,6 +25,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	UserTypes   UserTypes   // nil: no types from user binaries' DWARF
 	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
@@ -55,6 +56,8 @@ type compiler struct {
 	spec       *plan.Spec
 	plan       *plan.Plan
 	pending    bool
+
+	programTypes map[string]KernelTypes // by binary: its DWARF types over the kernel's (usertypes.go)
 
 	scratchSize int
 	usesRingbuf bool

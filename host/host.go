@@ -21,11 +21,12 @@ import (
 // Host is the running machine, as the compiler sees it. Kernel BTF is
 // parsed on first use only.
 type Host struct {
-	btf *lazyBTF
+	btf   *lazyBTF
+	dwarf *userTypes
 }
 
 // New returns the running machine's facts.
-func New() *Host { return &Host{btf: newLazyBTF()} }
+func New() *Host { return &Host{btf: newLazyBTF(), dwarf: &userTypes{}} }
 
 // CompilerOptions fills the compiler's view of this machine: tracefs,
 // BTF types and function signatures, kernel and user symbols. The caller
@@ -37,6 +38,7 @@ func (h *Host) CompilerOptions() compiler.Options {
 		KernelFuncs: kernelFuncs{h.btf},
 		Symbols:     KernelSymbols{},
 		UserSymbols: userSymbols{},
+		UserTypes:   h.dwarf,
 	}
 }
 

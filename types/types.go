@@ -323,3 +323,20 @@ func (t *Type) String() string {
 	}
 	return t.Kind.String()
 }
+
+// BitfieldUnit places a bitfield of bits bits at bit offset off in a unit
+// of size bytes (its declared type's size) so that it lies within bytes
+// [offset, offset+size): the compiler loads size bytes at the returned
+// byte offset, shifts right by the returned bit offset (little endian) and
+// masks bits bits. The unit is naturally aligned when the field fits in an
+// aligned unit, as C compilers place it.
+func BitfieldUnit(off, bits, size int) (byteOff, bitOff int) {
+	if size <= 0 || size > 8 || size&(size-1) != 0 {
+		size = 8
+	}
+	start := (off / 8) &^ (size - 1)
+	if off+bits <= (start+size)*8 {
+		return start, off - start*8
+	}
+	return off / 8, off % 8
+}
