@@ -9,6 +9,7 @@ import (
 
 	"sonde/host"
 	kbtf "sonde/kernel/btf"
+	"sonde/kernel/dwarftypes"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
 	"sonde/provider"
@@ -136,7 +137,16 @@ func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) e
 	if d.Expand == provider.ExpandUSDT {
 		return usym.ListUSDT(w, path, fn)
 	}
-	return usym.ListUprobes(w, path, fn)
+	if !verbose {
+		return usym.ListUprobes(w, path, fn)
+	}
+	// -lv: each function's arguments, from the binary's DWARF.
+	df := dwarftypes.Open(path)
+	return usym.ListUprobesDetail(w, path, fn, func(w io.Writer, s usym.Symbol) {
+		if df.HasDebugInfo() {
+			_ = df.ListArgs(w, s.Name, s.Addr)
+		}
+	})
 }
 
 // listBTF lists kernel functions (fentry, fexit) or raw tracepoints from

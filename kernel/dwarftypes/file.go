@@ -36,7 +36,7 @@ type File struct {
 	loadErr error
 	data    *dwarf.Data
 	conv    converter
-	names   map[string]dwarf.Offset // "struct x", "union x", "enum x", typedef and base names
+	names   map[string]dwarf.Offset // "struct x", "union x", "enum x", typedef and base names, "func f", "enumerator E"
 	indexed bool
 }
 
@@ -254,6 +254,16 @@ func (f *File) indexEntry(r *dwarf.Reader, e *dwarf.Entry) {
 		f.indexEnumerators(r, e)
 	case dwarf.TagTypedef, dwarf.TagBaseType:
 		key = name
+	case dwarf.TagSubprogram:
+		if _, ok := e.Val(dwarf.AttrLowpc).(uint64); !ok {
+			return // inlined only, or declared
+		}
+		key = "func " + name
+		if ln, ok := e.Val(dwarf.AttrLinkageName).(string); ok {
+			if _, dup := f.names["func "+ln]; !dup {
+				f.names["func "+ln] = e.Offset
+			}
+		}
 	default:
 		return
 	}

@@ -3,7 +3,6 @@ package dwarftypes
 import (
 	"debug/dwarf"
 	"fmt"
-	"strings"
 
 	kbtf "sonde/kernel/btf"
 	"sonde/types"
@@ -21,7 +20,7 @@ type Func struct {
 type Param struct {
 	Name  string
 	Type  *types.Type
-	CType string // as C writes it: "struct request *"
+	CType string // as C writes it: "struct request*"
 }
 
 // Func returns the prototype of the function whose code starts at pc (its
@@ -36,46 +35,44 @@ func (f *File) Func(name string, pc uint64) (*Func, error) {
 	r := f.data.Reader()
 	if pc != 0 {
 		if _, err := r.SeekPC(pc); err == nil {
-			if e := f.findFunc(r, name, pc, true); e != nil {
+			if e := f.findFunc(r, name, pc); e != nil {
 				return f.proto(r, e)
 			}
 		}
-		r.Seek(0)
 	}
-	if e := f.findFunc(r, name, 0, false); e != nil {
-		return f.proto(r, e)
+	// No unit claims pc: look the name up in the index of definitions.
+	if err := f.index(); err != nil {
+		return nil, err
+	}
+	if off, ok := f.names["func "+name]; ok {
+		r.Seek(off)
+		if e, err := r.Next(); err == nil && e != nil {
+			return f.proto(r, e)
+		}
 	}
 	return nil, &kbtf.NotFoundError{What: "function", Name: name, In: f.path + " (DWARF)"}
 }
 
-// findFunc reads subprogram definitions from r: those at pc when pc is
-// set, else those called name. oneUnit stops at the end of the unit r is
-// in. The reader is left at the children of the entry returned.
-func (f *File) findFunc(r *dwarf.Reader, name string, pc uint64, oneUnit bool) *dwarf.Entry {
+// findFunc reads the subprogram definitions of the unit r is in for the
+// one at pc. The reader is left at the children of the entry returned.
+func (f *File) findFunc(r *dwarf.Reader, name string, pc uint64) *dwarf.Entry {
 	depth := 0
 	for {
 		e, err := r.Next()
-		if err != nil || e == nil {
+		if err != nil || e == nil || e.Tag == dwarf.TagCompileUnit {
 			return nil
 		}
-		switch {
-		case e.Tag == 0:
-			depth--
-			if depth < 0 && oneUnit {
+		switch e.Tag {
+		case 0:
+			if depth--; depth < 0 {
 				return nil
 			}
 			continue
-		case e.Tag == dwarf.TagCompileUnit:
-			if oneUnit {
-				return nil
-			}
-			depth = 0
-			continue
-		case e.Tag == dwarf.TagSubprogram:
+		case dwarf.TagSubprogram:
 			if f.funcMatches(e, name, pc) {
 				return e
 			}
-		case e.Tag == dwarf.TagNamespace || e.Tag == dwarf.TagModule:
+		case dwarf.TagNamespace, dwarf.TagModule:
 			if e.Children {
 				depth++ // C++ definitions may sit inside namespaces
 			}
@@ -194,20 +191,13 @@ func (f *File) proto(r *dwarf.Reader, e *dwarf.Entry) (*Func, error) {
 	}
 }
 
-// cName writes t as C declares it: "const char *", "struct request *".
+// cName writes t as bpftrace lists it: "const char*", "struct request*".
 func cName(t dwarf.Type) string {
 	switch x := t.(type) {
 	case nil:
 		return "void"
 	case *dwarf.PtrType:
-		if x.Type == nil {
-			return "void *"
-		}
-		inner := cName(x.Type)
-		if strings.HasSuffix(inner, "*") {
-			return inner + "*"
-		}
-		return inner + " *"
+		return cName(x.Type) + "*"
 	case *dwarf.QualType:
 		return x.Qual + " " + cName(x.Type)
 	case *dwarf.TypedefType:

@@ -11,6 +11,12 @@ import (
 // matches pattern, one "uprobe:PATH:func" a line, sorted and deduplicated
 // as `bpftrace -l` prints them. path should be what ResolveBinary gave.
 func ListUprobes(w io.Writer, path, pattern string) error {
+	return ListUprobesDetail(w, path, pattern, nil)
+}
+
+// ListUprobesDetail is ListUprobes with detail, when not nil, writing the
+// lines that follow each function's (its arguments for -lv).
+func ListUprobesDetail(w io.Writer, path, pattern string, detail func(w io.Writer, s Symbol)) error {
 	f, err := Open(path)
 	if err != nil {
 		return err
@@ -19,10 +25,30 @@ func ListUprobes(w io.Writer, path, pattern string) error {
 		pattern = "*"
 	}
 	var lines []string
+	bySym := map[string]Symbol{}
 	for _, s := range f.Match(pattern) {
-		lines = append(lines, "uprobe:"+path+":"+quote(s.Name))
+		l := "uprobe:" + path + ":" + quote(s.Name)
+		lines = append(lines, l)
+		if _, dup := bySym[l]; !dup {
+			bySym[l] = s
+		}
 	}
-	return writeLines(w, lines)
+	if detail == nil {
+		return writeLines(w, lines)
+	}
+	var b strings.Builder
+	if err := writeLines(&b, lines); err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	for _, l := range strings.SplitAfter(b.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		bw.WriteString(l)
+		detail(bw, bySym[strings.TrimSuffix(l, "\n")])
+	}
+	return bw.Flush()
 }
 
 // ListUSDT writes the USDT probes of the binary at path matching pattern
