@@ -753,7 +753,7 @@ func (ck *checker) structField(e *ast.Field, st *types.Type) *types.Type {
 	}
 	f, err := kt.Field(st, e.Name)
 	if err != nil {
-		ck.errorf(e, "%v", err)
+		ck.errorHint(e, hintOf(err), "%v", err)
 		return nil
 	}
 	return fieldType(f.Type)
@@ -891,7 +891,7 @@ func (ck *checker) resolveType(te *ast.Type) *types.Type {
 		}
 		bt, err := kt.Type(name)
 		if err != nil {
-			ck.errorf(te, "%v", err)
+			ck.errorHint(te, hintOf(err), "%v", err)
 			return nil
 		}
 		t = bt

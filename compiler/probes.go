@@ -20,12 +20,15 @@ import (
 // (interface{ Hinted() string }) or from the compiler's own withHint.
 func hintOf(err error) string {
 	var h interface{ Hinted() string }
+	var nf interface{ Hint() string } // kernel/btf's and dwarftypes' NotFoundError
 	var wh *withHint
 	switch {
 	case errors.As(err, &h):
 		return h.Hinted()
 	case errors.As(err, &wh):
 		return wh.hint
+	case errors.As(err, &nf):
+		return nf.Hint()
 	}
 	return ""
 }

@@ -1,0 +1,91 @@
+package main
+
+// End-to-end tests of user space typed from DWARF: uprobe args by name,
+// typed retval, casts to the program's own types and -lv, on a C target
+// the tests build with -g (testdata/user/dwtarget.c).
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// buildDwarfTarget compiles dwtarget with debug info, and a stripped copy.
+func buildDwarfTarget(t *testing.T) (exe, stripped string) {
+	t.Helper()
+	needRoot(t)
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler (cc) to build the DWARF target")
+	}
+	dir := t.TempDir()
+	exe, stripped = filepath.Join(dir, "dwtarget"), filepath.Join(dir, "dwtarget-stripped")
+	runCmd(t, cc, "-g", "-O0", "-o", exe, "testdata/user/dwtarget.c")
+	runCmd(t, cc, "-s", "-O0", "-o", stripped, "testdata/user/dwtarget.c")
+	return exe, stripped
+}
+
+func TestE2EDwarf(t *testing.T) {
+	exe, stripped := buildDwarfTarget(t)
+	run3 := exe + " 3"
+	q := regexp.QuoteMeta
+	runE2E(t, []e2eCase{
+		{name: "args-by-name", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%d %%c %%d\n", args.n, args.c, args.req->id); }`, exe),
+			want: "10 b 1\n20 c 2\n30 d 3\n\n\n"},
+		{name: "string-through-user-pointer", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%s %%s %%s\n", str(args.req->path), args.req->tag, str(args.req->next->path)); }`, exe),
+			want: "/index.html odd /tail\n/about even /tail\n/b odd /tail\n\n\n"},
+		{name: "bitfields-enums-nested", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%d %%d %%d ", args.req->flags, args.req->mode, args.req->at.y); print(args.req->color); }`, exe),
+			want: "1 17 10 GREEN\n2 18 20 BLUE\n3 19 30 GREEN\n\n\n"},
+		{name: "dot-on-pointer", cmd: exe + " 1",
+			prog: fmt.Sprintf(`uprobe:%s:handle { print(args.req.at); }`, exe),
+			want: "{ .x = 1, .y = 10 }\n\n\n"},
+		{name: "print-struct", cmd: exe + " 1",
+			prog: fmt.Sprintf(`uprobe:%s:paint { print(*args.p); }`, exe),
+			want: "{ .x = 1, .y = 10 }\n\n\n"},
+		{name: "typed-retval", cmd: run3,
+			prog: fmt.Sprintf(`uretprobe:%s:next_of { printf("%%s %%d\n", str(retval->path), retval->id); }`, exe),
+			want: "/tail 99\n/tail 99\n/tail 99\n\n\n"},
+		{name: "enum-retval", cmd: run3,
+			prog: fmt.Sprintf(`uretprobe:%s:paint { @[retval] = count(); }`, exe),
+			want: "\n\n@[RED]: 1\n@[GREEN]: 1\n@[BLUE]: 1\n"},
+		{name: "cast-to-program-struct", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:handle { $r = (struct request *)arg0; printf("%%s %%d\n", str($r->path), ((point_t *)(arg0 + offsetof(struct request, at)))->y); }`, exe),
+			want: "/index.html 10\n/about 20\n/b 30\n\n\n"},
+		{name: "program-enum-constant", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%s:paint /args.c == BLUE/ { @ = count(); }`, exe),
+			want: "\n\n@: 1\n"},
+		{name: "sizeof-program-struct", cmd: exe + " 1",
+			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%d %%d\n", sizeof(struct request), sizeof(point_t)); }`, exe),
+			want: "48 8\n\n\n"},
+		{name: "unknown-field-hint", code: 1,
+			prog:  fmt.Sprintf(`uprobe:%s:handle { @ = args.req->pth; }`, exe),
+			errRe: `error: struct request has no field "pth"\n(.*\n){2}  = hint: did you mean "path"\?\n$`},
+		{name: "unknown-arg-hint", code: 1,
+			prog:  fmt.Sprintf(`uprobe:%s:handle { @ = args.rq; }`, exe),
+			errRe: `error: handle has no argument rq\n(.*\n){2}  = hint: did you mean args.req\?\n$`},
+		{name: "unknown-type-hint", code: 1,
+			prog:  fmt.Sprintf(`uprobe:%s:handle { @ = ((struct requst *)arg0)->id; }`, exe),
+			errRe: `error: type "struct requst" not found in ` + q(exe) + `\n(.*\n){2}  = hint: did you mean "struct request"\?\n$`},
+		{name: "args-in-uretprobe", code: 1,
+			prog:  fmt.Sprintf(`uretprobe:%s:handle { @ = args.n; }`, exe),
+			errRe: `error: args is not available in uretprobe probes`},
+		{name: "no-debug-info", code: 1,
+			prog:  fmt.Sprintf(`uprobe:%s:handle { @ = args.n; }`, stripped),
+			errRe: `error: .*\n.*\n.*\n`},
+	})
+}
+
+// -lv lists a function's arguments as bpftrace does.
+func TestE2EDwarfList(t *testing.T) {
+	exe, _ := buildDwarfTarget(t)
+	out, stderr, code := sonde(t, "-lv", "uprobe:"+exe+":handle")
+	want := fmt.Sprintf("uprobe:%s:handle\n    struct request* req\n    int n\n    char c\n", exe)
+	if code != 0 || out != want {
+		t.Errorf("-lv: exit %d\n%s\n%s", code, diffText(want, out), stderr)
+	}
+}
