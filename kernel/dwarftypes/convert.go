@@ -15,13 +15,17 @@ type converter struct {
 	data  *dwarf.Data
 	cache map[dwarf.Type]*types.Type
 	stubs map[string]*types.Type // by name: every pointer to a struct shares one stub
-	full  map[*types.Type]bool
+	// defs are the definitions stubs were made from, so completing a stub
+	// needs no name index.
+	defs map[string]*dwarf.StructType
+	full map[*types.Type]bool
 }
 
 func (c *converter) init(d *dwarf.Data) {
 	c.data = d
 	c.cache = map[dwarf.Type]*types.Type{}
 	c.stubs = map[string]*types.Type{}
+	c.defs = map[string]*dwarf.StructType{}
 	c.full = map[*types.Type]bool{}
 }
 
@@ -102,11 +106,14 @@ func (c *converter) pointee(t dwarf.Type) *types.Type {
 		return nil
 	case *dwarf.StructType:
 		if x.StructName != "" || alias != "" {
-			size := 0
+			name, size := compositeName(x, alias), 0
 			if !x.Incomplete {
 				size = int(x.ByteSize)
+				if _, ok := c.defs[name]; !ok {
+					c.defs[name] = x
+				}
 			}
-			return c.stub(compositeName(x, alias), size)
+			return c.stub(name, size)
 		}
 	}
 	return c.conv(t)

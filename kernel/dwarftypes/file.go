@@ -104,6 +104,12 @@ func (f *File) Type(name string) (*types.Type, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.load(); err != nil {
+		return nil, err
+	}
+	if def, ok := f.conv.defs[name]; ok {
+		return f.conv.conv(def), nil // a stub's definition, seen already
+	}
 	off, err := f.lookup(name)
 	if err != nil {
 		return nil, err
