@@ -42,6 +42,10 @@ func (h *Host) CompilerOptions() compiler.Options {
 	}
 }
 
+// DebugInfo adds directories where separate debug files of user binaries
+// are looked for first (--debuginfo), before gdb's places.
+func (h *Host) DebugInfo(dirs ...string) { h.dwarf.dirs = append(h.dwarf.dirs, dirs...) }
+
 // Save writes what this run learned from BTF to the on-disk cache, so the
 // next run does not parse BTF for the same answers.
 func (h *Host) Save() { h.btf.saveCache() }

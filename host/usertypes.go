@@ -11,6 +11,7 @@ import (
 // the first question the compiler asks about one.
 type userTypes struct {
 	mu    sync.Mutex
+	dirs  []string // --debuginfo
 	files map[string]*dwarftypes.File
 }
 
@@ -22,7 +23,7 @@ func (u *userTypes) Binary(path string) compiler.ProgramTypes {
 		if u.files == nil {
 			u.files = map[string]*dwarftypes.File{}
 		}
-		f = dwarftypes.Open(path)
+		f = dwarftypes.Open(path, u.dirs...)
 		u.files[path] = f
 	}
 	u.mu.Unlock()

@@ -89,3 +89,32 @@ func TestE2EDwarfList(t *testing.T) {
 		t.Errorf("-lv: exit %d\n%s\n%s", code, diffText(want, out), stderr)
 	}
 }
+
+// Separate debug files: found by .gnu_debuglink (in the binary's .debug
+// directory) and in --debuginfo directories.
+func TestE2EDwarfSeparateDebug(t *testing.T) {
+	exe, _ := buildDwarfTarget(t)
+	objcopy, err := exec.LookPath("objcopy")
+	if err != nil {
+		t.Skip("no objcopy to split the debug info")
+	}
+	dir := filepath.Dir(exe)
+	linked, bare := filepath.Join(dir, "linked"), filepath.Join(dir, "bare")
+	runCmd(t, "mkdir", "-p", filepath.Join(dir, ".debug"), filepath.Join(dir, "ext"))
+	runCmd(t, objcopy, "--only-keep-debug", exe, filepath.Join(dir, ".debug", "linked.debug"))
+	runCmd(t, objcopy, "--strip-debug", "--add-gnu-debuglink="+filepath.Join(dir, ".debug", "linked.debug"), exe, linked)
+	runCmd(t, objcopy, "--only-keep-debug", exe, filepath.Join(dir, "ext", "bare.debug"))
+	runCmd(t, objcopy, "--strip-debug", exe, bare)
+	prog := `uprobe:%s:handle { printf("%%s\n", str(args.req->path)); exit(); }`
+	runE2E(t, []e2eCase{
+		{name: "gnu-debuglink", cmd: linked + " 1", prog: fmt.Sprintf(prog, linked), want: "/index.html\n\n\n"},
+		{name: "debuginfo-dir", cmd: bare + " 1", flags: []string{"--debuginfo", filepath.Join(dir, "ext")},
+			prog: fmt.Sprintf(prog, bare), want: "/index.html\n\n\n"},
+		{name: "no-debug-file", cmd: bare + " 1", code: 1, prog: fmt.Sprintf(prog, bare),
+			errRe: `args need the debug info of .*bare \(build it with -g\)`},
+	})
+	out, stderr, code := sonde(t, "-lv", "uprobe:"+bare+":next_of", "--debuginfo="+filepath.Join(dir, "ext"))
+	if want := fmt.Sprintf("uprobe:%s:next_of\n    struct request* r\n", bare); code != 0 || out != want {
+		t.Errorf("-lv --debuginfo: exit %d\n%s\n%s", code, diffText(want, out), stderr)
+	}
+}

@@ -15,9 +15,13 @@ import (
 	"sonde/provider"
 )
 
+// listDebugDirs is --debuginfo, where -lv finds separate debug files.
+var listDebugDirs []string
+
 // list implements -l and -lv for a probe pattern or a type name.
 func list(opts *options, stdout, stderr io.Writer) int {
 	pattern := opts.listArg
+	listDebugDirs = opts.debugDirs
 	if err := listPattern(stdout, pattern, opts.verbose); err != nil {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
@@ -141,7 +145,7 @@ func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) e
 		return usym.ListUprobes(w, path, fn)
 	}
 	// -lv: each function's arguments, from the binary's DWARF.
-	df := dwarftypes.Open(path)
+	df := dwarftypes.Open(path, listDebugDirs...)
 	return usym.ListUprobesDetail(w, path, fn, func(w io.Writer, s usym.Symbol) {
 		if df.HasDebugInfo() {
 			_ = df.ListArgs(w, s.Name, s.Addr)

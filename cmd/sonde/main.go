@@ -61,6 +61,9 @@ options:
   -d STAGE       print a compilation stage and exit: ast, asm
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
+  --debuginfo DIR
+                 look for separate debug files of user binaries in DIR first
+                 (repeatable); then by build ID and .gnu_debuglink as gdb does
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
@@ -92,6 +95,7 @@ type options struct {
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
+	debugDirs  []string // --debuginfo
 }
 
 func main() {
@@ -165,6 +169,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	machine := host.New()
+	machine.DebugInfo(opts.debugDirs...)
 	copts := machine.CompilerOptions()
 	copts.ProbeSupport = probeSupport
 	copts.Args, copts.Params = opts.args, opts.params
@@ -413,6 +418,12 @@ func parseArgs(argv []string) (*options, error) {
 			o.dryRun = true
 		case a == "--unsafe":
 			o.unsafe = true
+		case a == "--debuginfo" || strings.HasPrefix(a, "--debuginfo="):
+			dir, ok := strings.CutPrefix(a, "--debuginfo=")
+			if !ok {
+				dir, err = next()
+			}
+			o.debugDirs = append(o.debugDirs, dir)
 		case a == "--info":
 			o.info = true
 		case a == "-h" || a == "--help":

@@ -21,6 +21,7 @@ import (
 
 	"sonde/internal/spell"
 	kbtf "sonde/kernel/btf"
+	"sonde/kernel/usym"
 	"sonde/types"
 )
 
@@ -30,6 +31,7 @@ var ErrNoDebugInfo = errors.New("no DWARF debug info")
 // File is one binary's debug info.
 type File struct {
 	path string
+	dirs []string // --debuginfo: where separate debug files are looked for first
 
 	mu      sync.Mutex
 	loaded  bool
@@ -40,36 +42,53 @@ type File struct {
 	indexed bool
 }
 
-// Open returns the debug info of the ELF file at path. It reads nothing
-// yet; a file without DWARF reports ErrNoDebugInfo on first use.
-func Open(path string) *File { return &File{path: path} }
+// Open returns the debug info of the ELF file at path: its own DWARF, or
+// that of its separate debug file (searched in dirs first, then where gdb
+// looks). It reads nothing yet; without DWARF anywhere, the first question
+// reports ErrNoDebugInfo.
+func Open(path string, dirs ...string) *File { return &File{path: path, dirs: dirs} }
 
 // Path is the file Open was given.
 func (f *File) Path() string { return f.path }
 
-// load reads the DWARF sections, once.
+// load reads the DWARF sections, once: the file's own, or its separate
+// debug file's, which keeps the addresses of the original.
 func (f *File) load() error {
 	if f.loaded {
 		return f.loadErr
 	}
 	f.loaded = true
-	ef, err := elf.Open(f.path)
-	if err != nil {
-		f.loadErr = err
-		return err
+	f.data, f.loadErr = readDWARF(f.path)
+	if errors.Is(f.loadErr, ErrNoDebugInfo) {
+		cands, _ := usym.DebugFiles(f.path, f.dirs)
+		for _, c := range cands {
+			if d, err := readDWARF(c); err == nil {
+				f.data, f.loadErr = d, nil
+				break
+			}
+		}
 	}
-	defer ef.Close()
-	if ef.Section(".debug_info") == nil && ef.Section(".zdebug_info") == nil {
-		f.loadErr = fmt.Errorf("%s: %w", f.path, ErrNoDebugInfo)
-		return f.loadErr
-	}
-	f.data, err = ef.DWARF()
-	if err != nil {
-		f.loadErr = fmt.Errorf("%s: reading DWARF: %v", f.path, err)
+	if f.loadErr != nil {
 		return f.loadErr
 	}
 	f.conv.init(f.data)
 	return nil
+}
+
+func readDWARF(path string) (*dwarf.Data, error) {
+	ef, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer ef.Close()
+	if ef.Section(".debug_info") == nil && ef.Section(".zdebug_info") == nil {
+		return nil, fmt.Errorf("%s: %w", path, ErrNoDebugInfo)
+	}
+	d, err := ef.DWARF()
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading DWARF: %v", path, err)
+	}
+	return d, nil
 }
 
 // HasDebugInfo reports whether the file has DWARF that sonde can read.
