@@ -187,11 +187,16 @@ func expandUprobe(c *compiler, d *provider.Provider, ap *ast.AttachPoint, parts 
 	if err != nil {
 		return nil, err
 	}
+	// BINARY@FILE:LINE, a probe on a source line, keeps its FILE.
+	src := ""
+	if i := strings.LastIndex(bin, "@"); i > 0 {
+		src = bin[i:]
+	}
 	var out []plan.Probe
 	for _, t := range targets {
 		name := d.Name + ":" + t.Binary + ":" + t.Symbol
 		if !strings.ContainsAny(fn, "*?") {
-			name = d.Name + ":" + t.Binary + ":" + fn
+			name = d.Name + ":" + t.Binary + src + ":" + fn
 		}
 		out = append(out, plan.Probe{Provider: d.Name, Name: name, Binary: t.Binary, Symbol: t.Symbol,
 			Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})

@@ -76,7 +76,9 @@ func IsBTFName(s string) bool {
 }
 
 // userSymbols resolves uprobe targets with the ELF symbol tables.
-type userSymbols struct{}
+type userSymbols struct {
+	types *userTypes // DWARF line tables, for BINARY@FILE:LINE
+}
 
 // processBinaries expands the binary "*" of uprobe:*:func and
 // usdt:*:probe: every file the -p process has mapped.
@@ -130,7 +132,10 @@ func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 	})
 }
 
-func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+func (u userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	if bin, src, ok := sourceLine(binary); ok {
+		return u.lineUprobe(bin, src, spec, pid)
+	}
 	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err

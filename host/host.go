@@ -37,7 +37,7 @@ func (h *Host) CompilerOptions() compiler.Options {
 		KernelTypes: h.btf,
 		KernelFuncs: kernelFuncs{h.btf},
 		Symbols:     KernelSymbols{},
-		UserSymbols: userSymbols{},
+		UserSymbols: userSymbols{types: h.dwarf},
 		UserTypes:   h.dwarf,
 	}
 }

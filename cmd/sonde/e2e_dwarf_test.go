@@ -6,9 +6,11 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -117,4 +119,29 @@ func TestE2EDwarfSeparateDebug(t *testing.T) {
 	if want := fmt.Sprintf("uprobe:%s:next_of\n    struct request* r\n", bare); code != 0 || out != want {
 		t.Errorf("-lv --debuginfo: exit %d\n%s\n%s", code, diffText(want, out), stderr)
 	}
+}
+
+// uprobe:BIN@FILE:LINE attaches to the first instruction of a source line,
+// found in the DWARF line table.
+func TestE2EDwarfSourceLine(t *testing.T) {
+	exe, _ := buildDwarfTarget(t)
+	src, err := os.ReadFile("testdata/user/dwtarget.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, "return req->id + n + c;") {
+			line = i + 1
+		}
+	}
+	runE2E(t, []e2eCase{
+		{name: "line", cmd: exe + " 3",
+			prog: fmt.Sprintf(`uprobe:%s@dwtarget.c:%d { @[probe, func] = count(); }`, exe, line),
+			want: fmt.Sprintf("\n\n@[uprobe:%s@dwtarget.c:%d, handle]: 3\n", exe, line)},
+		{name: "no-code", code: 1, prog: fmt.Sprintf(`uprobe:%s@dwtarget.c:1 { }`, exe),
+			errRe: `error: dwtarget.c:1: no code at this line in `},
+		{name: "no-such-file", code: 1, prog: fmt.Sprintf(`uprobe:%s@other.c:3 { }`, exe),
+			errRe: `error: .*dwtarget: no source file "other.c" in its line table`},
+	})
 }

@@ -1,6 +1,7 @@
 package dwarftypes
 
 import (
+	"debug/elf"
 	"flag"
 	"fmt"
 	"os"
@@ -156,5 +157,46 @@ func TestNoDebugInfo(t *testing.T) {
 	}
 	if _, err := f.Type("struct request"); err == nil || !strings.Contains(err.Error(), "no DWARF") {
 		t.Errorf("Type on a stripped binary: %v", err)
+	}
+}
+
+// TestLineAddr: the line a function is defined on starts at the function's
+// symbol (at -O0 its first instruction belongs to that line).
+func TestLineAddr(t *testing.T) {
+	bin := buildProg(t)
+	src, err := os.ReadFile("testdata/prog.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(l, "int handle(") {
+			line = i + 1
+		}
+	}
+	ef, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	syms, _ := ef.Symbols()
+	var want uint64
+	for _, s := range syms {
+		if s.Name == "handle" {
+			want = s.Value
+		}
+	}
+	f := Open(bin)
+	for _, name := range []string{"prog.c", "testdata/prog.c"} {
+		got, err := f.LineAddr(name, line)
+		if err != nil || got != want {
+			t.Errorf("LineAddr(%s, %d) = %#x, %v; want %#x", name, line, got, err, want)
+		}
+	}
+	if _, err := f.LineAddr("prog.c", 1); err == nil || !strings.Contains(err.Error(), "no code") {
+		t.Errorf("a comment line: %v", err)
+	}
+	if _, err := f.LineAddr("other.c", 3); err == nil || !strings.Contains(err.Error(), "no source file") {
+		t.Errorf("another file: %v", err)
 	}
 }
