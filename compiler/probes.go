@@ -187,16 +187,23 @@ func expandUprobe(c *compiler, d *provider.Provider, ap *ast.AttachPoint, parts 
 	if err != nil {
 		return nil, err
 	}
+	// The probe is named as written: a path stays relative (a name
+	// found in PATH or the library cache shows where it was found), and
 	// BINARY@FILE:LINE, a probe on a source line, keeps its FILE.
-	src := ""
-	if i := strings.LastIndex(bin, "@"); i > 0 {
-		src = bin[i:]
+	shown := func(t UprobeTarget) string {
+		if strings.Contains(bin, "/") && !hasWildcard(bin) {
+			return bin
+		}
+		if i := strings.LastIndex(bin, "@"); i > 0 {
+			return t.Binary + bin[i:]
+		}
+		return t.Binary
 	}
 	var out []plan.Probe
 	for _, t := range targets {
-		name := d.Name + ":" + t.Binary + ":" + t.Symbol
+		name := d.Name + ":" + shown(t) + ":" + t.Symbol
 		if !strings.ContainsAny(fn, "*?") {
-			name = d.Name + ":" + t.Binary + src + ":" + fn
+			name = d.Name + ":" + shown(t) + ":" + fn
 		}
 		out = append(out, plan.Probe{Provider: d.Name, Name: name, Binary: t.Binary, Symbol: t.Symbol,
 			Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})

@@ -145,3 +145,31 @@ func TestE2EDwarfSourceLine(t *testing.T) {
 			errRe: `error: .*dwtarget: no source file "other.c" in its line table`},
 	})
 }
+
+// Probes and listings name a binary's path as written, relative paths
+// included; a wildcard in the path lists every ELF file it matches.
+func TestE2EUserPathAsWritten(t *testing.T) {
+	exe, stripped := buildDwarfTarget(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runE2E(t, []e2eCase{
+		{name: "probe-name", cmd: exe + " 2", prog: fmt.Sprintf(`uprobe:%s:handle { @[probe] = count(); }`, rel),
+			want: fmt.Sprintf("\n\n@[uprobe:%s:handle]: 2\n", rel)},
+	})
+	for _, c := range []struct{ pattern, want string }{
+		{"uprobe:" + rel + ":next_*", fmt.Sprintf("uprobe:%s:next_of\n", rel)},
+		{"uprobe:" + filepath.Join(filepath.Dir(exe), "dw*") + ":next_*", fmt.Sprintf("uprobe:%s:next_of\n", exe)},
+		{"uprobe:" + stripped[:len(stripped)-3] + "*:main", ""},
+	} {
+		out, stderr, code := sonde(t, "-l", c.pattern)
+		if code != 0 || out != c.want {
+			t.Errorf("-l %s: exit %d\n%s\n%s", c.pattern, code, diffText(c.want, out), stderr)
+		}
+	}
+}

@@ -128,25 +128,45 @@ func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool
 	return nil
 }
 
-// listUser lists the functions (uprobes) or USDT notes of a binary.
+// listUser lists the functions (uprobes) or USDT notes of a binary, or
+// of each binary a wildcard in the path matches. A path is shown as
+// written; a name found in PATH or the library cache as resolved.
 func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
 	bin, fn, _ := strings.Cut(pattern, ":")
+	if fn == "" {
+		fn = "*"
+	}
+	if !usym.HasWildcard(bin) {
+		return listBinary(w, d, bin, fn, verbose)
+	}
+	bins, err := usym.GlobBinaries(bin)
+	if err != nil {
+		return err
+	}
+	for _, b := range bins {
+		_ = listBinary(w, d, b, fn, verbose) // a stripped match lists nothing
+	}
+	return nil
+}
+
+func listBinary(w io.Writer, d *provider.Provider, bin, fn string, verbose bool) error {
 	path, err := usym.ResolveBinary(bin, 0)
 	if err != nil {
 		return err
 	}
-	if fn == "" {
-		fn = "*"
+	shown := path
+	if strings.Contains(bin, "/") {
+		shown = bin
 	}
 	if d.Expand == provider.ExpandUSDT {
-		return usym.ListUSDT(w, path, fn)
+		return usym.ListUSDTAs(w, path, shown, fn)
 	}
 	if !verbose {
-		return usym.ListUprobes(w, path, fn)
+		return usym.ListUprobesDetail(w, path, shown, fn, nil)
 	}
 	// -lv: each function's arguments, from the binary's DWARF.
 	df := dwarftypes.Open(path, listDebugDirs...)
-	return usym.ListUprobesDetail(w, path, fn, func(w io.Writer, s usym.Symbol) {
+	return usym.ListUprobesDetail(w, path, shown, fn, func(w io.Writer, s usym.Symbol) {
 		if df.HasDebugInfo() {
 			_ = df.ListArgs(w, s.Name, s.Addr)
 		}
