@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"debug/elf"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"io"
 	"sort"
 	"strings"
 )
