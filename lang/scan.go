@@ -371,8 +371,9 @@ func (s *scanner) lexProbe() {
 
 // lexAttach scans one attach point as a single token. Components are
 // separated by `:`; a `/` belongs to the attach point only inside a path
-// (a component starting with `/` or `.`, or already holding a `/`), so
-// `kprobe:f/arg0/` still has a predicate.
+// (a component starting with `/` or `.`, already holding a `/`, or one
+// past the provider whose `/` is followed by another component, as in
+// `uprobe:testprogs/app:f`), so `kprobe:f/arg0/` still has a predicate.
 func (s *scanner) lexAttach() {
 	start := s.i
 	j, comp := s.i, s.i
@@ -400,7 +401,8 @@ loop:
 			break loop
 		case c == '/':
 			part := s.src[comp:j]
-			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' {
+			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' ||
+				(comp > start && colonBeforeEnd(s.src[j+1:])) {
 				j++
 				continue
 			}
@@ -971,3 +973,18 @@ func startsExpr(src []byte, off int) bool {
 }
 
 func (s *scanner) String() string { return fmt.Sprintf("scanner(%s:%d)", s.file, s.line) }
+
+// colonBeforeEnd reports whether rest, the text after a `/` in an attach
+// point, reaches a `:` before the token could end (a space, a brace...):
+// then the `/` was inside a relative path.
+func colonBeforeEnd(rest []byte) bool {
+	for _, c := range rest {
+		switch {
+		case c == ':':
+			return true
+		case c <= ' ' || strings.IndexByte(",{}<>;()\"", c) >= 0:
+			return false
+		}
+	}
+	return false
+}
