@@ -94,13 +94,20 @@ func processBinaries(pid int) ([]string, error) {
 }
 
 // eachBinary resolves spec with resolve in binary or, for the binary "*",
-// in every file process pid has mapped, skipping the files where it fails;
+// in every file process pid has mapped (for a wildcard path, in every ELF
+// file it matches), skipping the files where it fails;
 // what names spec in the error when no file has it ("function", "USDT probe").
 func eachBinary[T any](binary, spec string, pid int, what string, resolve func(binary string) ([]T, error)) ([]T, error) {
-	if binary != "*" {
+	var bins []string
+	var err error
+	switch {
+	case binary == "*":
+		bins, err = processBinaries(pid)
+	case usym.HasWildcard(binary):
+		bins, err = usym.GlobBinaries(binary) // uprobe:./bin/app*:f
+	default:
 		return resolve(binary)
 	}
-	bins, err := processBinaries(pid)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +116,9 @@ func eachBinary[T any](binary, spec string, pid int, what string, resolve func(b
 		if ts, err := resolve(b); err == nil {
 			out = append(out, ts...)
 		}
+	}
+	if len(out) == 0 && binary != "*" {
+		return nil, fmt.Errorf("no %s %s in the files matching %s", what, spec, binary)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no %s %s in the files of process %d", what, spec, pid)

@@ -161,6 +161,9 @@ func TestE2EUserPathAsWritten(t *testing.T) {
 	runE2E(t, []e2eCase{
 		{name: "probe-name", cmd: exe + " 2", prog: fmt.Sprintf(`uprobe:%s:handle { @[probe] = count(); }`, rel),
 			want: fmt.Sprintf("\n\n@[uprobe:%s:handle]: 2\n", rel)},
+		// The stripped match has no symbols: only dwtarget is probed.
+		{name: "wildcard-path", cmd: exe + " 2", prog: fmt.Sprintf(`uprobe:%s*:handle { @[probe] = count(); }`, exe),
+			want: fmt.Sprintf("\n\n@[uprobe:%s:handle]: 2\n", exe)},
 	})
 	for _, c := range []struct{ pattern, want string }{
 		{"uprobe:" + rel + ":next_*", fmt.Sprintf("uprobe:%s:next_of\n", rel)},
