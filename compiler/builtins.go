@@ -108,6 +108,17 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 		ck.errorf(id, "args must be followed by a field, as in args.%s", firstField(ck.inst))
 		return nil
 	}
+	// As a C compiler sees them: a header's macro hides an enum constant
+	// of the same name; the script's own #defines were replaced already.
+	if h := ck.c.opts.Headers; h != nil {
+		if v, unsigned, ok := h.Constant(name); ok {
+			ck.inst.enumVals[id] = v
+			if unsigned && v < 0 {
+				return types.Uint64
+			}
+			return types.Int64
+		}
+	}
 	if kt := ck.c.typeSource(ck.inst); kt != nil {
 		if v, t, ok := kt.EnumValue(name); ok {
 			ck.inst.enumVals[id] = v
@@ -127,6 +138,16 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 	hint := ""
 	if s := didYouMean(name, names); s != "" {
 		hint = fmt.Sprintf("did you mean %s?", s)
+	}
+	if h := ck.c.opts.Headers; h != nil {
+		detail, hh := h.Unknown(name)
+		if hh != "" {
+			hint = hh
+		}
+		if detail != "" {
+			ck.errorHint(id, hint, "unknown identifier %s: %s", name, detail)
+			return nil
+		}
 	}
 	ck.errorHint(id, hint, "unknown identifier %s", name)
 	return nil

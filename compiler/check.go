@@ -342,6 +342,12 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 	}
 	vt := ck.expr(s.Value)
 	if vt == nil {
+		if readsMap(s.Value, name) {
+			if ck.c.selfReads == nil {
+				ck.c.selfReads = map[string]*ast.MapRef{}
+			}
+			ck.c.selfReads[name] = m
+		}
 		return
 	}
 	ms := ck.c.mapFor(name, m)
@@ -364,11 +370,23 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 	st := storageType(vt)
 	if ms.val == nil {
 		ms.val = st
-	} else if u := unify(ms.val, st); u != nil {
+	} else if u := unifyMap(ms.val, st); u != nil {
 		ms.val = u
 	} else {
 		ck.errorf(s.Value, "type mismatch for %s: it holds %s, cannot assign %s", name, ms.val, vt)
 	}
+}
+
+// readsMap says whether e reads the map name.
+func readsMap(e ast.Expr, name string) bool {
+	found := false
+	ast.Walk(e, func(n ast.Node) bool {
+		if r, ok := n.(*ast.MapRef); ok && mapName(r.Name) == name {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // mapKey types the keys of a map reference: nil for none, the key's
@@ -956,6 +974,20 @@ func storageType(t *types.Type) *types.Type {
 
 // unify returns a type that holds values of both a and b (wider integer,
 // longer string), or nil when they are incompatible.
+// unifyMap is unify for map keys and values, where a pointer and a 64-bit
+// integer are one: a kretprobe's typed retval and a kprobe's arg0 key the
+// same map in scripts written for bpftrace, where both are integers. The
+// map keeps the integer type (and prints as one).
+func unifyMap(a, b *types.Type) *types.Type {
+	switch {
+	case a.Kind == types.Pointer && b.Kind == types.Int && b.Size == 8:
+		return b
+	case b.Kind == types.Pointer && a.Kind == types.Int && a.Size == 8:
+		return a
+	}
+	return unify(a, b)
+}
+
 func unify(a, b *types.Type) *types.Type {
 	if types.Equal(a, b) {
 		return a
@@ -972,6 +1004,7 @@ func unify(a, b *types.Type) *types.Type {
 		return b
 	case a.Kind == types.Pointer && b.Kind == types.Pointer:
 		return a
+
 	case (a.Kind == types.Tuple && b.Kind == types.Tuple) || (a.Kind == types.Record && b.Kind == types.Record):
 		if len(a.Fields) != len(b.Fields) {
 			return nil

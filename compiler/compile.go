@@ -16,6 +16,7 @@ import (
 	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/lang/macro"
+	"sonde/types"
 )
 
 // Options are the inputs of a compilation besides the script.
@@ -26,6 +27,7 @@ type Options struct {
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
 	UserTypes   UserTypes   // nil: no types from user binaries' DWARF
+	Headers     Headers     // nil: #include gives no constants
 	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
 	// (kprobe <-> fentry) before anything is attached. Nil: assume yes.
@@ -56,6 +58,9 @@ type compiler struct {
 	spec       *plan.Spec
 	plan       *plan.Plan
 	pending    bool
+	// selfReads are maps assigned from their own value (`@n = @n + 1`),
+	// which type from nothing else until readsAsZero says they hold ints.
+	selfReads map[string]*ast.MapRef
 
 	programTypes map[string]KernelTypes // by binary: its DWARF types over the kernel's (usertypes.go)
 
@@ -68,6 +73,21 @@ type compiler struct {
 	curProbe    *ast.Probe // the probe being expanded
 }
 
+// readsAsZero gives the maps that only their own assignments read
+// (`@bytes = @bytes + n`, and nothing else types @bytes) integer values,
+// as bpftrace does: such a map reads as zero the first time. It reports
+// whether it typed any.
+func (c *compiler) readsAsZero() bool {
+	typed := false
+	for name, ref := range c.selfReads {
+		ms := c.mapFor(name, ref)
+		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
+			ms.val, typed = types.Int64, true
+		}
+	}
+	return typed
+}
+
 // Compile checks prog and lowers it to a Spec. Macro calls in prog's
 // probes are expanded in place first.
 func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
@@ -77,6 +97,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if err := macro.Expand(prog); err != nil {
 		return nil, err
 	}
+	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
@@ -110,6 +131,11 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		}
 		if !c.pending {
 			break
+		}
+	}
+	if c.readsAsZero() {
+		for _, inst := range c.insts {
+			c.check(inst, false)
 		}
 	}
 	for _, inst := range c.insts {

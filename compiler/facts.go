@@ -35,6 +35,17 @@ type KernelTypes interface {
 	EnumValue(name string) (int64, *types.Type, bool)
 }
 
+// Headers resolves the constants the script's #include lines define (C
+// #defines and enum constants). Optional: nil means no header constants.
+type Headers interface {
+	// Constant returns name's value; unsigned says the C type is unsigned
+	// (value then holds its bits).
+	Constant(name string) (value int64, unsigned, ok bool)
+	// Unknown explains, for the error about an identifier nothing defines,
+	// where it was looked for (detail) and which header defines it (hint).
+	Unknown(name string) (detail, hint string)
+}
+
 // CgroupResolver is implemented by Facts that can resolve cgroup v2 paths
 // (cgroupid).
 type CgroupResolver interface {

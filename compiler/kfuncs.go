@@ -39,6 +39,21 @@ type KernelFuncs interface {
 	RawTracepoints(module, pattern string) ([]string, error)
 }
 
+// KprobeResolver is implemented by KernelFuncs that can check a kprobe's
+// function against the running kernel before anything is loaded.
+type KprobeResolver interface {
+	ResolveKprobe(fn string) KprobeTarget
+}
+
+// KprobeTarget is what the kernel has for a kprobe's function name.
+type KprobeTarget struct {
+	Checked bool     // the kernel's function lists could be read
+	Exists  bool     // a traceable function has the name
+	Addrs   []uint64 // several functions have the name: the address of each
+	Clones  []string // no function has the name, but the compiler's clones of it do (fn.isra.0)
+	Similar []string // no function has the name: the closest names this kernel has
+}
+
 // FuncSig is a kernel function's signature.
 type FuncSig struct {
 	Params []FuncParam
@@ -123,13 +138,42 @@ func (c *compiler) expandKernel(d *provider.Provider, ap *ast.AttachPoint, parts
 			return []plan.Probe{{Provider: mech, Name: prefix + fn, Event: fn, Symbols: names, Multi: multi}}, nil
 		}
 	}
+	var kaddrs []uint64
+	if !wild && module == "" && md.Mech == provider.MechKprobe {
+		if kr, ok := c.opts.KernelFuncs.(KprobeResolver); ok {
+			t := kr.ResolveKprobe(fn)
+			switch {
+			case !t.Checked:
+			case t.Exists && len(t.Addrs) > 1:
+				if offset != 0 {
+					return nil, fmt.Errorf("%s%s: %d kernel functions are named %s; an offset needs one", prefix, fn, len(t.Addrs), fn)
+				}
+				kaddrs = t.Addrs
+				c.spec.Notes = append(c.spec.Notes, fmt.Sprintf("%s%s: %d kernel functions are named %s; attaching to each by address", prefix, fn, len(t.Addrs), fn))
+			case t.Exists:
+			case len(t.Clones) > 0:
+				names = t.Clones
+				c.spec.Notes = append(c.spec.Notes, fmt.Sprintf("%s%s attaches to %s: this kernel has no plain %s, only the compiler's %s of it",
+					prefix, fn, strings.Join(t.Clones, ", "), fn, "clone"+plural(len(t.Clones))))
+			default:
+				err := fmt.Errorf("%s%s: this kernel has no function %s", prefix, fn, fn)
+				if len(t.Similar) > 0 {
+					return nil, &withHint{err: err, hint: "did you mean " + strings.Join(t.Similar, ", ") + "?"}
+				}
+				return nil, err
+			}
+		}
+	}
 	out := make([]plan.Probe, 0, len(names))
 	for _, n := range names {
 		name := prefix + n
+		if len(kaddrs) > 0 || len(names) == 1 && n != fn {
+			name = prefix + fn // as the script names it
+		}
 		if offset != 0 {
 			name += "+" + strconv.FormatUint(offset, 10)
 		}
-		out = append(out, plan.Probe{Provider: mech, Name: name, Event: n, Group: module, Offset: offset})
+		out = append(out, plan.Probe{Provider: mech, Name: name, Event: n, Group: module, Offset: offset, KAddrs: kaddrs})
 	}
 	return out, nil
 }

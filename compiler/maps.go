@@ -60,7 +60,7 @@ func (ms *mapState) noteKey(ck *checker, m *ast.MapRef, key *types.Type) {
 		ms.key = key
 		return
 	}
-	if u := unify(ms.key, key); u != nil {
+	if u := unifyMap(ms.key, key); u != nil {
 		ms.key = u
 	} else {
 		ck.errorf(m, "map %s has keys of type %s, not %s", ms.name, ms.key, key)

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
 
 	"sonde/types"
 )
@@ -63,6 +64,10 @@ type layeredTypes struct {
 }
 
 func (l *layeredTypes) Type(name string) (*types.Type, error) {
+	// A struct the script defines overrides the program's, as in bpftrace.
+	if st, ok := l.kernel.(*scriptTypes); ok && st.decls[strings.Join(strings.Fields(name), " ")] != nil {
+		return st.Type(name)
+	}
 	t, err := l.user.Type(name)
 	if err == nil || l.kernel == nil {
 		return t, err

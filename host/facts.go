@@ -166,9 +166,42 @@ func (u userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 	}
 	loc, err := f.Resolve(spec)
 	if err != nil {
+		if errors.Is(err, usym.ErrNoSymbol) {
+			if lib := definedByNeeded(path, spec, pid); lib != "" {
+				return nil, &compiler.HintError{
+					Msg:  fmt.Sprintf("%s exists but no longer defines %s: %s, which it links against, does", path, spec, lib),
+					Hint: fmt.Sprintf("probe uprobe:%s:%s", lib, spec)}
+			}
+		}
 		return nil, symbolError(err, "function")
 	}
 	return []compiler.UprobeTarget{{Binary: path, Symbol: loc.Symbol, FileOffset: loc.FileOffset, Addr: loc.Addr}}, nil
+}
+
+// definedByNeeded returns the library, among those path links against,
+// that defines the function name: glibc 2.34 moved libpthread's, libdl's
+// and librt's functions into libc.so.6 and left stubs behind, which old
+// scripts still probe.
+func definedByNeeded(path, name string, pid int) string {
+	if strings.ContainsAny(name, "+:") || strings.HasPrefix(name, "0x") {
+		return ""
+	}
+	ef, err := elf.Open(path)
+	if err != nil {
+		return ""
+	}
+	libs, _ := ef.ImportedLibraries()
+	ef.Close()
+	for _, lib := range libs {
+		lpath, lf, err := openBinary(lib, pid)
+		if err != nil {
+			continue
+		}
+		if _, err := lf.Resolve(name); err == nil {
+			return lpath
+		}
+	}
+	return ""
 }
 
 func (u userSymbols) USDT(binary, spec string, pid int) ([]compiler.USDTTarget, error) {

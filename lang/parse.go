@@ -38,6 +38,7 @@ func Parse(filename string, src []byte) (*ast.Program, error) {
 		p.item(prog, it)
 	}
 	p.l.nameAggregations()
+	prog.Includes = s.pp.includes
 	if len(prog.Probes) == 0 && !s.errs.HasErrors() {
 		s.errs.Errorf(ast.Span{Start: prog.Start, End: prog.Start}, "no probes: a script needs at least one, such as `begin { printf(\"hello\\n\"); }`")
 	}

@@ -5,10 +5,13 @@ import (
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"sonde/lang/ast"
 )
 
 // preproc is the small C preprocessor bpftrace tools rely on: #include is
-// accepted and ignored (types come from BTF), #define NAME value
+// recorded for the compiler, which takes the constants the headers define
+// (types come from BTF), #define NAME value
 // substitutes whole words, and #ifdef/#ifndef/#else/#endif select lines,
 // with BPFTRACE_HAVE_BTF always defined. Directive lines produce no
 // tokens, so every token keeps its original line and column.
@@ -16,6 +19,7 @@ type preproc struct {
 	defines   map[string]*define
 	conds     []cond
 	expanding map[string]bool // guards against recursive #defines
+	includes  []*ast.Include
 }
 
 type define struct {
@@ -92,9 +96,17 @@ func (s *scanner) directive() {
 	n := len(name) + 1
 	switch name {
 	case "include":
-		if live && !(strings.HasPrefix(rest, "<") && strings.HasSuffix(rest, ">")) &&
-			!(strings.HasPrefix(rest, "\"") && strings.HasSuffix(rest, "\"") && len(rest) >= 2) {
+		angle := strings.HasPrefix(rest, "<") && strings.HasSuffix(rest, ">")
+		quoted := strings.HasPrefix(rest, "\"") && strings.HasSuffix(rest, "\"") && len(rest) >= 2
+		switch {
+		case !live:
+		case (!angle && !quoted) || len(rest) <= 2:
 			s.errorf(p, n, "#include expects <file> or \"file\"")
+		default:
+			at, width := s.astPos(p), len(strings.TrimRight(string(s.src[start:end]), " \t\r"))
+			to := at
+			to.Col, to.Offset = at.Col+width, at.Offset+width
+			s.pp.includes = append(s.pp.includes, &ast.Include{At: ast.At{Start: at, End: to}, Name: rest[1 : len(rest)-1], Quoted: quoted})
 		}
 	case "define":
 		if live {

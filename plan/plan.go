@@ -51,6 +51,9 @@ type Probe struct {
 	// (the program is loaded for it); otherwise one link per function.
 	Symbols []string
 	Multi   bool
+	// kprobe/kretprobe on a name several kernel functions share (which
+	// the kernel refuses by name): the address of each, attached one by one.
+	KAddrs []uint64
 
 	// uprobe, uretprobe, usdt: the resolved binary path, symbol and
 	// file offset; Pid restricts to one process (-p), 0 for all.

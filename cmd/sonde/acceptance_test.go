@@ -15,15 +15,15 @@ func TestAcceptanceScriptsLoad(t *testing.T) {
 	needRoot(t)
 	// Scripts that cannot run on this machine, and the error that says why.
 	unavailable := map[string]string{
-		"20_cgroup_opens.sd":   `cgroupid: no such file or directory`,              // the cgroup it names does not exist here
-		"27_loads.sd":          `unknown kernel symbol avenrun`,                    // data symbols need CONFIG_KALLSYMS_ALL
-		"28b_runqlen.sd":       `struct cfs_rq has no field "nr_running"`,          // renamed nr_queued in Linux 6.14
-		"29b_threadsnoop.sd":   `libpthread.so.0: no function "pthread_create"`,    // glibc 2.34 moved it into libc
-		"12_vfs_open_paths.sd": `kprobe|fentry|this kernel has no`,                 // kprobes are off here
-		"06_read_linear.sd":    `kprobe|kretprobe|fexit|this kernel has no`,        // idem
-		"07_read_latency.sd":   `kprobe|kretprobe|fentry|fexit|this kernel has no`, // idem
-		"30b_biostacks.sd":     `kprobe|fentry|this kernel has no`,                 // idem
-		"18_cache_misses.sd":   `hardware|perf event|not supported|no such device`, // no hardware counters in a VM
+		"20_cgroup_opens.sd":   `cgroupid: no such file or directory`,                         // the cgroup it names does not exist here
+		"27_loads.sd":          `unknown kernel symbol avenrun`,                               // data symbols need CONFIG_KALLSYMS_ALL
+		"28b_runqlen.sd":       `struct cfs_rq has no field "nr_running"`,                     // renamed nr_queued in Linux 6.14
+		"29b_threadsnoop.sd":   `libpthread.so.0 exists but no longer defines pthread_create`, // glibc 2.34 moved it into libc
+		"12_vfs_open_paths.sd": `kprobe|fentry|this kernel has no`,                            // kprobes are off here
+		"06_read_linear.sd":    `kprobe|kretprobe|fexit|this kernel has no`,                   // idem
+		"07_read_latency.sd":   `kprobe|kretprobe|fentry|fexit|this kernel has no`,            // idem
+		"30b_biostacks.sd":     `kprobe|fentry|this kernel has no`,                            // idem
+		"18_cache_misses.sd":   `hardware|perf event|not supported|no such device`,            // no hardware counters in a VM
 	}
 	files, _ := filepath.Glob("../../lang/testdata/acceptance/*.sd")
 	if len(files) == 0 {

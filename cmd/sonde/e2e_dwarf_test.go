@@ -61,6 +61,10 @@ func TestE2EDwarf(t *testing.T) {
 		{name: "program-enum-constant", cmd: run3,
 			prog: fmt.Sprintf(`uprobe:%s:paint /args.c == BLUE/ { @ = count(); }`, exe),
 			want: "\n\n@: 1\n"},
+		// A struct the script defines overrides the program's.
+		{name: "script-struct-overrides", cmd: exe + " 1",
+			prog: fmt.Sprintf(`struct request { long a; int id2; } uprobe:%s:handle { printf("%%d\n", ((struct request *)arg0)->id2); }`, exe),
+			want: "1\n\n\n"},
 		{name: "sizeof-program-struct", cmd: exe + " 1",
 			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%d %%d\n", sizeof(struct request), sizeof(point_t)); }`, exe),
 			want: "48 8\n\n\n"},

@@ -24,7 +24,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// workload runs "getpid:N", "read:N:BYTES", "sleep:MS" steps separated by ",".
+// workload runs "getpid:N", "read:N:BYTES", "open:N:PATH", "socket:N:FAMILY"
+// (FAMILY a number, a UDP socket), "sleep:MS" steps separated by ",".
 func workload(spec string) int {
 	for _, step := range strings.Split(spec, ",") {
 		f := strings.Split(step, ":")
@@ -52,6 +53,13 @@ func workload(spec string) int {
 			for i := 0; i < n; i++ {
 				fd, err := syscall.Open(f[2], syscall.O_RDONLY, 0)
 				if err == nil {
+					syscall.Close(fd)
+				}
+			}
+		case "socket":
+			family, _ := strconv.Atoi(f[2])
+			for i := 0; i < n; i++ {
+				if fd, err := syscall.Socket(family, syscall.SOCK_DGRAM, 0); err == nil {
 					syscall.Close(fd)
 				}
 			}

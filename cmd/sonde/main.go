@@ -59,6 +59,9 @@ options:
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
   -p PID         trace only process PID
   -d STAGE       print a compilation stage and exit: ast, asm
+  -I DIR         look for #include headers in DIR first (also -IDIR)
+  --include H    include header H, as #include <H> in the script would
+  -nostdinc      read no system or kernel headers, only -I ones (and the built-in table)
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
   --debuginfo DIR
@@ -92,6 +95,9 @@ type options struct {
 	info     bool
 	showHelp bool
 	showVer  bool
+	incDirs  []string // -I
+	incFiles []string // --include
+	nostdinc bool
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
@@ -172,6 +178,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	machine.DebugInfo(opts.debugDirs...)
 	copts := machine.CompilerOptions()
 	copts.ProbeSupport = probeSupport
+	copts.Headers = host.Headers(prog, host.HeaderOptions{Include: opts.incFiles, Dirs: opts.incDirs, NoStdinc: opts.nostdinc})
 	copts.Args, copts.Params = opts.args, opts.params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
 	if opts.list || opts.debug != "" {
@@ -412,6 +419,18 @@ func parseArgs(argv []string) (*options, error) {
 			if err == nil {
 				o.pid, err = strconv.Atoi(s)
 			}
+		case a == "-I":
+			var d string
+			d, err = next()
+			o.incDirs = append(o.incDirs, d)
+		case a == "-nostdinc" || a == "--nostdinc":
+			o.nostdinc = true
+		case strings.HasPrefix(a, "-I"):
+			o.incDirs = append(o.incDirs, a[2:])
+		case a == "--include":
+			var h string
+			h, err = next()
+			o.incFiles = append(o.incFiles, h)
 		case a == "-d" || a == "--debug":
 			o.debug, err = next()
 		case a == "--dry-run":

@@ -72,6 +72,9 @@ var sondeFeatureTests = []featureTest{
 	{"TestKernelKprobeWildcard/multi", append(kprobeNeeds, "CONFIG_FPROBE")},
 	{"TestKernelFallback", append(kprobeNeeds, fentryNeeds...)},
 	{"TestKernelKstack", kprobeNeeds},
+	{"TestKernelKprobeNames", kprobeNeeds},
+	{"TestKernelKprobeNames/unknown_function", kprobeNeeds},
+	{"TestKernelKprobeNames/kretprobe_retval_and_kprobe_arg0_key_one_map", kprobeNeeds},
 }
 
 // defaultSondeRun selects sondeFeatureTests.

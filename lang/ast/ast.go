@@ -57,6 +57,15 @@ type Program struct {
 	MapDecls []*MapDecl
 	Probes   []*Probe
 	CDecls   []*CDecl // root C definitions (struct/union/enum), kept as text
+	Includes []*Include
+}
+
+// Include is an `#include <name>` or `#include "name"` line. sonde reads
+// no C declarations; the compiler takes the constants headers define.
+type Include struct {
+	At
+	Name   string // between the brackets or quotes: "linux/socket.h"
+	Quoted bool   // "name" rather than <name>
 }
 
 // CDecl is a C type definition at the root, `struct S { int x; };`, kept

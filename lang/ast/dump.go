@@ -35,6 +35,9 @@ func (d *dumper) node(n Node, depth int) {
 		for _, c := range n.Config {
 			d.line(depth+1, "(config %s %s)", c.Name, expr(c.Value))
 		}
+		for _, i := range n.Includes {
+			d.line(depth+1, "(include %s)", includeText(i))
+		}
 		for _, i := range n.Imports {
 			d.line(depth+1, "(import %s)", strconv.Quote(i.Path))
 		}

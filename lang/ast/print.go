@@ -21,6 +21,9 @@ func Format(p *Program) string {
 		}
 		f.line(0, "config = { "+strings.Join(items, "; ")+" }")
 	}
+	for _, i := range p.Includes {
+		f.line(0, "#include "+includeText(i))
+	}
 	for _, i := range p.Imports {
 		f.line(0, "import "+quote(i.Path)+";")
 	}
@@ -360,4 +363,12 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// includeText is an include's operand as written: <name> or "name".
+func includeText(i *Include) string {
+	if i.Quoted {
+		return `"` + i.Name + `"`
+	}
+	return "<" + i.Name + ">"
 }

@@ -16,6 +16,9 @@ import (
 // kprobe:fn+off. The module (Group) needs no mention: the kernel resolves
 // the symbol across modules.
 func attachKprobe(p plan.Probe, prog *ebpf.Program) (Link, error) {
+	if len(p.KAddrs) > 0 {
+		return attachKprobeAddrs(p, prog)
+	}
 	ret := provider.Get(p.Provider).Return
 	if len(p.Symbols) > 0 {
 		if p.Multi {

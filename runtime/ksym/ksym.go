@@ -209,3 +209,30 @@ func readProc(path string) ([]byte, error) {
 		}
 	}
 }
+
+// TextAddrs returns the addresses of every code symbol called name, in
+// address order: several static functions may share a name.
+func (t *Table) TextAddrs(name string) []uint64 {
+	var out []uint64
+	for _, s := range t.syms {
+		if s.text && s.name == name {
+			out = append(out, s.addr)
+		}
+	}
+	return out
+}
+
+// TextWithPrefix returns the names of the code symbols that start with
+// prefix, sorted and without duplicates.
+func (t *Table) TextWithPrefix(prefix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range t.syms {
+		if s.text && strings.HasPrefix(s.name, prefix) && !seen[s.name] {
+			seen[s.name] = true
+			out = append(out, s.name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

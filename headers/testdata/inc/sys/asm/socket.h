@@ -1,0 +1,2 @@
+#define SOL_SOCKET	1
+#define SO_DEBUG	1

@@ -1,0 +1,1 @@
+#define FROM_QUOTED_INCLUDE (AF_INET * 3)
