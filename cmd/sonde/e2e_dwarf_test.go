@@ -133,13 +133,20 @@ func TestE2EDwarfSourceLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line := 0
+	line, decl := 0, 0
 	for i, l := range strings.Split(string(src), "\n") {
 		if strings.Contains(l, "return req->id + n + c;") {
 			line = i + 1
 		}
+		if strings.Contains(l, "int handle(") {
+			decl = i + 2 // the line of its opening brace
+		}
 	}
 	runE2E(t, []e2eCase{
+		// The line that opens a function's body starts at its entry.
+		{name: "function-line-is-entry", cmd: exe + " 1",
+			prog: fmt.Sprintf(`uprobe:%s@dwtarget.c:%d { printf("%%d\n", reg("pc") == uaddr("handle")); }`, exe, decl),
+			want: "1\n\n\n"},
 		{name: "line", cmd: exe + " 3",
 			prog: fmt.Sprintf(`uprobe:%s@dwtarget.c:%d { @[probe, func] = count(); }`, exe, line),
 			want: fmt.Sprintf("\n\n@[uprobe:%s@dwtarget.c:%d, handle]: 3\n", exe, line)},

@@ -77,7 +77,16 @@ func debugCandidates(ef *elf.File, path string, dirs []string) []string {
 		}
 	}
 	var candidates []string
+	var all []string
 	for _, d := range dirs {
+		// A relative directory is tried from here and from the binary's
+		// directory, as bpftrace reads --debuginfo.
+		all = append(all, d)
+		if !filepath.IsAbs(d) {
+			all = append(all, filepath.Join(filepath.Dir(path), d))
+		}
+	}
+	for _, d := range all {
 		if id != "" {
 			candidates = append(candidates, filepath.Join(d, ".build-id", id[:2], id[2:]+".debug"))
 		}
