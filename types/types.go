@@ -340,3 +340,38 @@ func BitfieldUnit(off, bits, size int) (byteOff, bitOff int) {
 	}
 	return off / 8, off % 8
 }
+
+// CName names a C struct, union or enum (tag) as sonde prints it:
+// "struct x"; an anonymous one takes the name of the typedef it was
+// reached through (alias), else "struct (anon)".
+func CName(tag, name, alias string) string {
+	switch {
+	case name != "":
+		return tag + " " + name
+	case alias != "":
+		return alias
+	}
+	return tag + " (anon)"
+}
+
+// ResolvePointers resolves a type name ending in "*"s: base resolves the
+// name without them, each "*" adds a pointer (void * points to nil), and
+// stub gives the shallow stand-in a pointer to a complete struct points
+// to. user says which address space the pointers point into.
+func ResolvePointers(name string, base func(string) (*Type, error), stub func(*Type) *Type, user bool) (*Type, bool, error) {
+	inner, ok := strings.CutSuffix(name, "*")
+	if !ok {
+		return nil, false, nil
+	}
+	elem, err := base(strings.TrimSpace(inner))
+	if err != nil {
+		return nil, true, err
+	}
+	switch elem.Kind {
+	case Void:
+		elem = nil
+	case Struct:
+		elem = stub(elem)
+	}
+	return PointerTo(elem, user), true, nil
+}

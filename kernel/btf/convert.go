@@ -197,20 +197,13 @@ func isComposite(t btf.Type) bool {
 // "union x"; an anonymous one reached through a typedef takes the typedef's
 // name (typedef struct {...} atomic_t is "atomic_t").
 func compositeName(t btf.Type, alias string) string {
-	name := t.TypeName()
-	if name == "" {
-		if alias != "" {
-			return alias
-		}
-		name = "(anon)"
-	}
 	if x, ok := t.(*btf.Fwd); ok && x.Kind == btf.FwdUnion {
-		return "union " + name
+		return types.CName("union", t.TypeName(), alias)
 	}
 	if _, ok := t.(*btf.Union); ok {
-		return "union " + name
+		return types.CName("union", t.TypeName(), alias)
 	}
-	return "struct " + name
+	return types.CName("struct", t.TypeName(), alias)
 }
 
 func intType(x *btf.Int) *types.Type {
@@ -229,15 +222,7 @@ func intType(x *btf.Int) *types.Type {
 }
 
 func enumType(x *btf.Enum, alias string) *types.Type {
-	name := x.Name
-	switch {
-	case name != "":
-		name = "enum " + name
-	case alias != "":
-		name = alias
-	default:
-		name = "enum (anon)"
-	}
+	name := types.CName("enum", x.Name, alias)
 	e := &types.Type{Kind: types.Enum, Size: int(x.Size), Signed: x.Signed, Name: name,
 		Enumerators: make(map[uint64]string, len(x.Values))}
 	for _, v := range x.Values {

@@ -196,17 +196,10 @@ func isComposite(t dwarf.Type) bool {
 // "union x"; an anonymous one reached through a typedef takes the
 // typedef's name (typedef struct {...} point_t is "point_t").
 func compositeName(x *dwarf.StructType, alias string) string {
-	name := x.StructName
-	if name == "" {
-		if alias != "" {
-			return alias
-		}
-		name = "(anon)"
-	}
 	if x.Kind == "union" {
-		return "union " + name
+		return types.CName("union", x.StructName, alias)
 	}
-	return "struct " + name
+	return types.CName("struct", x.StructName, alias)
 }
 
 func intType(size int64, signed bool) *types.Type {
@@ -219,15 +212,7 @@ func intType(size int64, signed bool) *types.Type {
 }
 
 func enumType(x *dwarf.EnumType, alias string) *types.Type {
-	name := x.EnumName
-	switch {
-	case name != "":
-		name = "enum " + name
-	case alias != "":
-		name = alias
-	default:
-		name = "enum (anon)"
-	}
+	name := types.CName("enum", x.EnumName, alias)
 	size := int(x.ByteSize)
 	if size <= 0 {
 		size = 4

@@ -102,20 +102,8 @@ func (f *File) HasDebugInfo() bool {
 // typedef or base type name, each optionally followed by "*"s.
 func (f *File) Type(name string) (*types.Type, error) {
 	name = strings.Join(strings.Fields(name), " ")
-	if base, ok := strings.CutSuffix(name, "*"); ok {
-		elem, err := f.Type(base)
-		if err != nil {
-			return nil, err
-		}
-		switch elem.Kind {
-		case types.Void:
-			elem = nil
-		case types.Struct:
-			f.mu.Lock()
-			elem = f.conv.stubOfFull(elem)
-			f.mu.Unlock()
-		}
-		return types.PointerTo(elem, true), nil
+	if t, ok, err := types.ResolvePointers(name, f.Type, f.stubOfFull, true); ok {
+		return t, err
 	}
 	name = stripQualifiers(name)
 	if name == "void" {
@@ -138,6 +126,12 @@ func (f *File) Type(name string) (*types.Type, error) {
 		return nil, fmt.Errorf("%s: %s: %v", f.path, name, err)
 	}
 	return f.conv.conv(dt), nil
+}
+
+func (f *File) stubOfFull(t *types.Type) *types.Type {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conv.stubOfFull(t)
 }
 
 // Field returns member name of the struct or union t, completing a stub

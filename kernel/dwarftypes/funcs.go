@@ -152,11 +152,10 @@ func (f *File) proto(r *dwarf.Reader, e *dwarf.Entry) (*Func, error) {
 	fn := &Func{Return: types.VoidT, CRet: "void"}
 	fn.Name, _ = f.attr(e, dwarf.AttrName).(string)
 	if off, ok := f.attr(e, dwarf.AttrType).(dwarf.Offset); ok {
-		t, err := f.data.Type(off)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %v", f.path, fn.Name, err)
+		var err error
+		if fn.Return, fn.CRet, err = f.typeAt(off, fn.Name); err != nil {
+			return nil, err
 		}
-		fn.Return, fn.CRet = f.conv.conv(t), cName(t)
 	}
 	if !e.Children {
 		return fn, nil
@@ -174,11 +173,9 @@ func (f *File) proto(r *dwarf.Reader, e *dwarf.Entry) (*Func, error) {
 				p := Param{}
 				p.Name, _ = f.attr(c, dwarf.AttrName).(string)
 				if off, ok := f.attr(c, dwarf.AttrType).(dwarf.Offset); ok {
-					t, err := f.data.Type(off)
-					if err != nil {
-						return nil, fmt.Errorf("%s: %s: %v", f.path, fn.Name, err)
+					if p.Type, p.CType, err = f.typeAt(off, fn.Name); err != nil {
+						return nil, err
 					}
-					p.Type, p.CType = f.conv.conv(t), cName(t)
 				} else {
 					p.Type, p.CType = types.VoidT, "void"
 				}
@@ -189,6 +186,15 @@ func (f *File) proto(r *dwarf.Reader, e *dwarf.Entry) (*Func, error) {
 			r.SkipChildren()
 		}
 	}
+}
+
+// typeAt converts the type at off, in function fn, and writes it as C.
+func (f *File) typeAt(off dwarf.Offset, fn string) (*types.Type, string, error) {
+	t, err := f.data.Type(off)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %s: %v", f.path, fn, err)
+	}
+	return f.conv.conv(t), cName(t), nil
 }
 
 // cName writes t as bpftrace lists it: "const char*", "struct request*".
