@@ -149,11 +149,11 @@ func (g *gen) TaskPath(t *types.Type, path ...string) stdlib.Value {
 func (g *gen) Global(which int) {
 	switch which {
 	case stdlib.GlobalStartTime:
-		g.global(globalStartTime)
+		g.global(plan.GlobalStartTime)
 	case stdlib.GlobalCpid:
-		g.global(globalCpid)
+		g.global(plan.GlobalChildPid)
 	case stdlib.GlobalTAIOffset:
-		g.global(globalTAIOffset)
+		g.global(plan.GlobalTAIOffset)
 	default:
 		panic("compiler: unknown global")
 	}

@@ -14,20 +14,13 @@ import (
 	"sonde/types"
 )
 
-const (
-	globalStartTime = 0
-	globalCpid      = 8
-	globalTAIOffset = 16
-	globalsSize     = 24
-)
-
 // global loads a u64 from the runtime-filled globals map into R0.
 func (g *gen) global(off int16) {
-	g.c.usesStart = true
+	g.c.usesGlobals = true
 	l := g.alloc(8)
 	b, o := g.base(l, asm.R5)
 	g.emit(storeImm(b, o, 0, asm.DWord))
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(startMap))
+	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(globalsMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.FnMapLookupElem.Call())
 	ok := g.newLabel("glob")

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"sonde/agg"
 	"sonde/plan"
 
 	"fmt"
@@ -26,7 +27,7 @@ func (ck *checker) call(call *ast.Call, stmt bool) *types.Type {
 	if bv, ok := stdlib.LookupVar(call.Name); ok && len(call.Args) == 0 {
 		return bv.Type(ck, &ast.Ident{At: call.At, Name: call.Name})
 	}
-	if isAggregation(call.Name) {
+	if _, ok := agg.Lookup(call.Name); ok {
 		ck.errorf(call, "%s() must be assigned to a map, as in @name = %s(...)", call.Name, call.Name)
 		return nil
 	}
@@ -41,7 +42,7 @@ func (ck *checker) call(call *ast.Call, stmt bool) *types.Type {
 	}
 	if !ok {
 		hint := ""
-		if s := didYouMean(call.Name, append(stdlib.FuncNames(), stdlib.AggregationNames()...)); s != "" {
+		if s := didYouMean(call.Name, append(stdlib.FuncNames(), agg.Names()...)); s != "" {
 			hint = fmt.Sprintf("did you mean %s()?", s)
 		}
 		ck.errorHint(call, hint, "unknown function %s()", call.Name)

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"sonde/agg"
 	"sonde/plan"
 
 	"fmt"
@@ -9,7 +10,6 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/provider"
-	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -32,7 +32,7 @@ type instance struct {
 	types    map[ast.Expr]*types.Type
 	vars     map[*ast.Var]*varInfo
 	allVars  []*varInfo
-	mapAggs  map[*ast.AssignStmt]plan.AggKind
+	mapAggs  map[*ast.AssignStmt]*agg.Aggregation
 	enumVals map[*ast.Ident]int64
 	data     map[ast.Node]any // per-node facts the catalogue computed while checking
 	usesArgs bool
@@ -59,7 +59,7 @@ func (c *compiler) check(inst *instance, final bool) {
 	inst.types = map[ast.Expr]*types.Type{}
 	inst.vars = map[*ast.Var]*varInfo{}
 	inst.allVars = nil
-	inst.mapAggs = map[*ast.AssignStmt]plan.AggKind{}
+	inst.mapAggs = map[*ast.AssignStmt]*agg.Aggregation{}
 	inst.enumVals = map[*ast.Ident]int64{}
 	inst.data = map[ast.Node]any{}
 	ck := &checker{c: c, inst: inst, final: final}
@@ -159,7 +159,7 @@ func (ck *checker) stmt(s ast.Stmt) {
 func (ck *checker) exprStmt(s *ast.ExprStmt) {
 	switch x := s.X.(type) {
 	case *ast.Call:
-		if isAggregation(x.Name) {
+		if _, ok := agg.Lookup(x.Name); ok {
 			ck.errorf(x, "%s() must be assigned to a map, as in @name = %s(...)", x.Name, x.Name)
 			return
 		}
@@ -223,7 +223,7 @@ func (ck *checker) forStmt(s *ast.ForStmt) {
 			return
 		}
 		if !iterable(ms.agg) {
-			ck.errorHint(s.Map, "only maps of plain values and count, sum, min, max and avg maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
+			ck.errorHint(s.Map, "only maps of plain values and "+agg.List(readableAggs(), "and")+" maps can be iterated", "cannot iterate over %s map %s", ms.agg, ms.name)
 		}
 		key := ms.key
 		if key == nil {
@@ -316,29 +316,11 @@ func (ck *checker) assign(s *ast.AssignStmt) {
 func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 	name := mapName(m.Name)
 	keyT := ck.mapKey(m)
-	if call, ok := s.Value.(*ast.Call); ok && isAggregation(call.Name) {
-		if s.Op != "=" {
-			ck.errorf(s, "an aggregation is assigned with =, not %s", s.Op)
+	if call, ok := s.Value.(*ast.Call); ok {
+		if a, ok := agg.Lookup(call.Name); ok {
+			ck.assignAgg(s, m, keyT, a, call)
 			return
 		}
-		agg, signed := ck.aggregation(call)
-		ck.inst.mapAggs[s] = agg
-		ms := ck.c.mapFor(name, m)
-		ms.noteKey(ck, m, keyT)
-		if ms.agg == plan.AggNone && ms.val == nil {
-			ms.agg = agg
-			ms.signed = signed
-			ms.aggCall = call
-			ck.c.setAggParams(ms, call, ck)
-		} else if ms.agg != agg {
-			ck.errorf(call, "map %s already holds %s values, cannot store %s() in it", name, ms.describe(), call.Name)
-		} else {
-			ms.signed = ms.signed || signed
-			if agg == plan.AggHist || agg == plan.AggLhist {
-				ck.c.checkSameHist(ms, call, ck)
-			}
-		}
-		return
 	}
 	vt := ck.expr(s.Value)
 	if vt == nil {
@@ -357,12 +339,12 @@ func (ck *checker) assignMap(s *ast.AssignStmt, m *ast.MapRef) {
 			ck.errorf(s.Value, "%s needs an integer operand", s.Op)
 			return
 		}
-		if ms.agg == plan.AggNone && ms.val == nil {
+		if ms.agg == nil && ms.val == nil {
 			ms.val = types.Int64
 		}
 	}
-	if ms.agg != plan.AggNone {
-		if s.Op == "=" || (ms.agg != plan.AggCount && ms.agg != plan.AggSum) {
+	if ms.agg != nil {
+		if s.Op == "=" || !ms.agg.Additive {
 			ck.errorf(s, "map %s holds %s values; it cannot also be assigned", name, ms.describe())
 		}
 		return
@@ -417,13 +399,38 @@ func (ck *checker) mapKey(m *ast.MapRef) *types.Type {
 	return types.TupleOf(elems...)
 }
 
-func (ck *checker) aggregation(call *ast.Call) (plan.AggKind, bool) {
-	a, _ := stdlib.LookupAggregation(call.Name)
+// assignAgg checks @m[k] = AGG(...): the map holds that aggregation, with
+// the same parameters everywhere.
+func (ck *checker) assignAgg(s *ast.AssignStmt, m *ast.MapRef, keyT *types.Type, a *agg.Aggregation, call *ast.Call) {
+	if s.Op != "=" {
+		ck.errorf(s, "an aggregation is assigned with =, not %s", s.Op)
+		return
+	}
+	args, signed := ck.aggregation(a, call)
+	ck.inst.mapAggs[s] = a
+	ms := ck.c.mapFor(mapName(m.Name), m)
+	ms.noteKey(ck, m, keyT)
+	switch {
+	case ms.agg == nil && ms.val == nil:
+		ms.agg, ms.aggArgs, ms.aggCall = a, args, call
+		ms.signed = signed
+	case ms.agg != a:
+		ck.errorf(call, "map %s already holds %s values, cannot store %s() in it", ms.name, ms.describe(), call.Name)
+	default:
+		ms.signed = ms.signed || signed
+		ck.c.checkSameParams(ms, call, ck)
+	}
+}
+
+// aggregation types an aggregation call: an integer value, then integer
+// literal parameters that the entry checks. It returns the parameters as
+// the entry keeps them and whether the values are signed.
+func (ck *checker) aggregation(a *agg.Aggregation, call *ast.Call) ([]int64, bool) {
 	if len(call.Args) < a.Min || len(call.Args) > a.Max {
 		ck.errorf(call, "%s() takes %s", call.Name, argCount(a.Min, a.Max))
-		return aggKinds[call.Name], false
+		return nil, false
 	}
-	signed := false
+	signed, literals := false, true
 	if len(call.Args) > 0 {
 		t := ck.expr(call.Args[0])
 		if t != nil && !t.IsInt() {
@@ -432,28 +439,40 @@ func (ck *checker) aggregation(call *ast.Call) (plan.AggKind, bool) {
 		if t != nil && t.Signed {
 			signed = true
 		}
-		literals := true
 		for _, a := range call.Args[1:] {
 			if _, ok := constInt(a); !ok {
 				ck.errorf(a, "%s() parameters must be integer literals", call.Name)
 				literals = false
 			}
 		}
-		// Bounds that are not literals read as 0: checking them would
-		// report a wrong reason first.
-		if literals {
-			ck.c.setAggParams(&mapState{agg: aggKinds[call.Name]}, call, ck)
+	}
+	args := aggArgs(call)
+	if a.Params == nil || !literals {
+		// Parameters that are not literals read as 0: checking them
+		// would report a wrong reason first.
+		return args, signed
+	}
+	args, err := a.Params(args)
+	if e, ok := err.(*agg.ArgError); ok {
+		var at ast.Node = call
+		if e.Arg >= 0 && e.Arg < len(call.Args) {
+			at = call.Args[e.Arg]
+		}
+		ck.errorf(at, "%s", e.Msg)
+	}
+	return args, signed
+}
+
+// readableAggs names the aggregations a probe can read (and `for` walk).
+func readableAggs() []string {
+	var names []string
+	for _, a := range agg.All() {
+		if a.Read != nil {
+			names = append(names, a.Name)
 		}
 	}
-	return aggKinds[call.Name], signed
+	return names
 }
-
-var aggKinds = map[string]plan.AggKind{
-	"count": plan.AggCount, "sum": plan.AggSum, "avg": plan.AggAvg, "min": plan.AggMin, "max": plan.AggMax,
-	"stats": plan.AggStats, "hist": plan.AggHist, "lhist": plan.AggLhist,
-}
-
-func isAggregation(name string) bool { _, ok := aggKinds[name]; return ok }
 
 func argCount(lo, hi int) string {
 	switch {
@@ -528,7 +547,7 @@ func (ck *checker) expr1(e ast.Expr) *types.Type {
 			keyT := ck.mapKey(x)
 			ms := ck.c.mapFor(name, x)
 			ms.noteKey(ck, x, keyT)
-			if ms.agg != plan.AggNone {
+			if ms.agg != nil {
 				ck.errorf(e, "map %s holds %s values; %s does not apply", name, ms.describe(), e.Op)
 				return types.Int64
 			}
@@ -636,8 +655,7 @@ func (ck *checker) mapRead(m *ast.MapRef) *types.Type {
 	if t == nil {
 		ck.c.pending = true
 	}
-	switch ms.agg {
-	case plan.AggHist, plan.AggLhist, plan.AggStats:
+	if ms.agg != nil && ms.agg.Read == nil {
 		ck.errorf(m, "the value of %s map %s cannot be read in a probe", ms.agg, name)
 		return nil
 	}

@@ -67,7 +67,7 @@ type compiler struct {
 	scratchSize int
 	usesRingbuf bool
 	usesErrors  bool
-	usesStart   bool
+	usesGlobals bool
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
@@ -81,20 +81,22 @@ func (c *compiler) readsAsZero() bool {
 	typed := false
 	for name, ref := range c.selfReads {
 		ms := c.mapFor(name, ref)
-		if ms.val == nil && ms.agg == plan.AggNone && ms.decl == nil {
+		if ms.val == nil && ms.agg == nil && ms.decl == nil {
 			ms.val, typed = types.Int64, true
 		}
 	}
 	return typed
 }
 
-// Compile checks prog and lowers it to a Spec. Macro calls in prog's
-// probes are expanded in place first.
+// Compile checks prog and lowers it to a Spec, expanding macro calls on
+// the way. It leaves prog as it is, so one parsed script compiles any
+// number of times.
 func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
-	if err := macro.Expand(prog); err != nil {
+	prog, err := macro.Expand(prog)
+	if err != nil {
 		return nil, err
 	}
 	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
@@ -145,7 +147,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 		return nil, err
 	}
 	for name, ms := range c.maps {
-		if ms.agg == plan.AggNone && ms.val == nil && ms.decl == nil {
+		if ms.agg == nil && ms.val == nil && ms.decl == nil {
 			c.errorAt(ms.first, "", "map %s is never assigned a value", name)
 		}
 	}
@@ -161,7 +163,6 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.addInternalMaps()
 	c.plan.Config = c.cfg
-	c.plan.MaxStrlen = c.cfg.MaxStrlen
 	return c.spec, nil
 }
 

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"sonde/compiler"
 	"sonde/lang"
+	"sonde/lang/ast"
 	"sonde/lang/diag"
 	"sonde/types"
 )
@@ -82,11 +84,31 @@ func TestCompileDeterministic(t *testing.T) {
 	}
 }
 
-func mustSpec(t *testing.T, src string) string {
-	prog, err := lang.Parse("test.sd", []byte(src))
-	if err != nil {
-		t.Fatal(err)
+// Compile leaves its input alone: macro expansion works on copies, so the
+// tree after compiling equals the tree before, and compiling it again
+// gives the same instructions.
+func TestCompileKeepsInput(t *testing.T) {
+	for _, src := range []string{
+		`macro twice(x) { x * 2 } macro bump(@m, k) { @m[k] = count(); } t:syscalls:sys_enter_openat /twice(pid) > 10/ { bump(@opens, comm); printf("%d\n", twice(args.count)); }`,
+		`t:syscalls:sys_enter_openat < count() by comm; hist(args.count) >`,
+	} {
+		prog, err := lang.Parse("test.sd", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, dump := ast.Clone(prog, nil), ast.Dump(prog)
+		first := compileListing(t, prog)
+		if !reflect.DeepEqual(prog, before) {
+			t.Errorf("%s: Compile changed its input:\n%s\nwas:\n%s", src, ast.Dump(prog), dump)
+		}
+		if again := compileListing(t, prog); again != first {
+			t.Errorf("%s: a second Compile of the same tree gave other instructions", src)
+		}
 	}
+}
+
+func compileListing(t *testing.T, prog *ast.Program) string {
+	t.Helper()
 	spec, err := compiler.Compile(prog, compiler.Options{Facts: fakeFacts{}, Env: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +118,14 @@ func mustSpec(t *testing.T, src string) string {
 		b.WriteString(p.Spec.Instructions.String())
 	}
 	return b.String()
+}
+
+func mustSpec(t *testing.T, src string) string {
+	prog, err := lang.Parse("test.sd", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compileListing(t, prog)
 }
 
 // FuzzCompile: whatever parses must compile or fail with a positioned

@@ -146,7 +146,7 @@ var configKeys = []ConfigKey{
 		Doc:     "accepted for compatibility with bpftrace; sonde symbolizes a user stack in its own process's mappings",
 		Env:     []string{"BPFTRACE_CACHE_USER_SYMBOLS"},
 		Example: "config = { cache_user_symbols = PER_PID }\nBEGIN { exit(); }",
-		apply:   func(v configValue) { v.c.cfg.CacheUserSymbols = v.word() }},
+		apply:   func(configValue) {}}, // nothing reads it: there is nothing to store
 	compatKey("max_probes", "N", "sonde attaches what the script names"),
 	compatKey("max_bpf_progs", "N", "sonde loads what the script needs"),
 	compatKey("log_size", "N", "sonde sizes the verifier log itself"),
@@ -185,13 +185,12 @@ func lookupConfig(name string) *ConfigKey {
 // variables (which win, as in bpftrace).
 func (c *compiler) configure(prog *ast.Program) {
 	c.cfg = plan.Config{
-		MaxMapKeys:       4096,
-		MaxStrlen:        1024,
-		MaxCatBytes:      10240,
-		MissingProbes:    "error",
-		PrintMapsOnExit:  true,
-		StrTruncTrailer:  "..",
-		CacheUserSymbols: "PER_PID",
+		MaxMapKeys:      4096,
+		MaxStrlen:       1024,
+		MaxCatBytes:     10240,
+		MissingProbes:   "error",
+		PrintMapsOnExit: true,
+		StrTruncTrailer: "..",
 	}
 	// at is where each key was last set, for errors about the result.
 	at := map[string]ast.Span{}

@@ -4,6 +4,10 @@ import (
 	"fmt"
 
 	"github.com/cilium/ebpf/asm"
+
+	"sonde/lang/ast"
+	"sonde/plan"
+	"sonde/stdlib"
 )
 
 // emitter accumulates instructions with symbolic labels and source comments.
@@ -11,7 +15,7 @@ type emitter struct {
 	insns   asm.Instructions
 	pending string            // label waiting for the next instruction
 	alias   map[string]string // label -> label it shares an instruction with
-	source  string            // source comment for the next instruction
+	source  *plan.Source      // source of the next instruction
 	nlabel  int
 }
 
@@ -32,9 +36,17 @@ func (e *emitter) bind(label string) {
 	e.pending = label
 }
 
-// setSource makes the next instruction carry the given source text, so
-// listings and verifier errors point back at the script.
-func (e *emitter) setSource(s string) { e.source = s }
+// setSource makes the next instruction carry n's source, so listings and
+// verifier errors point back at the script.
+func (e *emitter) setSource(n ast.Node) {
+	s := sourceOf(n)
+	e.source = &s
+}
+
+// sourceOf is n's position and text, an instruction's asm source.
+func sourceOf(n ast.Node) plan.Source {
+	return plan.Source{Pos: n.Span().Start, Text: stdlib.SourceText(n)}
+}
 
 func (e *emitter) emit(ins ...asm.Instruction) {
 	for _, in := range ins {
@@ -42,9 +54,9 @@ func (e *emitter) emit(ins ...asm.Instruction) {
 			in = in.WithSymbol(e.pending)
 			e.pending = ""
 		}
-		if e.source != "" {
-			in = in.WithSource(asm.Comment(e.source))
-			e.source = ""
+		if e.source != nil {
+			in = in.WithSource(*e.source)
+			e.source = nil
 		}
 		e.insns = append(e.insns, in)
 	}

@@ -1,7 +1,7 @@
 package compiler
 
 import (
-	"sonde/plan"
+	"sonde/agg"
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
@@ -121,8 +121,8 @@ func loadFunc(dst asm.Register, sym string) asm.Instruction {
 // addSubprog records a finished callback; its first instruction carries
 // the symbol, func info and a source line (the kernel wants line info at
 // the start of every function once there is func info).
-func (g *gen) addSubprog(sym, source string, insns asm.Instructions) {
-	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(sym).WithSource(asm.Comment(source)), callbackFunc(sym, 4))
+func (g *gen) addSubprog(sym string, source ast.Node, insns asm.Instructions) {
+	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(sym).WithSource(sourceOf(source)), callbackFunc(sym, 4))
 	g.root.subprogs = append(g.root.subprogs, subprog{insns: insns})
 }
 
@@ -228,7 +228,7 @@ func (g *gen) forMap(s *ast.ForStmt) {
 	for _, cv := range vars {
 		cv.vi.slot = cv.outer
 	}
-	g.addSubprog(sym, stdlib.SourceText(s), body)
+	g.addSubprog(sym, s, body)
 	g.adopt(cg)
 
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, sym))
@@ -281,20 +281,14 @@ func (g *gen) MapLen(m *ast.MapRef) stdlib.Value {
 	}
 	if g.root.lenSym == "" {
 		g.root.lenSym = progSymbol(g.inst) + "_len"
-		g.addSubprog(g.root.lenSym, stdlib.SourceText(m), asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
+		g.addSubprog(g.root.lenSym, m, asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()})
 	}
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName), loadFunc(asm.R2, g.root.lenSym))
 	g.emit(asm.Mov.Imm(asm.R3, 0), asm.Mov.Imm(asm.R4, 0))
 	return value{t: types.Int64, reg: g.callResult(asm.FnForEachMapElem)}
 }
 
-// iterable reports whether `for` may walk a map of this kind (bpftrace's
-// IsMapIterableTy): plain values and the aggregations that read as one
-// integer.
-func iterable(a plan.AggKind) bool {
-	switch a {
-	case plan.AggNone, plan.AggCount, plan.AggSum, plan.AggMin, plan.AggMax, plan.AggAvg:
-		return true
-	}
-	return false
-}
+// iterable reports whether `for` may walk a map of this aggregation (nil:
+// plain values), as bpftrace's IsMapIterableTy: plain values and the
+// aggregations that read as one integer.
+func iterable(a *agg.Aggregation) bool { return a == nil || a.Read != nil }

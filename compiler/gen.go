@@ -74,7 +74,7 @@ const (
 	scratchMap  = "scratch"
 	ringbufMap  = "events"
 	errorsMap   = "map_errors"
-	startMap    = "start_time"
+	globalsMap  = "globals"
 )
 
 func (c *compiler) generate(inst *instance) {
@@ -107,7 +107,7 @@ func (c *compiler) generate(inst *instance) {
 	}
 	g.iterPrologue()
 	if inst.probe.Pred != nil {
-		g.setSource(stdlib.SourceText(inst.probe.Pred))
+		g.setSource(inst.probe.Pred)
 		g.condJump(inst.probe.Pred, g.exitLabel)
 		g.endStmt()
 	}
@@ -117,7 +117,7 @@ func (c *compiler) generate(inst *instance) {
 	body := g.finish()
 
 	var pro asm.Instructions
-	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(asm.Comment(stdlib.SourceText(inst.probe))))
+	pro = append(pro, asm.StoreMem(asm.RFP, ctxSlot, asm.R1, asm.DWord).WithSymbol(progSymbol(inst)).WithSource(sourceOf(inst.probe)))
 	if g.scratchMax > 0 {
 		pro = append(pro,
 			storeImm(asm.RFP, scratchSlot, 0, asm.Word),

@@ -38,9 +38,9 @@ func (c *compiler) addInternalMaps() {
 		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: errorsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(len(c.plan.Maps) + 1)})
 		c.plan.ErrorCounts = errorsMap
 	}
-	if c.usesStart {
-		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: startMap, Type: ebpf.Array, KeySize: 4, ValueSize: globalsSize, MaxEntries: 1})
-		c.plan.StartTimeMap = startMap
+	if c.usesGlobals {
+		c.spec.Maps = append(c.spec.Maps, &ebpf.MapSpec{Name: globalsMap, Type: ebpf.Array, KeySize: 4, ValueSize: plan.GlobalsSize, MaxEntries: 1})
+		c.plan.GlobalsMap = globalsMap
 	}
 }
 

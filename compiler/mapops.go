@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"sonde/agg"
 	"sonde/plan"
 
 	"github.com/cilium/ebpf/asm"
@@ -122,8 +123,29 @@ func (g *gen) percpuRead(m *ast.MapRef, info *plan.MapInfo, t *types.Type) value
 	return g.percpuReadKey(info, key, t)
 }
 
-// percpuReadKey merges the per-CPU values of the key at key.
+// percpuReadKey merges the per-CPU values of the key at key, as the map's
+// aggregation reads them.
 func (g *gen) percpuReadKey(info *plan.MapInfo, key loc, t *types.Type) value {
+	a, _ := agg.Lookup(info.Agg)
+	r := &percpuRead{g: g, info: info, key: key}
+	a.Read(r)
+	return value{t: t, reg: r.acc}
+}
+
+// percpuRead implements agg.Reader: each method emits one loop over the
+// CPUs with bpf_map_lookup_percpu_elem, leaving the result in acc.
+type percpuRead struct {
+	g    *gen
+	info *plan.MapInfo
+	key  loc
+	acc  *vreg
+}
+
+// loop emits, for every CPU with a value (R0), R1 = the u64 at off and
+// then body, which may jump to next to skip the rest; after sees the
+// accumulator and counter registers once the loop is done.
+func (r *percpuRead) loop(off int, body func(next string, ra, rc asm.Register), after func(ra, rc asm.Register)) {
+	g := r.g
 	acc := g.newReg()
 	g.emit(asm.Mov.Imm(g.r(acc), 0))
 	cnt := g.newReg()
@@ -132,55 +154,67 @@ func (g *gen) percpuReadKey(info *plan.MapInfo, key loc, t *types.Type) value {
 	ncpu := g.c.opts.Facts.NumCPUs()
 	for cpu := 0; cpu < ncpu; cpu++ {
 		next := g.newLabel("cpu")
-		g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(info.MapName))
-		g.addr(asm.R2, key)
+		g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(r.info.MapName))
+		g.addr(asm.R2, r.key)
 		g.emit(asm.Mov.Imm(asm.R3, int32(cpu)), asm.FnMapLookupPercpuElem.Call())
 		g.emit(asm.JEq.Imm(asm.R0, 0, next))
 		ra, rc := g.r2(acc, cnt)
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord))
-		switch info.Agg {
-		case plan.AggCount, plan.AggSum:
-			g.emit(asm.Add.Reg(ra, asm.R1))
-		case plan.AggAvg:
-			g.emit(asm.Add.Reg(rc, asm.R1), asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.Add.Reg(ra, asm.R1))
-		case plan.AggMin, plan.AggMax:
-			g.emit(asm.LoadMem(asm.R2, asm.R0, 8, asm.DWord), asm.JEq.Imm(asm.R2, 0, next))
-			skip := g.newLabel("keep")
-			jop := asm.JGE
-			if info.Agg == plan.AggMax {
-				jop = asm.JLE
-			}
-			if info.Signed {
-				jop = map[asm.JumpOp]asm.JumpOp{asm.JGE: asm.JSGE, asm.JLE: asm.JSLE}[jop]
-			}
-			// First set value, or a better one, replaces the accumulator.
-			take := g.newLabel("take")
-			g.emit(asm.JEq.Imm(rc, 0, take))
-			g.emit(jop.Reg(asm.R1, ra, skip))
-			g.bind(take)
-			g.emit(asm.Mov.Reg(ra, asm.R1), asm.Mov.Imm(rc, 1))
-			g.bind(skip)
-			g.emit(asm.Mov.Reg(ra, ra))
-		}
+		g.emit(asm.LoadMem(asm.R1, asm.R0, int16(off), asm.DWord))
+		body(next, ra, rc)
 		g.bind(next)
 		g.emit(asm.Mov.Reg(g.r(acc), g.r(acc)))
 	}
-	if info.Agg == plan.AggAvg {
-		ra, rc := g.r2(acc, cnt)
+	if after != nil {
+		after(g.r2(acc, cnt))
+	}
+	delete(g.locked, acc)
+	delete(g.locked, cnt)
+	g.free(cnt)
+	r.acc = acc
+}
+
+func (r *percpuRead) Sum(off int) {
+	r.loop(off, func(_ string, ra, _ asm.Register) { r.g.emit(asm.Add.Reg(ra, asm.R1)) }, nil)
+}
+
+func (r *percpuRead) Average(count, total int) {
+	g := r.g
+	r.loop(count, func(_ string, ra, rc asm.Register) {
+		g.emit(asm.Add.Reg(rc, asm.R1), asm.LoadMem(asm.R1, asm.R0, int16(total), asm.DWord), asm.Add.Reg(ra, asm.R1))
+	}, func(ra, rc asm.Register) {
 		done := g.newLabel("avg0")
 		g.emit(asm.JEq.Imm(rc, 0, done))
-		if info.Signed {
+		if r.info.Signed {
 			g.alu(asm.SDiv, ra, rc)
 		} else {
 			g.emit(asm.Div.Reg(ra, rc))
 		}
 		g.bind(done)
 		g.emit(asm.Mov.Reg(ra, ra))
-	}
-	delete(g.locked, acc)
-	delete(g.locked, cnt)
-	g.free(cnt)
-	return value{t: t, reg: acc}
+	})
+}
+
+func (r *percpuRead) Keep(off, set int, largest bool) {
+	g := r.g
+	r.loop(off, func(next string, ra, rc asm.Register) {
+		g.emit(asm.LoadMem(asm.R2, asm.R0, int16(set), asm.DWord), asm.JEq.Imm(asm.R2, 0, next))
+		skip := g.newLabel("keep")
+		jop := asm.JGE
+		if largest {
+			jop = asm.JLE
+		}
+		if r.info.Signed {
+			jop = map[asm.JumpOp]asm.JumpOp{asm.JGE: asm.JSGE, asm.JLE: asm.JSLE}[jop]
+		}
+		// First set value, or a better one, replaces the accumulator.
+		take := g.newLabel("take")
+		g.emit(asm.JEq.Imm(rc, 0, take))
+		g.emit(jop.Reg(asm.R1, ra, skip))
+		g.bind(take)
+		g.emit(asm.Mov.Reg(ra, asm.R1), asm.Mov.Imm(rc, 1))
+		g.bind(skip)
+		g.emit(asm.Mov.Reg(ra, ra))
+	}, nil)
 }
 
 // mapStore sets @m[k] = v.
@@ -265,14 +299,14 @@ func (g *gen) mapAddRegResult(m *ast.MapRef, d *vreg, wantOld bool) value {
 }
 
 // aggregate updates an aggregation map with the value of call.
-func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
+func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, a *agg.Aggregation) {
 	info := g.mapInfo(m)
 	var x *vreg
 	if len(call.Args) > 0 {
 		x = g.expr(call.Args[0]).reg
 	}
 	extra := 0
-	if agg == plan.AggHist || agg == plan.AggLhist {
+	if a.Bucketed() {
 		extra = 8
 	}
 	var key loc
@@ -287,11 +321,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 	if extra > 0 {
 		bucket := g.newReg()
 		g.emit(asm.Mov.Reg(g.r(bucket), g.r(x)))
-		if agg == plan.AggHist {
-			g.histBucket(bucket, info.HistBits)
-		} else {
-			g.lhistBucket(bucket, info)
-		}
+		a.Bucket(&aggCode{g: g, info: info, x: bucket}, info.AggArgs)
 		b, off := g.base(key, asm.R5)
 		if info.Array {
 			g.emit(asm.StoreMem(b, off, g.r(bucket), asm.Word))
@@ -316,29 +346,7 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 		g.emit(storeImm(asm.R0, int16(info.SetAt), 1, asm.DWord))
 	}
 	// Existing entry: update this CPU's copy in place.
-	switch agg {
-	case plan.AggCount, plan.AggHist, plan.AggLhist:
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-	case plan.AggSum:
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Reg(asm.R1, g.r(x)), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-	case plan.AggAvg, plan.AggStats:
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.Add.Reg(asm.R1, g.r(x)), asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord))
-	case plan.AggMin, plan.AggMax:
-		set := g.newLabel("aggset")
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, set))
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord))
-		jop := asm.JLE // keep the old minimum when old <= x
-		if agg == plan.AggMax {
-			jop = asm.JGE
-		}
-		if info.Signed {
-			jop = map[asm.JumpOp]asm.JumpOp{asm.JLE: asm.JSLE, asm.JGE: asm.JSGE}[jop]
-		}
-		g.emit(jop.Reg(asm.R1, g.r(x), done))
-		g.bind(set)
-		g.emit(asm.StoreMem(asm.R0, 0, g.r(x), asm.DWord), storeImm(asm.R0, 8, 1, asm.DWord))
-	}
+	a.Update(&aggCode{g: g, info: info, x: x, done: done})
 	if info.Array {
 		// Array elements always exist; the insert path is unreachable.
 		g.emit(asm.Ja.Label(done))
@@ -350,23 +358,8 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 	}
 	g.emit(asm.Ja.Label(done))
 	g.bind(insert)
-	vsize := aggValueSize(agg)
-	val := g.alloc(vsize)
-	b, off := g.base(val, asm.R5)
-	switch agg {
-	case plan.AggCount, plan.AggHist, plan.AggLhist:
-		g.emit(storeImm(b, off, 1, asm.DWord))
-	case plan.AggSum:
-		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
-	case plan.AggAvg, plan.AggStats:
-		g.emit(storeImm(b, off, 1, asm.DWord))
-		b, off = g.base(val, asm.R5)
-		g.emit(asm.StoreMem(b, off+8, g.r(x), asm.DWord))
-	case plan.AggMin, plan.AggMax:
-		g.emit(asm.StoreMem(b, off, g.r(x), asm.DWord))
-		b, off = g.base(val, asm.R5)
-		g.emit(storeImm(b, off+8, 1, asm.DWord))
-	}
+	val := g.alloc(a.Size)
+	a.Update(&aggCode{g: g, info: info, x: x, fresh: true, val: val})
 	// Per-CPU hash: a new element is zero on the other CPUs. If another
 	// CPU inserted the key first, BPF_NOEXIST fails and we add to ours.
 	g.insertNew(info, key, val, found, st, "aggfail")
@@ -376,6 +369,67 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, agg plan.AggKind) {
 		delete(g.locked, x)
 	}
 	g.free(x)
+}
+
+// aggCode implements agg.Gen for one aggregation update: in place, on this
+// CPU's value at R0 (jumping to done when nothing changes), or on a fresh
+// value at val that starts as zero and is then inserted.
+type aggCode struct {
+	g     *gen
+	info  *plan.MapInfo
+	x     *vreg // the value aggregated; for Bucket, a copy that becomes the bucket
+	done  string
+	fresh bool
+	val   loc
+}
+
+func (c *aggCode) Add(off int, one bool) {
+	g := c.g
+	if c.fresh {
+		b, o := g.base(c.val, asm.R5)
+		if one {
+			g.emit(storeImm(b, o+int16(off), 1, asm.DWord))
+		} else {
+			g.emit(asm.StoreMem(b, o+int16(off), g.r(c.x), asm.DWord))
+		}
+		return
+	}
+	at := int16(off)
+	if one {
+		g.emit(asm.LoadMem(asm.R1, asm.R0, at, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, at, asm.R1, asm.DWord))
+	} else {
+		g.emit(asm.LoadMem(asm.R1, asm.R0, at, asm.DWord), asm.Add.Reg(asm.R1, g.r(c.x)), asm.StoreMem(asm.R0, at, asm.R1, asm.DWord))
+	}
+}
+
+func (c *aggCode) Keep(off, set int, largest bool) {
+	g := c.g
+	if c.fresh {
+		b, o := g.base(c.val, asm.R5)
+		g.emit(asm.StoreMem(b, o+int16(off), g.r(c.x), asm.DWord))
+		b, o = g.base(c.val, asm.R5)
+		g.emit(storeImm(b, o+int16(set), 1, asm.DWord))
+		return
+	}
+	store := g.newLabel("aggset")
+	g.emit(asm.LoadMem(asm.R1, asm.R0, int16(set), asm.DWord), asm.JEq.Imm(asm.R1, 0, store))
+	g.emit(asm.LoadMem(asm.R1, asm.R0, int16(off), asm.DWord))
+	jop := asm.JLE // keep the old minimum when old <= x
+	if largest {
+		jop = asm.JGE
+	}
+	if c.info.Signed {
+		jop = map[asm.JumpOp]asm.JumpOp{asm.JLE: asm.JSLE, asm.JGE: asm.JSGE}[jop]
+	}
+	g.emit(jop.Reg(asm.R1, g.r(c.x), c.done))
+	g.bind(store)
+	g.emit(asm.StoreMem(asm.R0, int16(off), g.r(c.x), asm.DWord), storeImm(asm.R0, int16(set), 1, asm.DWord))
+}
+
+func (c *aggCode) Log2Bucket(bits int) { c.g.histBucket(c.x, bits) }
+
+func (c *aggCode) LinearBucket(min, max, step int64, buckets int) {
+	c.g.lhistBucket(c.x, min, max, step, buckets)
 }
 
 // histBucket turns the value in v into bpftrace's log2 bucket index:
@@ -418,16 +472,16 @@ func (g *gen) histBucket(v *vreg, k int) {
 
 // lhistBucket: 0 below min, 1 + (n-min)/step inside, last bucket at or
 // above max.
-func (g *gen) lhistBucket(v *vreg, info *plan.MapInfo) {
+func (g *gen) lhistBucket(v *vreg, min, max, step int64, buckets int) {
 	r := g.r(v)
 	done, ge, lt := g.newLabel("ldone"), g.newLabel("lge"), g.newLabel("llt")
-	g.emit(asm.LoadImm(asm.R1, info.LhistMin, asm.DWord), asm.JSGE.Reg(r, asm.R1, ge), asm.Mov.Imm(r, 0), asm.Ja.Label(done))
+	g.emit(asm.LoadImm(asm.R1, min, asm.DWord), asm.JSGE.Reg(r, asm.R1, ge), asm.Mov.Imm(r, 0), asm.Ja.Label(done))
 	g.bind(ge)
-	g.emit(asm.LoadImm(asm.R1, info.LhistMax, asm.DWord), asm.JSLT.Reg(r, asm.R1, lt))
-	g.emit(asm.Mov.Imm(r, int32(info.NumBuckets-1)), asm.Ja.Label(done))
+	g.emit(asm.LoadImm(asm.R1, max, asm.DWord), asm.JSLT.Reg(r, asm.R1, lt))
+	g.emit(asm.Mov.Imm(r, int32(buckets-1)), asm.Ja.Label(done))
 	g.bind(lt)
-	g.emit(asm.LoadImm(asm.R1, info.LhistMin, asm.DWord), asm.Sub.Reg(r, asm.R1))
-	g.emit(asm.LoadImm(asm.R1, info.LhistStep, asm.DWord), asm.Div.Reg(r, asm.R1), asm.Add.Imm(r, 1))
+	g.emit(asm.LoadImm(asm.R1, min, asm.DWord), asm.Sub.Reg(r, asm.R1))
+	g.emit(asm.LoadImm(asm.R1, step, asm.DWord), asm.Div.Reg(r, asm.R1), asm.Add.Imm(r, 1))
 	g.bind(done)
 	g.emit(asm.Mov.Reg(r, r))
 }

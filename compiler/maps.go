@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"sonde/agg"
 	"sonde/plan"
 
 	"fmt"
@@ -16,18 +17,16 @@ import (
 // mapState is what the checker learns about one user map across all probes.
 type mapState struct {
 	name    string
-	key     *types.Type // nil: no keys
-	keyed   bool        // used with keys at least once
-	keyless bool        // used without keys at least once
-	val     *types.Type // AggNone value type
-	agg     plan.AggKind
+	key     *types.Type      // nil: no keys
+	keyed   bool             // used with keys at least once
+	keyless bool             // used without keys at least once
+	val     *types.Type      // the value type of a map without aggregation
+	agg     *agg.Aggregation // nil: plain values
+	aggArgs []int64          // the aggregation's parameters, as agg keeps them
 	signed  bool
 	aggCall *ast.Call
 	decl    *ast.MapDecl
 	first   ast.Span
-
-	histBits                    int
-	lhistMin, lhistMax, lhistSt int64
 
 	info *plan.MapInfo
 }
@@ -68,8 +67,8 @@ func (ms *mapState) noteKey(ck *checker, m *ast.MapRef, key *types.Type) {
 }
 
 func (ms *mapState) describe() string {
-	if ms.agg != plan.AggNone {
-		return ms.agg.String() + "()"
+	if ms.agg != nil {
+		return ms.agg.Name + "()"
 	}
 	if ms.val != nil {
 		return ms.val.String()
@@ -77,55 +76,22 @@ func (ms *mapState) describe() string {
 	return "unknown"
 }
 
-// valueType is the type a read of the map yields.
+// valueType is the type a read of the map yields: nil when the map's
+// aggregation cannot be read in a probe.
 func (ms *mapState) valueType() *types.Type {
-	switch ms.agg {
-	case plan.AggNone:
+	switch {
+	case ms.agg == nil:
 		return ms.val
-	case plan.AggCount:
-		return types.Uint64
-	case plan.AggSum, plan.AggMin, plan.AggMax, plan.AggAvg:
-		if ms.signed {
-			return types.Int64
-		}
-		return types.Uint64
+	case ms.agg.Read == nil:
+		return nil
+	case ms.signed:
+		return types.Int64
 	}
-	return nil
+	return types.Uint64
 }
 
-func (c *compiler) setAggParams(ms *mapState, call *ast.Call, ck *checker) {
-	switch ms.agg {
-	case plan.AggHist:
-		if len(call.Args) > 1 {
-			k, _ := constInt(call.Args[1])
-			if k < 0 || k > 5 {
-				ck.errorf(call.Args[1], "hist() precision must be between 0 and 5")
-				k = 0
-			}
-			ms.histBits = int(k)
-		}
-	case plan.AggLhist:
-		if len(call.Args) != 4 {
-			return
-		}
-		lo, _ := constInt(call.Args[1])
-		hi, _ := constInt(call.Args[2])
-		st, _ := constInt(call.Args[3])
-		switch {
-		case lo < 0 || hi < 0 || st <= 0:
-			ck.errorf(call, "lhist() min, max and step must be non-negative, and step positive")
-		case lo >= hi:
-			ck.errorf(call, "lhist() min must be less than max")
-		case (hi-lo)/st > 1000:
-			ck.errorf(call, "lhist() would have %d buckets; the limit is 1000", (hi-lo)/st)
-		default:
-			ms.lhistMin, ms.lhistMax, ms.lhistSt = lo, hi, st
-		}
-	}
-}
-
-// aggParams are an aggregation's literal parameters after its value (none
-// when the call has the wrong arity, already reported).
+// aggParams are an aggregation's literal parameters after its value, as
+// written (none when the call has the wrong arity, already reported).
 func aggParams(call *ast.Call) []ast.Expr {
 	if len(call.Args) < 2 {
 		return nil
@@ -133,35 +99,21 @@ func aggParams(call *ast.Call) []ast.Expr {
 	return call.Args[1:]
 }
 
-func (c *compiler) checkSameHist(ms *mapState, call *ast.Call, ck *checker) {
-	var a, b []int64
-	for _, x := range aggParams(ms.aggCall) {
-		v, _ := constInt(x)
-		a = append(a, v)
-	}
+// aggArgs are the values of an aggregation call's literal parameters (0
+// for one that is not a literal, reported elsewhere).
+func aggArgs(call *ast.Call) []int64 {
+	var args []int64
 	for _, x := range aggParams(call) {
 		v, _ := constInt(x)
-		b = append(b, v)
+		args = append(args, v)
 	}
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		ck.errorf(call, "map %s already holds %s with different parameters", ms.name, ms.agg)
-	}
+	return args
 }
 
-// Bucket counts, as runtime/output numbers them: hist has index 0 for
-// negative values and then 2^k sub-buckets per power of two up to
-// MaxInt64; lhist has underflow, the linear range and overflow.
-func histBuckets(k int) int { return (64-k)<<k + 1 }
-
-func lhistBuckets(lo, hi, step int64) int { return int((hi-lo)/step) + 2 }
-
-// aggValueSize is the per-CPU value size of an aggregation.
-func aggValueSize(a plan.AggKind) int {
-	switch a {
-	case plan.AggMin, plan.AggMax, plan.AggAvg, plan.AggStats:
-		return 16
+func (c *compiler) checkSameParams(ms *mapState, call *ast.Call, ck *checker) {
+	if !slices.Equal(aggArgs(ms.aggCall), aggArgs(call)) {
+		ck.errorf(call, "map %s already holds %s with different parameters", ms.name, ms.agg)
 	}
-	return 8
 }
 
 // buildMaps turns map states into MapInfos and BPF map specs.
@@ -174,7 +126,6 @@ func (c *compiler) buildMaps() {
 			MapName: bpfMapName(i, name),
 			Index:   i,
 			Key:     ms.key,
-			Agg:     ms.agg,
 			Signed:  ms.signed,
 		}
 		maxEntries := uint32(c.cfg.MaxMapKeys)
@@ -185,25 +136,20 @@ func (c *compiler) buildMaps() {
 		}
 		spec := &ebpf.MapSpec{Name: info.MapName}
 		var valSize int
-		switch ms.agg {
-		case plan.AggNone:
+		if a := ms.agg; a == nil {
 			info.Value = ms.val
 			if ms.val == nil {
 				info.Value = types.Int64
 			}
 			valSize = info.Value.Size
-		default:
+		} else {
+			info.Agg, info.AggArgs = a.Name, ms.aggArgs
 			info.Value = ms.valueType()
 			info.PerCPU = true
-			valSize = aggValueSize(ms.agg)
-		}
-		switch ms.agg {
-		case plan.AggHist:
-			info.HistBits = ms.histBits
-			info.NumBuckets = histBuckets(ms.histBits)
-		case plan.AggLhist:
-			info.LhistMin, info.LhistMax, info.LhistStep = ms.lhistMin, ms.lhistMax, ms.lhistSt
-			info.NumBuckets = lhistBuckets(ms.lhistMin, ms.lhistMax, ms.lhistSt)
+			valSize = a.Size
+			if a.Bucketed() {
+				info.NumBuckets = a.Buckets(ms.aggArgs)
+			}
 		}
 		if valSize == 0 {
 			valSize = 8
@@ -214,7 +160,7 @@ func (c *compiler) buildMaps() {
 			spec.MaxEntries = 1
 			switch {
 			case info.NumBuckets > 0:
-				// Keyless hist/lhist: one array element per bucket; a
+				// Keyless and bucketed: one array element per bucket; a
 				// zeroed histogram prints nothing, as in bpftrace.
 				info.Array = true
 				spec.MaxEntries = uint32(info.NumBuckets)

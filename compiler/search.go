@@ -79,7 +79,7 @@ func (g *gen) scanString(s stdlib.Value, n int, init int64, name string, t *type
 		asm.Mov.Imm(asm.R0, 1).WithSymbol(stop), asm.Return(),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol(next), asm.Return(),
 	)
-	g.addSubprog(sym, stdlib.SourceText(g.inst.probe), cb)
+	g.addSubprog(sym, g.inst.probe, cb)
 
 	g.emit(asm.Mov.Imm(asm.R1, int32(n)), loadFunc(asm.R2, sym))
 	g.addr(asm.R3, ctx)

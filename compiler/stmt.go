@@ -6,7 +6,6 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/lang/ast"
-	"sonde/stdlib"
 	"sonde/types"
 )
 
@@ -21,7 +20,7 @@ func (g *gen) block(b *ast.Block) {
 
 func (g *gen) stmt(s ast.Stmt) {
 	m := g.mark()
-	g.setSource(stdlib.SourceText(s))
+	g.setSource(s)
 	switch s := s.(type) {
 	case *ast.Block:
 		g.block(s)
@@ -175,8 +174,8 @@ func (g *gen) assign(s *ast.AssignStmt) {
 		g.store(vi.slot, vi.t, old)
 		g.free(old.reg)
 	case *ast.MapRef:
-		if agg, ok := g.inst.mapAggs[s]; ok {
-			g.aggregate(t, s.Value.(*ast.Call), agg)
+		if a, ok := g.inst.mapAggs[s]; ok {
+			g.aggregate(t, s.Value.(*ast.Call), a)
 			return
 		}
 		if s.Op == "+=" || s.Op == "-=" {

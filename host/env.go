@@ -206,11 +206,14 @@ func RefreshProcess(env *output.Env, pid int) {
 	}
 }
 
-// NewEnv is how the runtime prints for spec on this machine: kernel and
-// user symbolizers, the boot time for timestamps, probe, syscall and user
-// names.
-func NewEnv(spec *plan.Spec) *output.Env {
+// NewEnv is how the runtime prints for spec on this machine, complete:
+// kernel and user symbolizers, the boot time for timestamps, probe,
+// syscall and user names, and stacks read with stackFrames (the loaded
+// script's runtime.Loaded.StackFrames; nil for a script that is not
+// loaded, whose stacks print nothing).
+func NewEnv(spec *plan.Spec, stackFrames func(mapName string, id uint64) ([]uint64, error)) *output.Env {
 	env := output.DefaultEnv()
+	env.StackFrames = stackFrames
 	sym := &symbolizer{}
 	env.Sym = sym
 	env.Frames = sym.frames

@@ -2,15 +2,14 @@
 // the machine sonde runs on: tracepoint formats (tracefs), kernel types and
 // function signatures (BTF, with an on-disk answer cache), kernel symbols
 // (kallsyms), user binaries (ELF symbols, USDT notes), and the symbolizers
-// and clocks the runtime prints with. cmd/sonde is one user; a Go program
-// embedding sonde is another:
+// and clocks the runtime prints with. The front door, package sonde, wires
+// it between the compiler and the runtime:
 //
-//	prog, err := lang.Parse("script.sd", src)
 //	h := host.New()
 //	spec, err := compiler.Compile(prog, h.CompilerOptions())
 //	h.Save()
-//	env := host.NewEnv(spec)
-//	res, err := runtime.Run(ctx, spec, runtime.Options{Out: output.NewText(os.Stdout, os.Stderr, env), Env: env})
+//	loaded, err := runtime.Load(spec, "script.sd")
+//	env := host.NewEnv(spec, loaded.StackFrames)
 package host
 
 import (

@@ -1,59 +1,37 @@
 package host_test
 
 import (
-	"bytes"
-	"context"
-	"os"
+	"reflect"
 	"testing"
 
-	"sonde/compiler"
 	"sonde/host"
-	"sonde/lang"
-	"sonde/runtime"
-	"sonde/runtime/output"
+	"sonde/plan"
 )
 
-// The packages are a library: a Go program parses, compiles and runs a
-// script without the CLI.
-func Example() {
-	src := []byte(`BEGIN { printf("hello from %s\n", comm); @calls = count(); }`)
-	prog, err := lang.Parse("hello.sd", src)
-	if err != nil {
-		panic(err)
+// NewEnv builds the whole print environment in one place: every resolver
+// of output.Env is set, the stack reader included, so nothing patches it
+// later (the runtime once filled StackFrames in after loading).
+func TestNewEnvComplete(t *testing.T) {
+	spec := &plan.Spec{Plan: &plan.Plan{StackMaps: []string{"stack_127"}, Probes: []plan.Probe{{Name: "BEGIN"}}}}
+	frames := func(string, uint64) ([]uint64, error) { return []uint64{1}, nil }
+	env := host.NewEnv(spec, frames)
+	v := reflect.ValueOf(env).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Func, reflect.Interface:
+			if f.IsNil() {
+				t.Errorf("NewEnv leaves output.Env.%s unset", v.Type().Field(i).Name)
+			}
+		}
 	}
-	h := host.New()
-	spec, err := compiler.Compile(prog, h.CompilerOptions())
-	h.Save()
-	if err != nil {
-		panic(err)
+	if got, _ := env.StackFrames("stack_127", 7); !reflect.DeepEqual(got, []uint64{1}) {
+		t.Errorf("StackFrames is not the reader given: %v", got)
 	}
-	env := host.NewEnv(spec)
-	out := output.NewText(os.Stdout, os.Stderr, env)
-	if _, err := runtime.Run(context.Background(), spec, runtime.Options{Out: out, Env: env, Quiet: true}); err != nil {
-		panic(err)
+	if got := env.ProbeName(0); got != "BEGIN" {
+		t.Errorf("ProbeName(0) = %q", got)
 	}
-}
-
-func TestLibraryPipeline(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("loading BPF programs needs root")
-	}
-	prog, err := lang.Parse("lib.sd", []byte(`BEGIN { printf("%d\n", 6 * 7); @n = count(); }`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := host.New()
-	spec, err := compiler.Compile(prog, h.CompilerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	env := host.NewEnv(spec)
-	res, err := runtime.Run(context.Background(), spec, runtime.Options{Out: output.NewText(&stdout, &stderr, env), Env: env, Quiet: true})
-	if err != nil || res.ExitCode != 0 {
-		t.Fatalf("run: %v (exit %d)\n%s", err, res.ExitCode, stderr.String())
-	}
-	if want := "42\n\n\n@n: 1\n"; stdout.String() != want {
-		t.Errorf("stdout %q, want %q", stdout.String(), want)
+	if env.BootTime.IsZero() {
+		t.Error("BootTime unset")
 	}
 }

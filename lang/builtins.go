@@ -1,6 +1,10 @@
 package lang
 
-import "strings"
+import (
+	"strings"
+
+	"sonde/agg"
+)
 
 // builtinNames are the builtin variables. The parser needs them for one
 // reason: `(pid)*tid` is a multiplication, while `(myident)*$p` casts a
@@ -48,9 +52,13 @@ func looksLikeType(name string) bool {
 	return primitiveTypes[name] || strings.HasSuffix(name, "_t")
 }
 
-// Aggregations are the functions whose bare call is a statement that
-// aggregates into a map (the declarative form).
-var aggregations = map[string]bool{
-	"count": true, "sum": true, "avg": true, "min": true, "max": true,
-	"stats": true, "hist": true, "lhist": true, "tseries": true,
+// isAggregation reports whether name is in the aggregation catalogue: its
+// bare call is a statement that aggregates into a map (the declarative
+// form).
+func isAggregation(name string) bool {
+	_, ok := agg.Lookup(name)
+	return ok
 }
+
+// aggregationList names the aggregations for messages.
+func aggregationList() string { return agg.List(agg.Names(), "") }

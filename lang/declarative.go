@@ -33,8 +33,8 @@ func (l *lowerer) keyedAggregation(st *ast.AssignStmt, m *ast.MapRef, by ast.Exp
 	switch {
 	case st.Op != "=":
 		l.errorf(by.Span(), "`by` only follows `=`: `@%s = sum(x) by comm`", m.Name)
-	case !ok || !aggregations[c.Name]:
-		l.errorf(by.Span(), "`by` groups an aggregation (count, sum, avg, min, max, stats, hist, lhist); the value here is not one")
+	case !ok || !isAggregation(c.Name):
+		l.errorf(by.Span(), "`by` groups an aggregation (%s); the value here is not one", aggregationList())
 	case m.Keys != nil:
 		l.errorf(by.Span(), "@%s already has keys; use either `@%s[...]` or `by`, not both", m.Name, m.Name)
 	default:

@@ -275,11 +275,11 @@ func (l *lowerer) simple(g *gSimple) ast.Stmt {
 	}
 	x, by := g.X, g.By
 	if g.Op == "" {
-		if c, ok := x.(*ast.Call); ok && aggregations[c.Name] {
+		if c, ok := x.(*ast.Call); ok && isAggregation(c.Name) {
 			return l.bareAggregation(c, by)
 		}
 		if by != nil {
-			l.errorf(by.Span(), "`by` groups an aggregation (count, sum, avg, min, max, stats, hist, lhist); this statement has none")
+			l.errorf(by.Span(), "`by` groups an aggregation (%s); this statement has none", aggregationList())
 		}
 		return &ast.ExprStmt{At: ast.At(x.Span()), X: x}
 	}

@@ -5,7 +5,9 @@ import (
 
 	"sonde/picture/flame"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
+	"sonde/runtime/output/text"
 )
 
 // Folded is the -f folded output: maps keyed by a stack print as
@@ -13,7 +15,7 @@ import (
 // It prints no blank lines before the maps at exit, so the output of a
 // script whose maps are all stack maps is folded lines and nothing else.
 type Folded struct {
-	*output.Text
+	*text.Output
 	out    io.Writer
 	stacks *Stacks
 	// prefix: with several stack maps, each line starts with the map's
@@ -23,7 +25,7 @@ type Folded struct {
 }
 
 // NewFolded returns the folded output for a plan: out and errOut as for
-// output.NewText.
+// text.New.
 func NewFolded(out, errOut io.Writer, env *output.Env, p *plan.Plan) *Folded {
 	n := 0
 	for _, m := range p.Maps {
@@ -31,12 +33,19 @@ func NewFolded(out, errOut io.Writer, env *output.Env, p *plan.Plan) *Folded {
 			n++
 		}
 	}
-	return &Folded{Text: output.NewText(out, errOut, env), out: out, stacks: NewStacks(env), prefix: n > 1}
+	return &Folded{Output: text.New(out, errOut, env), out: out, stacks: NewStacks(env), prefix: n > 1}
 }
 
-func (f *Folded) Map(m *output.MapData, top, div int) {
+// Event prints as text, without the blank lines of the end of the run.
+func (f *Folded) Event(e output.Event) {
+	if e.Kind != output.KindEnd {
+		f.Output.Event(e)
+	}
+}
+
+func (f *Folded) Map(m *mapdata.Map, top, div int) {
 	if !HasStack(m.Info) {
-		f.Text.Map(m, top, div)
+		f.Output.Map(m, top, div)
 		return
 	}
 	p := f.stacks.Profile(m, top, div)
@@ -51,11 +60,10 @@ func (f *Folded) Map(m *output.MapData, top, div int) {
 	}
 }
 
-func (f *Folded) End() {}
-
-func (f *Folded) Err() error {
+func (f *Folded) Flush() error {
+	err := f.Output.Flush()
 	if f.err != nil {
 		return f.err
 	}
-	return f.Text.Err()
+	return err
 }

@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"sonde/agg"
 	"sonde/picture/flame"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 	"sonde/types"
 )
@@ -59,13 +61,10 @@ func NewStacks(env *output.Env) *Stacks {
 // outermost frames, then the user stack and the kernel stack, root first,
 // as a call reaches the kernel. The count is the entry's value (its total
 // for hist and lhist, 1 where the values are not numbers) divided by div.
-func (s *Stacks) Profile(m *output.MapData, top, div int) *flame.Profile {
+func (s *Stacks) Profile(m *mapdata.Map, top, div int) *flame.Profile {
 	unit := "samples"
-	if m.Info.Agg != plan.AggCount {
-		unit = m.Info.Agg.String()
-		if unit == "" {
-			unit = "value"
-		}
+	if m.Agg != agg.Count {
+		unit = kindOf(m.Info)
 	}
 	p := &flame.Profile{Name: m.Info.Name, Unit: unit}
 	from := 0
@@ -75,7 +74,8 @@ func (s *Stacks) Profile(m *output.MapData, top, div int) *flame.Profile {
 	p.Stacks = make([]flame.Stack, 0, m.Len()-from)
 	s.buf = make([]flame.Frame, 0, 16*(m.Len()-from))
 	for i := from; i < m.Len(); i++ {
-		e := m.Entry(i)
+		var e mapdata.Entry
+		m.Entry(i, &e)
 		n, ok := m.Number(&e)
 		if !ok {
 			n = 1
@@ -86,7 +86,7 @@ func (s *Stacks) Profile(m *output.MapData, top, div int) *flame.Profile {
 		if n <= 0 {
 			continue
 		}
-		p.Stacks = append(p.Stacks, flame.Stack{Frames: s.frames(m.KeyValues(&e)), Count: uint64(n)})
+		p.Stacks = append(p.Stacks, flame.Stack{Frames: s.frames(output.KeyValues(m, &e)), Count: uint64(n)})
 	}
 	return p
 }

@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
+	"sonde/runtime/output/text"
 	"sonde/types"
 )
 
@@ -56,13 +58,13 @@ func fakeEnv() *output.Env {
 
 func le(v uint64, n int) []byte { return binary.LittleEndian.AppendUint64(nil, v)[:n] }
 
-func countMap(name string, key *types.Type, keys [][]byte, counts []uint64) *output.MapData {
-	info := &plan.MapInfo{Name: name, Key: key, Value: types.Uint64, Agg: plan.AggCount}
+func countMap(name string, key *types.Type, keys [][]byte, counts []uint64) *mapdata.Map {
+	info := &plan.MapInfo{Name: name, Key: key, Value: types.Uint64, Agg: "count"}
 	var vals [][][]byte
 	for _, c := range counts {
 		vals = append(vals, [][]byte{le(c, 8)})
 	}
-	return output.MergeMap(info, keys, vals)
+	return mapdata.MergeSlices(info, keys, vals)
 }
 
 func TestFoldedOutput(t *testing.T) {
@@ -79,10 +81,10 @@ func TestFoldedOutput(t *testing.T) {
 	p := &plan.Plan{Maps: []*plan.MapInfo{stacks.Info, other.Info}}
 	var out, errOut bytes.Buffer
 	f := NewFolded(&out, &errOut, env, p)
-	f.End()
+	f.Event(output.Event{Kind: output.KindEnd})
 	f.Map(stacks, 0, 0)
 	f.Map(other, 0, 0)
-	if err := f.Err(); err != nil {
+	if err := f.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	want := "app;u100;[unknown];u300;k10;k20;k30 7\n" +
@@ -109,22 +111,22 @@ func TestFoldedSeveralMaps(t *testing.T) {
 func TestRecorderReport(t *testing.T) {
 	env := fakeEnv()
 	var out, errOut bytes.Buffer
-	rec := NewRecorder(output.NewText(&out, &errOut, env), env, true, true)
-	rec.AttachedProbes(1)
-	rec.LostEvents(2)
-	rec.End()
+	rec := NewRecorder(text.New(&out, &errOut, env), env, true, true)
+	rec.Event(output.Event{Kind: output.KindAttached, N: 1})
+	rec.Event(output.Event{Kind: output.KindLost, N: 2})
+	rec.Event(output.Event{Kind: output.KindEnd})
 	st := countMap("@", kstack, [][]byte{le(1, 8), le(2, 8)}, []uint64{6, 2})
 	cs := func(s string) []byte { b := make([]byte, 16); copy(b, s); return b }
 	tab := countMap("@n", tuple(comm, types.Uint64), [][]byte{append(cs("sh"), le(3, 8)...), append(cs("cat"), le(4, 8)...)}, []uint64{1, 9})
-	hinfo := &plan.MapInfo{Name: "@h", Agg: plan.AggHist, Array: true, Value: types.Uint64}
+	hinfo := &plan.MapInfo{Name: "@h", Agg: "hist", Array: true, Value: types.Uint64}
 	var hk [][]byte
 	var hv [][][]byte
 	for bucket, c := range map[int]uint64{1: 3, 3: 5, 4: 1} {
 		hk = append(hk, le(uint64(bucket), 4))
 		hv = append(hv, [][]byte{le(c, 8)})
 	}
-	hist := output.MergeMap(hinfo, hk, hv)
-	for _, m := range []*output.MapData{tab, st, hist} {
+	hist := mapdata.MergeSlices(hinfo, hk, hv)
+	for _, m := range []*mapdata.Map{tab, st, hist} {
 		rec.Map(m, 0, 0)
 	}
 	if !strings.Contains(out.String(), "@n[cat, 4]: 9") {

@@ -9,6 +9,7 @@ import (
 	"sonde/picture/flame"
 	"sonde/picture/report"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 	"sonde/types"
 )
@@ -35,37 +36,21 @@ func NewRecorder(out output.Output, env *output.Env, wantFlame, wantReport bool)
 		maps: map[string]*report.Map{}, started: time.Now()}
 }
 
-func (r *Recorder) AttachedProbes(n int) {
-	r.started = time.Now()
-	r.Output.AttachedProbes(n)
-}
-
-func (r *Recorder) LostEvents(n uint64) {
-	r.lost += n
-	r.Output.LostEvents(n)
-}
-
-func (r *Recorder) End() {
-	r.ended = time.Now()
-	r.Output.End()
-}
-
-// PrintfBytes and Flush keep the wrapped output's fast paths.
-func (r *Recorder) PrintfBytes(b []byte) {
-	if p, ok := r.Output.(interface{ PrintfBytes([]byte) }); ok {
-		p.PrintfBytes(b)
-		return
+// Event notes when the run started and ended and the events lost, and
+// passes the event on.
+func (r *Recorder) Event(e output.Event) {
+	switch e.Kind {
+	case output.KindAttached:
+		r.started = time.Now()
+	case output.KindLost:
+		r.lost += e.N
+	case output.KindEnd:
+		r.ended = time.Now()
 	}
-	r.Output.Printf(string(b))
+	r.Output.Event(e)
 }
 
-func (r *Recorder) Flush() {
-	if f, ok := r.Output.(interface{ Flush() }); ok {
-		f.Flush()
-	}
-}
-
-func (r *Recorder) Map(m *output.MapData, top, div int) {
+func (r *Recorder) Map(m *mapdata.Map, top, div int) {
 	r.Output.Map(m, top, div)
 	stack := HasStack(m.Info)
 	switch {
@@ -118,8 +103,8 @@ func (r *Recorder) BuildReport(f Facts) *report.Report {
 }
 
 func kindOf(info *plan.MapInfo) string {
-	if k := info.Agg.String(); k != "" {
-		return k
+	if info.Agg != "" {
+		return info.Agg
 	}
 	return "value"
 }
@@ -130,17 +115,18 @@ const maxHists = 100
 
 // reportMap converts a map that is not a stack map: hist and lhist to
 // bars per key, anything else to a table; both largest first.
-func (r *Recorder) reportMap(m *output.MapData, top int) *report.Map {
+func (r *Recorder) reportMap(m *mapdata.Map, top int) *report.Map {
 	rm := &report.Map{Name: m.Info.Name, Kind: kindOf(m.Info)}
 	from := 0
 	if top > 0 && m.Len() > top {
 		from = m.Len() - top
 	}
-	if m.Info.Agg == plan.AggHist || m.Info.Agg == plan.AggLhist {
+	var e mapdata.Entry
+	if m.Agg != nil && m.Agg.Bucketed() {
 		for i := m.Len() - 1; i >= from && len(rm.Hists) < maxHists; i-- {
-			e := m.Entry(i)
-			h := report.Hist{Key: r.keyText(m.KeyValues(&e))}
-			for _, row := range m.HistRows(&e) {
+			m.Entry(i, &e)
+			h := report.Hist{Key: r.keyText(output.KeyValues(m, &e))}
+			for _, row := range m.Agg.Rows(&e.Merged, m.Params, 1) {
 				h.Buckets = append(h.Buckets, report.Bucket{Label: row.Label, Count: row.Count})
 			}
 			rm.Hists = append(rm.Hists, h)
@@ -153,9 +139,9 @@ func (r *Recorder) reportMap(m *output.MapData, top int) *report.Map {
 	t := &report.Table{Total: m.Len() - from}
 	t.Columns = r.columns(m)
 	for i := m.Len() - 1; i >= from && len(t.Rows) < report.MaxRows; i-- {
-		e := m.Entry(i)
+		m.Entry(i, &e)
 		var row []report.Cell
-		for _, v := range m.KeyValues(&e) {
+		for _, v := range output.KeyValues(m, &e) {
 			row = append(row, r.cell(v))
 		}
 		row = append(row, r.valueCells(m, &e)...)
@@ -174,7 +160,7 @@ func (r *Recorder) keyText(parts []output.Value) string {
 }
 
 // columns heads a table: the key's parts, then the value's.
-func (r *Recorder) columns(m *output.MapData) []report.Column {
+func (r *Recorder) columns(m *mapdata.Map) []report.Column {
 	var cols []report.Column
 	if k := m.Info.Key; k != nil && !m.Info.Array {
 		parts := []*types.Type{k}
@@ -192,12 +178,15 @@ func (r *Recorder) columns(m *output.MapData) []report.Column {
 			cols = append(cols, report.Column{Name: name, Numeric: t.Kind == types.Int})
 		}
 	}
-	switch m.Info.Agg {
-	case plan.AggStats:
-		return append(cols, report.Column{Name: "count", Numeric: true}, report.Column{Name: "average", Numeric: true}, report.Column{Name: "total", Numeric: true})
-	case plan.AggNone:
+	switch {
+	case m.Agg == nil:
 		v := m.Info.Value
 		return append(cols, report.Column{Name: "value", Numeric: v != nil && (v.Kind == types.Int || v.Kind == types.Enum)})
+	case m.Agg.Parts != nil:
+		for _, p := range m.Agg.Parts {
+			cols = append(cols, report.Column{Name: p.Name, Numeric: true})
+		}
+		return cols
 	}
 	return append(cols, report.Column{Name: kindOf(m.Info), Numeric: true})
 }
@@ -210,19 +199,16 @@ func (r *Recorder) cell(v output.Value) report.Cell {
 	return c
 }
 
-func (r *Recorder) valueCells(m *output.MapData, e *output.Entry) []report.Cell {
-	signed := m.Info.Signed
-	if m.Info.Agg == plan.AggStats {
-		avg := uint64(0)
-		if e.Count > 0 {
-			avg = e.Total / e.Count
-			if signed {
-				avg = uint64(int64(e.Total) / int64(e.Count))
-			}
+func (r *Recorder) valueCells(m *mapdata.Map, e *mapdata.Entry) []report.Cell {
+	if m.Agg != nil && m.Agg.Parts != nil {
+		var cells []report.Cell
+		for _, p := range m.Agg.Parts {
+			n, signed := p.Field.Int(&e.Merged, m.Info.Signed)
+			cells = append(cells, r.cell(output.Int{Bits: n, Signed: signed}))
 		}
-		return []report.Cell{r.cell(output.U64(e.Count)), r.cell(output.Int{Bits: avg, Signed: signed}), r.cell(output.Int{Bits: e.Total, Signed: signed})}
+		return cells
 	}
-	c := report.Cell{Text: m.ValueText(e, r.env)}
+	c := report.Cell{Text: string(output.AppendEntryValue(nil, m, e, 1, r.env, false))}
 	if n, ok := m.Number(e); ok {
 		c.Num = float64(n)
 	}

@@ -32,6 +32,18 @@ type Program struct {
 	Loops []ast.Span
 }
 
+// Source is what an instruction was compiled from: the script position of
+// the statement and its text. The compiler attaches it to the first
+// instruction of each statement (asm.Instruction.WithSource), so listings
+// show the text, as cilium/ebpf's listings show C source lines, and the
+// runtime traces a verifier rejection back to Pos.
+type Source struct {
+	Pos  ast.Pos
+	Text string
+}
+
+func (s Source) String() string { return s.Text }
+
 // Probe is one attachment, after wildcard expansion.
 type Probe struct {
 	Provider string // canonical provider name, from the provider catalogue (sonde/provider)
@@ -84,46 +96,34 @@ type Plan struct {
 	ErrorCounts string // name of the map counting failed map updates (key: MapInfo.Index, u32) per CPU
 	StackMaps   []string
 
-	// Elapsed, when set, is the name of a one-entry array map whose value
-	// (u64) the runtime sets to the boot-clock start time before attaching.
-	StartTimeMap string
+	// GlobalsMap, when set, is the name of a one-entry array map of values
+	// the runtime fills before attaching and the programs read: three u64s,
+	// at GlobalStartTime, GlobalChildPid and GlobalTAIOffset.
+	GlobalsMap string
 
-	MaxStrlen int
-	Config    Config
+	Config Config
 }
+
+// The layout of the globals map's value (Plan.GlobalsMap).
+const (
+	GlobalStartTime = 0  // boot-clock ns when the run started, for elapsed
+	GlobalChildPid  = 8  // the -c command's pid, for cpid
+	GlobalTAIOffset = 16 // CLOCK_TAI minus CLOCK_BOOTTIME, for nsecs(sw_tai)
+	GlobalsSize     = 24
+)
 
 // Config holds the script's settings after the config block and the
 // BPFTRACE_* environment variables are applied.
 type Config struct {
-	MaxMapKeys       int
-	MaxStrlen        int
-	MaxCatBytes      int
-	MissingProbes    string // error, warn, ignore
-	PrintMapsOnExit  bool
-	StrTruncTrailer  string
-	StackMode        types.StackMode
-	PerfRingPages    int
-	CacheUserSymbols string
+	MaxMapKeys      int
+	MaxStrlen       int
+	MaxCatBytes     int
+	MissingProbes   string // error, warn, ignore
+	PrintMapsOnExit bool
+	StrTruncTrailer string
+	StackMode       types.StackMode
+	PerfRingPages   int
 }
-
-// AggKind is the kind of values a map holds.
-type AggKind int
-
-const (
-	AggNone  AggKind = iota // a plain value map
-	AggCount                // u64 per CPU, summed
-	AggSum                  // u64/s64 per CPU, summed
-	AggMin                  // per CPU {value s64|u64, set u64}: min of set values
-	AggMax                  // per CPU {value, set}: max of set values
-	AggAvg                  // per CPU {count u64, total s64|u64}
-	AggStats                // per CPU {count, total}
-	AggHist                 // key suffix u64 bucket (or array index); value u64 count per CPU
-	AggLhist                // as AggHist
-)
-
-var aggNames = [...]string{"", "count", "sum", "min", "max", "avg", "stats", "hist", "lhist"}
-
-func (k AggKind) String() string { return aggNames[k] }
 
 // MapInfo says how a user map is stored and printed.
 type MapInfo struct {
@@ -134,28 +134,31 @@ type MapInfo struct {
 	// Key is the user key type (nil for a map used without keys). Several
 	// keys are one Tuple.
 	Key *types.Type
-	// Value is the printed value type: the plain value for AggNone, Int64 or
-	// Uint64 for count/sum/min/max/avg.
+	// Value is the printed value type: the plain value of a map without
+	// aggregation, Int64 or Uint64 for an aggregation a probe can read.
 	Value *types.Type
 
-	Agg    AggKind
-	Signed bool // sum/min/max/avg/stats of signed values
+	// Agg names the aggregation the map holds, "" for plain values;
+	// agg.Lookup resolves it to its catalogue entry. AggArgs are its
+	// parameters as the entry keeps them (hist's bits; lhist's min, max
+	// and step), Signed whether the aggregated values are signed.
+	Agg     string
+	AggArgs []int64
+	Signed  bool
 
-	// Storage. A keyless map is an array: one element (index 0), or for
-	// hist/lhist one element per bucket (index = bucket). A keyed map is a
-	// hash whose key is Key's bytes, followed for hist/lhist by a u64 bucket.
+	// Storage. A keyless map is an array: one element (index 0), or for a
+	// bucketed aggregation (hist) one element per bucket (index = bucket).
+	// A keyed map is a hash whose key is Key's bytes, followed for a
+	// bucketed aggregation by a u64 bucket.
 	Array  bool
 	PerCPU bool
-	// SetAt, for a keyless aggregation other than hist/lhist, is the offset
+	// SetAt, for a keyless aggregation that is not bucketed, is the offset
 	// in each per-CPU value of a word the kernel sets to 1 on every update:
 	// the map has a value (printed even when it is 0, as after sum(0) or
 	// zero()) when any CPU's word is set. clear() and delete() reset it.
 	SetAt int
 
-	HistBits           int   // hist(n, k): k
-	LhistMin, LhistMax int64 // lhist bounds
-	LhistStep          int64
-	NumBuckets         int // hist/lhist: buckets in total
+	NumBuckets int // bucketed aggregations: buckets in total
 }
 
 // ActionKind is what an event record asks the runtime to do.
@@ -174,7 +177,6 @@ const (
 	ActJoin                         // join(arr, Sep): Args holds the strings
 	ActErrorf                       // errorf(Format, args)
 	ActWarnf                        // warnf(Format, args)
-	ActMapFull                      // unused: map-full counts travel through Plan.ErrorCounts
 )
 
 // Action describes one call site that sends events. Every record in the ring

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 )
 
@@ -34,11 +35,7 @@ func (r *run) handle(rec []byte) error {
 	if a.Kind == plan.ActPrintf {
 		// The hot path: format straight from the record, allocation-free.
 		r.buf = r.format(id, a).AppendRaw(r.buf[:0], a.Args, payload, r.opts.Env)
-		if r.printBytes != nil {
-			r.printBytes(r.buf)
-		} else {
-			r.out.Printf(string(r.buf))
-		}
+		r.out.Event(output.Event{Kind: output.KindPrintf, Text: r.buf})
 		return nil
 	}
 	var args []output.Value
@@ -51,16 +48,15 @@ func (r *run) handle(rec []byte) error {
 		if err != nil {
 			return err
 		}
-		loc := output.SourceLoc{File: r.opts.Filename, Line: a.Pos.Line, Col: a.Pos.Col}
+		kind := output.KindWarnf
 		if a.Kind == plan.ActErrorf {
-			r.out.Errorf(s, loc)
-		} else {
-			r.out.Warnf(s, loc)
+			kind = output.KindErrorf
 		}
+		r.out.Event(output.Event{Kind: kind, Text: []byte(s), Loc: output.SourceLoc{File: r.filename, Line: a.Pos.Line, Col: a.Pos.Col}})
 	case plan.ActPrintValue:
-		r.out.Value(args[0])
+		r.out.Event(output.Event{Kind: output.KindValue, Value: args[0]})
 	case plan.ActTime:
-		r.out.Time(output.Strftime(a.Format, time.Now()))
+		r.message(output.KindTime, output.Strftime(a.Format, time.Now()))
 	case plan.ActExit:
 		code := 0
 		if len(args) > 0 {
@@ -108,7 +104,7 @@ func (r *run) handle(rec []byte) error {
 			fmt.Fprintf(r.stderr(), "ERROR: cat: %v\n", err)
 			return nil
 		}
-		r.out.Cat(string(data))
+		r.out.Event(output.Event{Kind: output.KindCat, Text: data})
 	case plan.ActSystem:
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
@@ -117,11 +113,17 @@ func (r *run) handle(rec []byte) error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		out, _ := exec.CommandContext(ctx, "/bin/sh", "-c", s).Output()
 		cancel()
-		r.out.System(string(out))
+		r.out.Event(output.Event{Kind: output.KindSystem, Text: out})
 	case plan.ActJoin:
-		r.out.Join(decodeJoin(a, payload))
+		r.message(output.KindJoin, decodeJoin(a, payload))
 	}
 	return nil
+}
+
+// message prints a message event.
+func (r *run) message(kind output.Kind, s string) {
+	r.buf = append(r.buf[:0], s...)
+	r.out.Event(output.Event{Kind: kind, Text: r.buf})
 }
 
 // format returns the parsed printf format of action id, parsing it once.
@@ -198,7 +200,7 @@ func (r *run) clearMap(info *plan.MapInfo, zero bool) error {
 
 // zeroKeepSet zeroes the values of a keyless aggregation's array but
 // keeps each CPU's set word at setAt.
-func (r *run) zeroKeepSet(m *ebpf.Map, setAt int, raw *output.RawMap) error {
+func (r *run) zeroKeepSet(m *ebpf.Map, setAt int, raw *mapdata.RawMap) error {
 	for i := 0; i < raw.N; i++ {
 		vals := make([][]byte, r.ncpu)
 		for cpu := range vals {

@@ -9,7 +9,7 @@ import (
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 
-	"sonde/runtime/output"
+	"sonde/runtime/mapdata"
 )
 
 // batchAttr is the BPF_MAP_*_BATCH part of union bpf_attr.
@@ -29,11 +29,11 @@ const bpfMapLookupBatch = 24
 // readMap reads every entry of m with batched lookups straight into flat,
 // growing key and value buffers: printing a 100k-key map takes a handful
 // of system calls and no allocation per entry.
-func readMap(m *ebpf.Map, ncpu int) (*output.RawMap, error) {
+func readMap(m *ebpf.Map, ncpu int) (*mapdata.RawMap, error) {
 	keySize := int(m.KeySize())
 	valSize := int(m.ValueSize())
 	perCPU := m.Type() == ebpf.PerCPUHash || m.Type() == ebpf.PerCPUArray || m.Type() == ebpf.LRUCPUHash
-	raw := &output.RawMap{KeySize: keySize, ValueSize: valSize, Stride: valSize, CPUs: 1}
+	raw := &mapdata.RawMap{KeySize: keySize, ValueSize: valSize, Stride: valSize, CPUs: 1}
 	if perCPU {
 		raw.Stride = (valSize + 7) &^ 7
 		raw.CPUs = ncpu
@@ -93,7 +93,7 @@ func readMap(m *ebpf.Map, ncpu int) (*output.RawMap, error) {
 
 // readMapIter is the slow path for kernels without batch lookups. raw
 // comes from readMap, with its layout set and no entries.
-func readMapIter(m *ebpf.Map, raw *output.RawMap) (*output.RawMap, error) {
+func readMapIter(m *ebpf.Map, raw *mapdata.RawMap) (*mapdata.RawMap, error) {
 	key := make([]byte, raw.KeySize)
 	next := make([]byte, raw.KeySize)
 	val := make([]byte, raw.Stride*raw.CPUs)

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,41 +29,135 @@ import (
 	"sonde/lang/diag"
 	"sonde/provider"
 	"sonde/runtime/attach"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
 )
 
 // Options control a run.
 type Options struct {
-	Out      output.Output
-	Env      *output.Env
-	Stderr   io.Writer
-	Quiet    bool
-	DryRun   bool
-	Unsafe   bool
-	Child    *Child // -c: started stopped, resumed after attach
-	Pid      int    // -p: the run ends when this process exits
-	Filename string
+	Out    output.Output
+	Env    *output.Env // how Out prints; built with the Loaded's StackFrames
+	Stderr io.Writer
+	Quiet  bool
+	DryRun bool
+	Child  *Child // -c: started stopped, resumed after attach
+	Pid    int    // -p: the run ends when this process exits
+	// KeepMaps returns the user maps as read at the end in Result.Maps,
+	// whether or not they are printed.
+	KeepMaps bool
 }
 
 // Result is how a run ended.
 type Result struct {
 	ExitCode int
+	Maps     []*mapdata.Map // with Options.KeepMaps: every user map at the end
 }
 
-// Run loads spec, attaches it, and processes events until exit(), ctx is
+// Loaded is a Spec in the kernel: its maps and programs, with nothing
+// attached yet. Run it once; Close it when done.
+type Loaded struct {
+	spec     *plan.Spec
+	filename string
+	coll     *ebpf.Collection
+	progs    map[*plan.Program]*ebpf.Program
+	ncpu     int
+
+	life   sync.RWMutex // held for reading while maps are read; Close takes it
+	closed bool
+	ran    bool
+}
+
+// ErrClosed is returned by a Loaded's methods after Close.
+var ErrClosed = errors.New("sonde: the script's maps are closed")
+
+// Load loads spec's maps and programs into the kernel. filename names the
+// script in a verifier rejection and in errorf/warnf locations.
+func Load(spec *plan.Spec, filename string) (*Loaded, error) {
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, err
+	}
+	cs := &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{}, Programs: map[string]*ebpf.ProgramSpec{}}
+	for _, m := range spec.Maps {
+		cs.Maps[m.Name] = m.Copy()
+	}
+	names := map[*plan.Program]string{}
+	for i, p := range spec.Programs {
+		name := fmt.Sprintf("prog%d", i)
+		cs.Programs[name] = p.Spec.Copy()
+		names[p] = name
+	}
+	coll, err := ebpf.NewCollectionWithOptions(cs, ebpf.CollectionOptions{
+		Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 20},
+	})
+	if err != nil {
+		return nil, explainLoadError(err, spec, filename)
+	}
+	l := &Loaded{spec: spec, filename: filename, coll: coll, ncpu: ncpu, progs: map[*plan.Program]*ebpf.Program{}}
+	for p, name := range names {
+		l.progs[p] = coll.Programs[name]
+	}
+	return l, nil
+}
+
+// Close releases the maps and programs. A run still going keeps its
+// own references until it ends.
+func (l *Loaded) Close() {
+	l.life.Lock()
+	defer l.life.Unlock()
+	if !l.closed {
+		l.closed = true
+		l.coll.Close()
+	}
+}
+
+// Maps reads every user map now, in name order: a snapshot, safe to take
+// while the script runs.
+func (l *Loaded) Maps() ([]*mapdata.Map, error) {
+	l.life.RLock()
+	defer l.life.RUnlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	out := make([]*mapdata.Map, 0, len(l.spec.Plan.Maps))
+	for _, info := range l.spec.Plan.Maps {
+		data, err := l.mapData(info)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data)
+	}
+	return out, nil
+}
+
+func (l *Loaded) mapData(info *plan.MapInfo) (*mapdata.Map, error) {
+	raw, err := readMap(l.coll.Maps[info.MapName], l.ncpu)
+	if err != nil {
+		return nil, err
+	}
+	return mapdata.Merge(info, raw), nil
+}
+
+// Run attaches the programs and processes events until exit(), ctx is
 // cancelled (SIGINT/SIGTERM), the child exits, or a begin/end-only script
 // finishes. Maps are printed and everything is detached before it returns.
-func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err error) {
-	r := &run{spec: spec, plan: spec.Plan, opts: opts, out: opts.Out}
-	if p, ok := opts.Out.(interface{ PrintfBytes([]byte) }); ok {
-		r.printBytes = p.PrintfBytes
+// The maps stay readable until Close.
+func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) {
+	l.life.Lock()
+	if l.closed || l.ran {
+		l.life.Unlock()
+		return res, errors.New("sonde: a loaded script runs once")
 	}
-	if f, ok := opts.Out.(interface{ Flush() }); ok {
-		r.flushOut = f.Flush
-	}
+	l.ran = true
+	l.life.Unlock()
+	r := &run{Loaded: l, plan: l.spec.Plan, opts: opts, out: opts.Out, done: make(chan struct{})}
 	defer r.close()
-	if err := r.load(); err != nil {
-		return res, err
+	if r.plan.RingBuf != "" {
+		rb, err := ringbuf.NewReader(l.coll.Maps[r.plan.RingBuf])
+		if err != nil {
+			return res, fmt.Errorf("ring buffer: %w", err)
+		}
+		r.rb = rb
 	}
 	if err := r.setGlobals(); err != nil {
 		return res, err
@@ -78,10 +173,11 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.AttachedProbes(len(spec.Programs))
+		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(len(l.spec.Programs))})
 	}
 	if opts.DryRun {
-		return res, r.finish(false)
+		_, err := r.finish(false)
+		return res, err
 	}
 	if opts.Child != nil {
 		if err := opts.Child.Resume(); err != nil {
@@ -92,33 +188,26 @@ func Run(ctx context.Context, spec *plan.Spec, opts Options) (res Result, err er
 	if err != nil {
 		return res, err
 	}
-	err = r.finish(true)
+	res.Maps, err = r.finish(true)
 	r.mu.Lock()
 	res.ExitCode = r.exitCode
 	r.mu.Unlock()
 	return res, err
 }
 
+// run is one Run of a Loaded.
 type run struct {
-	spec  *plan.Spec
+	*Loaded
 	plan  *plan.Plan
 	opts  Options
 	out   output.Output
-	coll  *ebpf.Collection
-	progs map[*plan.Program]*ebpf.Program
 	links []attach.Link
 	// iterLinks are the iter probes' links, read once by runIterators.
 	iterLinks []attach.Link
 	rb        *ringbuf.Reader
-	ncpu      int
 
 	formats []*output.Format // parsed printf formats by action id
 	buf     []byte
-
-	// The output's optional fast paths: printf of bytes it does not keep,
-	// and flushing buffered output once the ring is drained.
-	printBytes func([]byte)
-	flushOut   func()
 
 	mu       sync.Mutex
 	exitCode int
@@ -126,56 +215,15 @@ type run struct {
 	sawExit  bool
 	done     chan struct{}
 	once     sync.Once
-	closed   bool
+	cleaned  bool
 	detached bool
-}
-
-func (r *run) load() error {
-	ncpu, err := ebpf.PossibleCPU()
-	if err != nil {
-		return err
-	}
-	r.ncpu = ncpu
-	cs := &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{}, Programs: map[string]*ebpf.ProgramSpec{}}
-	for _, m := range r.spec.Maps {
-		cs.Maps[m.Name] = m.Copy()
-	}
-	names := map[*plan.Program]string{}
-	for i, p := range r.spec.Programs {
-		name := fmt.Sprintf("prog%d", i)
-		cs.Programs[name] = p.Spec.Copy()
-		names[p] = name
-	}
-	coll, err := ebpf.NewCollectionWithOptions(cs, ebpf.CollectionOptions{
-		Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 20},
-	})
-	if err != nil {
-		return explainLoadError(err, r.spec, r.opts.Filename)
-	}
-	r.coll = coll
-	r.progs = map[*plan.Program]*ebpf.Program{}
-	for p, name := range names {
-		r.progs[p] = coll.Programs[name]
-	}
-	r.done = make(chan struct{})
-	if r.opts.Env != nil && len(r.plan.StackMaps) > 0 {
-		r.opts.Env.StackFrames = r.stackFrames
-	}
-	if r.plan.RingBuf != "" {
-		rb, err := ringbuf.NewReader(coll.Maps[r.plan.RingBuf])
-		if err != nil {
-			return fmt.Errorf("ring buffer: %w", err)
-		}
-		r.rb = rb
-	}
-	return nil
 }
 
 // setGlobals fills the values the programs read at run time: the start time
 // for `elapsed`, the child pid for `cpid` and the TAI offset for
-// nsecs(sw_tai). The layout is the compiler's globals map.
+// nsecs(sw_tai), laid out as plan.Global* says.
 func (r *run) setGlobals() error {
-	if r.plan.StartTimeMap == "" {
+	if r.plan.GlobalsMap == "" {
 		return nil
 	}
 	var ts unix.Timespec
@@ -186,13 +234,13 @@ func (r *run) setGlobals() error {
 	if err := unix.ClockGettime(unix.CLOCK_TAI, &tai); err != nil {
 		return err
 	}
-	buf := make([]byte, 24)
-	binary.LittleEndian.PutUint64(buf, uint64(ts.Nano()))
+	buf := make([]byte, plan.GlobalsSize)
+	binary.LittleEndian.PutUint64(buf[plan.GlobalStartTime:], uint64(ts.Nano()))
 	if r.opts.Child != nil {
-		binary.LittleEndian.PutUint64(buf[8:], uint64(r.opts.Child.Pid()))
+		binary.LittleEndian.PutUint64(buf[plan.GlobalChildPid:], uint64(r.opts.Child.Pid()))
 	}
-	binary.LittleEndian.PutUint64(buf[16:], uint64(tai.Nano()-ts.Nano()))
-	return r.coll.Maps[r.plan.StartTimeMap].Put(uint32(0), buf)
+	binary.LittleEndian.PutUint64(buf[plan.GlobalTAIOffset:], uint64(tai.Nano()-ts.Nano()))
+	return r.coll.Maps[r.plan.GlobalsMap].Put(uint32(0), buf)
 }
 
 // runSpecial runs the programs sonde fires itself at point when (begin,
@@ -381,8 +429,8 @@ func (r *run) readEvents() error {
 		if err := r.handle(rec.RawSample); err != nil {
 			return err
 		}
-		if rec.Remaining == 0 && r.flushOut != nil {
-			r.flushOut()
+		if rec.Remaining == 0 {
+			r.out.Flush()
 		}
 	}
 }
@@ -405,26 +453,36 @@ func (r *run) drain() {
 	r.rb.SetDeadline(time.Time{})
 }
 
-// finish detaches, runs end probes, drains events and prints the maps.
-func (r *run) finish(printMaps bool) error {
+// finish detaches, runs end probes, drains events and prints the maps. It
+// returns them too with Options.KeepMaps.
+func (r *run) finish(printMaps bool) ([]*mapdata.Map, error) {
 	r.detach()
 	if err := r.runSpecial(provider.RunAtEnd); err != nil {
-		return err
+		return nil, err
 	}
 	r.drain()
 	r.reportLost()
-	if printMaps && r.plan.Config.PrintMapsOnExit {
-		r.out.End()
+	printMaps = printMaps && r.plan.Config.PrintMapsOnExit
+	var kept []*mapdata.Map
+	if printMaps || r.opts.KeepMaps {
+		if printMaps {
+			r.out.Event(output.Event{Kind: output.KindEnd})
+		}
 		for _, info := range r.plan.Maps {
 			data, err := r.mapData(info)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			r.out.Map(data, 0, 0)
+			if printMaps {
+				r.out.Map(data, 0, 0)
+			}
+			if r.opts.KeepMaps {
+				kept = append(kept, data)
+			}
 		}
 	}
 	r.reportMapFull()
-	return r.out.Err()
+	return kept, r.out.Flush()
 }
 
 func (r *run) detach() {
@@ -442,17 +500,15 @@ func (r *run) detach() {
 	}
 }
 
+// close detaches and stops reading events; the Loaded's maps stay open.
 func (r *run) close() {
-	if r.closed {
+	if r.cleaned {
 		return
 	}
-	r.closed = true
+	r.cleaned = true
 	r.detach()
 	if r.rb != nil {
 		r.rb.Close()
-	}
-	if r.coll != nil {
-		r.coll.Close()
 	}
 }
 
@@ -482,7 +538,7 @@ func (r *run) counters() []uint64 {
 func (r *run) reportLost() {
 	c := r.counters()
 	if n := len(r.plan.Maps); n < len(c) && c[n] > 0 {
-		r.out.LostEvents(c[n])
+		r.out.Event(output.Event{Kind: output.KindLost, N: c[n]})
 	}
 }
 
@@ -507,14 +563,6 @@ func (r *run) mapByName(name string) *plan.MapInfo {
 		}
 	}
 	return nil
-}
-
-func (r *run) mapData(info *plan.MapInfo) (*output.MapData, error) {
-	raw, err := readMap(r.coll.Maps[info.MapName], r.ncpu)
-	if err != nil {
-		return nil, err
-	}
-	return output.MergeRaw(info, raw), nil
 }
 
 // explainLoadError turns a verifier rejection into the script position of
@@ -550,28 +598,44 @@ func explainLoadError(err error, spec *plan.Spec, file string) error {
 		reason = l
 		break
 	}
-	// Instructions carry "line:col" comments, which the log repeats as
-	// "; line:col @ file:0" before the instructions of that statement.
-	pos := ""
-	for i := len(ve.Log) - 1; i >= 0; i-- {
-		l := ve.Log[i]
-		if strings.HasPrefix(l, "; ") {
-			pos = strings.TrimPrefix(l, "; ")
-			if j := strings.Index(pos, " @ "); j >= 0 {
-				pos = pos[:j]
-			}
-			break
-		}
-	}
+	p := failedProgram(err, spec)
 	if strings.Contains(reason, "infinite loop") || strings.Contains(reason, "too large") || strings.Contains(reason, "too complex") {
-		if p := failedProgram(err, spec); p != nil && len(p.Loops) > 0 {
+		if p != nil && len(p.Loops) > 0 {
 			return unboundedLoop(p.Loops[0], reason)
 		}
 	}
-	if pos != "" {
-		return fmt.Errorf("%s:%s: the kernel's verifier rejected the program: %s", file, pos, reason)
+	if src, ok := rejectedSource(p, ve.Log); ok {
+		return fmt.Errorf("%s:%d:%d: the kernel's verifier rejected the program: %s", file, src.Pos.Line, src.Pos.Col, reason)
 	}
 	return fmt.Errorf("the kernel's verifier rejected the program: %s", reason)
+}
+
+// rejectedSource finds the statement of the instruction the verifier
+// stopped at: the last instruction its log shows ("12: (85) call ..."),
+// and the nearest source the compiler attached at or before it.
+func rejectedSource(p *plan.Program, log []string) (plan.Source, bool) {
+	if p == nil || p.Spec == nil {
+		return plan.Source{}, false
+	}
+	at := -1
+	for i := len(log) - 1; i >= 0 && at < 0; i-- {
+		n, rest, ok := strings.Cut(strings.TrimSpace(log[i]), ": (")
+		if !ok || rest == "" {
+			continue
+		}
+		if v, err := strconv.Atoi(n); err == nil {
+			at = v
+		}
+	}
+	var found plan.Source
+	ok := false
+	iter := p.Spec.Instructions.Iterate()
+	for iter.Next() && (at < 0 || int(iter.Offset) <= at) {
+		if s, isSrc := iter.Ins.Source().(plan.Source); isSrc {
+			found, ok = s, true
+		}
+	}
+	return found, ok && at >= 0
 }
 
 // failedProgram finds the program a load error names ("program progN: ...",

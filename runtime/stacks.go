@@ -6,11 +6,12 @@ import (
 	"fmt"
 )
 
-// stackFrames reads stack id (a hash of the frames, see compiler/stacks.go)
-// from the stack map name: the frame addresses, ending at the first zero. It backs output.Env.StackFrames for
-// kstack and ustack values.
-func (r *run) stackFrames(name string, id uint64) ([]uint64, error) {
-	m := r.coll.Maps[name]
+// StackFrames reads stack id (a hash of the frames, see compiler/stacks.go)
+// from the stack map name: the frame addresses, ending at the first zero.
+// It is output.Env.StackFrames for the kstack and ustack values of this
+// script.
+func (l *Loaded) StackFrames(name string, id uint64) ([]uint64, error) {
+	m := l.coll.Maps[name]
 	if m == nil {
 		return nil, fmt.Errorf("no stack map %s", name)
 	}

@@ -3,8 +3,6 @@ package stdlib
 import (
 	"sonde/plan"
 
-	"fmt"
-
 	"github.com/cilium/ebpf/asm"
 
 	"sonde/format"
@@ -28,11 +26,9 @@ func init() {
 	)
 }
 
-// SourceText names a call site for diagnostics: "line:col".
-func SourceText(n ast.Node) string {
-	s := n.Span().Start
-	return fmt.Sprintf("%d:%d", s.Line, s.Col)
-}
+// SourceText is n as written, on one line (ast.SourceLine): how listings
+// and diagnostics name a call site or a statement.
+func SourceText(n ast.Node) string { return ast.SourceLine(n) }
 
 // formatted types printf-style calls: a literal format then arguments.
 func formatted(c Checker, call *ast.Call) *types.Type {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"sonde/agg"
 	"sonde/stdlib"
 )
 
@@ -32,11 +33,7 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Errorf("function %s: example %q does not call it", name, f.Example)
 		}
 	}
-	for _, name := range stdlib.AggregationNames() {
-		a, _ := stdlib.LookupAggregation(name)
-		if a.Doc == "" || !strings.Contains(a.Example, name+"(") || a.Min > a.Max {
-			t.Errorf("aggregation %s is incomplete: %+v", name, a)
-		}
+	for _, name := range agg.Names() {
 		if _, clash := stdlib.LookupFunc(name); clash {
 			t.Errorf("%s is both an aggregation and a function", name)
 		}

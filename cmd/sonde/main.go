@@ -7,8 +7,6 @@
 package main
 
 import (
-	"sonde/plan"
-
 	"bufio"
 	"context"
 	"errors"
@@ -20,16 +18,9 @@ import (
 	"strings"
 	"syscall"
 
-	"sonde/compiler"
-	"sonde/host"
-	"sonde/kernel/tracefs"
-	"sonde/lang"
-	"sonde/lang/ast"
-	"sonde/lang/diag"
+	// The library the command is flags around; the tests name a helper sonde.
+	lib "sonde"
 	"sonde/picture"
-	"sonde/provider"
-	"sonde/runtime"
-	"sonde/runtime/attach"
 	"sonde/runtime/output"
 )
 
@@ -105,7 +96,7 @@ type options struct {
 }
 
 func main() {
-	runtime.MaybeExecChild()
+	lib.MaybeExecChild()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -139,7 +130,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "sonde v%s\n", version)
 		return 0
 	case opts.info:
-		attach.Info(stdout)
+		lib.Info(stdout)
 		return 0
 	case opts.list && !opts.hasProg && !isScriptFile(opts.listArg):
 		return list(opts, stdout, stderr)
@@ -149,78 +140,51 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
-	prog, err := lang.Parse(name, src)
+	script, err := lib.Parse(name, src)
 	if err != nil {
-		renderError(stderr, err, name, src)
-		return 1
+		return fail(stderr, err)
 	}
 	if opts.debug == "ast" {
-		fmt.Fprintln(stdout, ast.Dump(prog))
+		fmt.Fprintln(stdout, script.Dump())
 		return 0
 	}
 	if !opts.list && opts.debug == "" && !privileged() {
 		fmt.Fprintln(stderr, "sonde: tracing needs root, or the CAP_BPF and CAP_PERFMON capabilities")
 		return 1
 	}
-	if opts.pid > 0 {
-		// Before anything is compiled or attached: a one-line error.
-		if err := syscall.Kill(opts.pid, 0); err == syscall.ESRCH {
-			fmt.Fprintf(stderr, "sonde: -p %d: no such process\n", opts.pid)
-			return 1
-		}
-	}
-	if os.Geteuid() == 0 {
-		if _, err := tracefs.Mount(); err != nil {
-			fmt.Fprintf(stderr, "sonde: warning: %v\n", err)
-		}
-	}
-	machine := host.New()
-	machine.DebugInfo(opts.debugDirs...)
-	copts := machine.CompilerOptions()
-	copts.ProbeSupport = probeSupport
-	copts.Headers = host.Headers(prog, host.HeaderOptions{Include: opts.incFiles, Dirs: opts.incDirs, NoStdinc: opts.nostdinc})
-	copts.Args, copts.Params = opts.args, opts.params
-	copts.Unsafe, copts.Pid, copts.HasChild = opts.unsafe, opts.pid, opts.cmd != ""
-	if opts.list || opts.debug != "" {
+	prog, err := lib.Compile(script, lib.Options{
+		Args: opts.args, Params: opts.params, Unsafe: opts.unsafe,
+		Command: opts.cmd, Pid: opts.pid, Warnings: stderr,
+		IncludeDirs: opts.incDirs, IncludeFiles: opts.incFiles, NoStdinc: opts.nostdinc,
+		DebugDirs: opts.debugDirs,
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
-		copts.ProbeSupport = nil
-	}
-	spec, err := compiler.Compile(prog, copts)
-	machine.Save()
+		AsWritten: opts.list || opts.debug != "",
+	})
 	if err != nil {
-		renderError(stderr, err, name, src)
-		return 1
+		return fail(stderr, err)
 	}
 	if opts.list {
-		for _, p := range spec.Plan.Probes {
-			if len(p.Symbols) > 0 {
-				for _, s := range p.Symbols {
-					fmt.Fprintf(stdout, "%s:%s\n", p.Provider, s)
-				}
-				continue
-			}
-			fmt.Fprintln(stdout, p.Name)
+		for _, p := range prog.Probes() {
+			fmt.Fprintln(stdout, p)
 		}
 		return 0
 	}
-	if err := checkPictures(opts, spec); err != nil {
+	if err := checkPictures(opts, prog.Spec()); err != nil {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
-	for _, n := range spec.Notes {
+	for _, n := range prog.Notes() {
 		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
 	}
 	if opts.debug == "asm" {
-		for _, p := range spec.Programs {
-			fmt.Fprintf(stdout, "%s:\n%v\n", p.Probe.Name, p.Spec.Instructions)
-		}
+		fmt.Fprint(stdout, prog.Asm())
 		return 0
 	}
-	return execute(opts, spec, name, src, stdout, stderr)
+	return execute(opts, prog, stdout, stderr)
 }
 
-func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, stderr io.Writer) int {
+func execute(opts *options, prog *lib.Program, stdout, stderr io.Writer) int {
 	var w io.Writer = stdout
 	if opts.outFile != "" {
 		f, err := os.Create(opts.outFile)
@@ -231,50 +195,21 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 		defer f.Close()
 		w = f
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	defer bw.Flush()
 	// The runtime flushes bw whenever it has drained the event ring, so
 	// output shows promptly while a burst of events costs one write per
 	// buffer.
-	lw := bw
-	env := host.NewEnv(spec)
-	var out output.Output
-	switch opts.format {
-	case "json":
-		out = output.NewJSON(lw, env)
-	case "folded":
-		out = picture.NewFolded(lw, &flushFirst{bw: bw, w: stderr}, env, spec.Plan)
-	default:
-		out = output.NewText(lw, &flushFirst{bw: bw, w: stderr}, env)
-	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	errw := &flushFirst{bw: bw, w: stderr}
+	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun}
 	var rec *picture.Recorder
 	if opts.flamegraph != "" || opts.report != "" {
-		rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
-		out = rec
-	}
-	var child *runtime.Child
-	userSyms := host.UsesUserSymbols(spec)
-	if opts.cmd != "" {
-		var onStop func(int)
-		if userSyms {
-			onStop = func(pid int) { host.RefreshProcess(env, pid) }
+		// The pictures record what the format prints, to draw it at exit.
+		ro.Output = func(env *output.Env) output.Output {
+			out, _ := prog.NewOutput(opts.format, bw, errw, env) // parseArgs checked the name
+			rec = picture.NewRecorder(out, env, opts.flamegraph != "", opts.report != "")
+			return rec
 		}
-		c, err := runtime.StartChild(opts.cmd, onStop)
-		if err != nil {
-			fmt.Fprintf(stderr, "sonde: %v\n", err)
-			return 1
-		}
-		child = c
-		defer c.Kill()
-	}
-	if ((child != nil && !child.Held()) || opts.pid > 0) && userSyms {
-		stop := make(chan struct{})
-		defer close(stop)
-		pid := opts.pid
-		if child != nil {
-			pid = child.Pid()
-		}
-		host.WatchProcess(env, pid, child != nil, stop)
 	}
 	// SIGINT, SIGTERM and a hangup end the run as exit() does: end probes,
 	// maps, detach. (Under nohup, SIGHUP stays ignored: Notify would undo
@@ -285,34 +220,27 @@ func execute(opts *options, spec *plan.Spec, name string, src []byte, stdout, st
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
-	res, err := runtime.Run(ctx, spec, runtime.Options{
-		Out: out, Env: env, Stderr: &flushFirst{bw: bw, w: stderr}, Quiet: opts.quiet,
-		DryRun: opts.dryRun, Unsafe: opts.unsafe, Child: child, Pid: opts.pid, Filename: name,
-	})
+	res, err := prog.Run(ctx, ro)
 	bw.Flush()
 	if err == nil && rec != nil {
-		err = drawPictures(opts, rec, spec, name, src, stderr)
+		err = drawPictures(opts, rec, prog, stderr)
 	}
 	if err != nil {
-		var d *diag.Diagnostic
-		if errors.As(err, &d) {
-			// A failure the runtime traced back to the script.
-			renderError(stderr, err, name, src)
-			return 1
-		}
-		fmt.Fprintf(stderr, "sonde: %v\n", explainRunError(err))
-		return 1
+		return fail(stderr, err)
 	}
 	return res.ExitCode
 }
 
-// explainRunError words common kernel failures plainly.
-func explainRunError(err error) error {
-	if errors.Is(err, syscall.EPERM) && os.Geteuid() != 0 {
-		// cilium's wording (memlock advice) does not apply: privileges do.
-		return errors.New("permission denied: sonde needs root, or the CAP_BPF and CAP_PERFMON capabilities")
+// fail prints a failure: a script error with the source line and a
+// caret, anything else on one line.
+func fail(stderr io.Writer, err error) int {
+	var se *lib.ScriptError
+	if errors.As(err, &se) {
+		se.Render(stderr)
+	} else {
+		fmt.Fprintf(stderr, "sonde: %v\n", err)
 	}
-	return err
+	return 1
 }
 
 // flushFirst flushes buffered stdout before writing to stderr, so messages
@@ -353,20 +281,6 @@ func readProgram(opts *options, stdin io.Reader) (string, []byte, error) {
 		return opts.file, b, err
 	}
 	return "", nil, errors.New("no program given: use -e PROGRAM, a script file, or - for stdin")
-}
-
-func renderError(w io.Writer, err error, name string, src []byte) {
-	var l diag.List
-	if errors.As(err, &l) {
-		l.Render(w, diag.Sources(map[string][]byte{name: src}))
-		return
-	}
-	var d *diag.Diagnostic
-	if errors.As(err, &d) {
-		fmt.Fprint(w, diag.Render(d, src))
-		return
-	}
-	fmt.Fprintf(w, "%s: error: %v\n", name, err)
 }
 
 // parseArgs reads bpftrace-style arguments: short flags may be combined
@@ -498,21 +412,4 @@ func (o *options) addScriptArgs(args []string) {
 		name, value, _ := strings.Cut(name, "=")
 		o.params[name] = value
 	}
-}
-
-// probeSupport answers the compiler's feature questions from the attach
-// package's probes. SONDE_NO_FEATURE (comma-separated: kprobe, kretprobe,
-// fentry, fexit, kprobe_multi), like bpftrace's --no-feature, pretends the
-// kernel lacks them, to exercise the fallbacks; SONDE_NO_KPROBE_MULTI=1 is
-// short for kprobe_multi, to compare it with one link per function.
-func probeSupport(name string) error {
-	if name == provider.FeatureKprobeMulti && os.Getenv("SONDE_NO_KPROBE_MULTI") != "" {
-		return errors.New("kprobe_multi: turned off by SONDE_NO_KPROBE_MULTI")
-	}
-	for _, f := range strings.Split(os.Getenv("SONDE_NO_FEATURE"), ",") {
-		if strings.TrimSpace(f) == name {
-			return fmt.Errorf("%s: turned off by SONDE_NO_FEATURE", name)
-		}
-	}
-	return attach.Supported(name)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	lib "sonde"
 	"sonde/picture"
 	"sonde/picture/flame"
 	"sonde/picture/report"
@@ -28,7 +29,8 @@ func checkPictures(opts *options, spec *plan.Spec) error {
 }
 
 // drawPictures writes the files of --flamegraph and --report at exit.
-func drawPictures(opts *options, rec *picture.Recorder, spec *plan.Spec, name string, src []byte, stderr io.Writer) error {
+func drawPictures(opts *options, rec *picture.Recorder, prog *lib.Program, stderr io.Writer) error {
+	spec := prog.Spec()
 	var wrote []string
 	if opts.flamegraph != "" {
 		profiles := rec.Profiles()
@@ -51,7 +53,8 @@ func drawPictures(opts *options, rec *picture.Recorder, spec *plan.Spec, name st
 		for i, p := range spec.Plan.Probes {
 			probes[i] = p.Name
 		}
-		r := rec.BuildReport(picture.Facts{ScriptName: name, Script: string(src), Probes: probes})
+		script := prog.Script()
+		r := rec.BuildReport(picture.Facts{ScriptName: script.Name, Script: string(script.Source), Probes: probes})
 		if err := writeFile(opts.report, func(w io.Writer) error { return report.Write(w, r) }); err != nil {
 			return err
 		}

@@ -11,7 +11,9 @@ import (
 	"sonde/picture/flame"
 	"sonde/picture/report"
 	"sonde/plan"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
+	"sonde/runtime/output/text"
 )
 
 // The pictures of a 100,000-stack @[ustack] = count() map as sonde makes
@@ -20,30 +22,30 @@ import (
 // the largest heap seen during an op.
 
 func BenchmarkFolded100k(b *testing.B) {
-	benchPicture(b, func(m *output.MapData, env *output.Env) error {
+	benchPicture(b, func(m *mapdata.Map, env *output.Env) error {
 		f := picture.NewFolded(io.Discard, io.Discard, env, &plan.Plan{Maps: []*plan.MapInfo{m.Info}})
 		f.Map(m, 0, 0)
-		return f.Err()
+		return f.Flush()
 	})
 }
 
 func BenchmarkFlamegraph100k(b *testing.B) {
-	benchPicture(b, func(m *output.MapData, env *output.Env) error {
+	benchPicture(b, func(m *mapdata.Map, env *output.Env) error {
 		return flame.WriteSVG(io.Discard, picture.NewStacks(env).Profile(m, 0, 0), flame.Options{})
 	})
 }
 
 func BenchmarkReport100k(b *testing.B) {
-	benchPicture(b, func(m *output.MapData, env *output.Env) error {
-		rec := picture.NewRecorder(output.NewText(io.Discard, io.Discard, env), env, false, true)
+	benchPicture(b, func(m *mapdata.Map, env *output.Env) error {
+		rec := picture.NewRecorder(text.New(io.Discard, io.Discard, env), env, false, true)
 		rec.Map(m, 0, 0) // the text dump at exit, then the report's copy
 		return report.Write(io.Discard, rec.BuildReport(picture.Facts{Script: "profile:hz:99 { @[ustack] = count(); }"}))
 	})
 }
 
-func benchPicture(b *testing.B, draw func(*output.MapData, *output.Env) error) {
+func benchPicture(b *testing.B, draw func(*mapdata.Map, *output.Env) error) {
 	info, keys, values, env := ustackMap(b, 100000)
-	if err := draw(output.MergeMap(info, keys, values), env); err != nil { // warm the symbol cache
+	if err := draw(mapdata.MergeSlices(info, keys, values), env); err != nil { // warm the symbol cache
 		b.Fatal(err)
 	}
 	var peak atomic.Uint64
@@ -67,7 +69,7 @@ func benchPicture(b *testing.B, draw func(*output.MapData, *output.Env) error) {
 	runtime.ReadMemStats(&base)
 	b.ResetTimer()
 	for b.Loop() {
-		if err := draw(output.MergeMap(info, keys, values), env); err != nil {
+		if err := draw(mapdata.MergeSlices(info, keys, values), env); err != nil {
 			b.Fatal(err)
 		}
 	}

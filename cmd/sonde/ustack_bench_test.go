@@ -12,7 +12,9 @@ import (
 
 	"sonde/host"
 	"sonde/kernel/usym"
+	"sonde/runtime/mapdata"
 	"sonde/runtime/output"
+	"sonde/runtime/output/text"
 	"sonde/types"
 )
 
@@ -34,17 +36,16 @@ func BenchmarkUstackMap10kCold(b *testing.B) {
 func benchUstackMap(b *testing.B, cold bool) {
 	info, keys, values, warm := ustackMap(b, 10000)
 	spec := &plan.Spec{Plan: &plan.Plan{}}
-	output.NewText(io.Discard, io.Discard, warm).Map(output.MergeMap(info, keys, values), 0, 0)
+	text.New(io.Discard, io.Discard, warm).Map(mapdata.MergeSlices(info, keys, values), 0, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		env := warm
 		if cold {
-			env = host.NewEnv(spec)
-			env.StackFrames = warm.StackFrames
+			env = host.NewEnv(spec, warm.StackFrames)
 		}
-		out := output.NewText(io.Discard, io.Discard, env)
-		out.Map(output.MergeMap(info, keys, values), 0, 0)
-		if err := out.Err(); err != nil {
+		out := text.New(io.Discard, io.Discard, env)
+		out.Map(mapdata.MergeSlices(info, keys, values), 0, 0)
+		if err := out.Flush(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -93,8 +94,7 @@ func ustackMap(b *testing.B, n int) (*plan.MapInfo, [][]byte, [][][]byte, *outpu
 		values[i] = [][]byte{v}
 	}
 	st := &types.Type{Kind: types.UStack, Size: 16, StackLimit: 127, StackMap: "stack_127"}
-	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: plan.AggCount, PerCPU: true}
-	env := host.NewEnv(&plan.Spec{Plan: &plan.Plan{}})
-	env.StackFrames = func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil }
+	info := &plan.MapInfo{Name: "@", MapName: "m", Key: st, Value: types.Uint64, Agg: "count", PerCPU: true}
+	env := host.NewEnv(&plan.Spec{Plan: &plan.Plan{}}, func(_ string, id uint64) ([]uint64, error) { return stacks[id], nil })
 	return info, keys, values, env
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"sonde/agg"
 	"sonde/compiler"
 	"sonde/provider"
 	"sonde/runtime/output"
@@ -55,8 +56,10 @@ func functions() []Doc {
 
 func aggregations() []Doc {
 	var docs []Doc
-	for _, n := range stdlib.AggregationNames() {
-		a, _ := stdlib.LookupAggregation(n)
+	names := agg.Names()
+	slices.Sort(names)
+	for _, n := range names {
+		a, _ := agg.Lookup(n)
 		sig, summary := splitDoc(n, a.Doc, func() string { return n + "(" + params(a.Min, a.Max) + ")" })
 		docs = append(docs, Doc{Kind: Aggregation, Name: n, Signature: sig, Summary: summary, Example: a.Example})
 	}

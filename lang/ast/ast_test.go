@@ -54,3 +54,26 @@ func TestFormatSynthetic(t *testing.T) {
 		t.Errorf("formatted text does not parse: %v", err)
 	}
 }
+
+// SourceLine names what an instruction was compiled from on one line.
+func TestSourceLine(t *testing.T) {
+	p, err := lang.Parse("s.sd", []byte("tracepoint:a:b, tracepoint:a:c /pid > 1/ {\n  @[comm] = count();\n  if ($x > 1) { $y = 2; } else { exit(); }\n  printf(\"%d\\n\", 1 + 2 * 3);\n}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := p.Probes[0]
+	for _, c := range []struct {
+		n    ast.Node
+		want string
+	}{
+		{probe, "tracepoint:a:b, tracepoint:a:c /pid > 1/"},
+		{probe.Pred, "pid > 1"},
+		{probe.Body.Stmts[0], "@[comm] = count();"},
+		{probe.Body.Stmts[1], "if ($x > 1) {"},
+		{probe.Body.Stmts[2], `printf("%d\n", 1 + 2 * 3);`},
+	} {
+		if got := ast.SourceLine(c.n); got != c.want {
+			t.Errorf("SourceLine = %q, want %q", got, c.want)
+		}
+	}
+}

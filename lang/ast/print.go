@@ -48,6 +48,24 @@ func Format(p *Program) string {
 	return f.b.String()
 }
 
+// SourceLine prints n back as source on one line, as a listing names what
+// an instruction was compiled from: a statement or an expression as
+// written, a block statement by its first line ("if ($x > 1) {"), a probe
+// by its attach points and predicate.
+func SourceLine(n Node) string {
+	f := &printer{}
+	switch n := n.(type) {
+	case *Probe:
+		return f.probeHead(n, ", ")
+	case Stmt:
+		f.stmt(n, 0)
+	case Expr:
+		return f.expr(n, 0)
+	}
+	line, _, _ := strings.Cut(f.b.String(), "\n")
+	return line
+}
+
 // FormatExpr prints an expression as source.
 func FormatExpr(x Expr) string {
 	f := &printer{}
@@ -65,15 +83,21 @@ func (f *printer) line(depth int, s string) {
 	f.b.WriteByte('\n')
 }
 
-func (f *printer) probe(p *Probe) {
+// probeHead is a probe's attach points, joined by sep, and its predicate.
+func (f *printer) probeHead(p *Probe, sep string) string {
 	var heads []string
 	for _, a := range p.Attach {
 		heads = append(heads, attachText(a))
 	}
-	head := strings.Join(heads, ",\n")
+	head := strings.Join(heads, sep)
 	if p.Pred != nil {
 		head += " /" + f.expr(p.Pred, 0) + "/"
 	}
+	return head
+}
+
+func (f *printer) probe(p *Probe) {
+	head := f.probeHead(p, ",\n")
 	if p.Declarative {
 		f.decl = true
 		f.line(0, head+" <")

@@ -22,11 +22,12 @@ const (
 	maxExpansions = 10000
 )
 
-// Expand replaces every macro call in prog's probes with the macro's body.
-// It reports unknown argument kinds, wrong counts and recursion.
-func Expand(prog *ast.Program) error {
+// Expand returns prog with every macro call in its probes replaced by the
+// macro's body. prog itself is left as it is: the probes that change are
+// copies. It reports unknown argument kinds, wrong counts and recursion.
+func Expand(prog *ast.Program) (*ast.Program, error) {
 	if len(prog.Macros) == 0 {
-		return nil
+		return prog, nil
 	}
 	x := &expander{macros: map[string]*ast.Macro{}}
 	for _, m := range prog.Macros {
@@ -36,14 +37,21 @@ func Expand(prog *ast.Program) error {
 		}
 		x.macros[m.Name] = m
 	}
-	for _, p := range prog.Probes {
+	out := *prog
+	out.Probes = make([]*ast.Probe, len(prog.Probes))
+	for i, p := range prog.Probes {
+		cp := *p
 		if p.Pred != nil {
-			p.Pred = expand(x, p.Pred, 0)
+			cp.Pred = expand(x, p.Pred, 0)
 		}
-		p.Body = expand(x, p.Body, 0)
+		cp.Body = expand(x, p.Body, 0)
+		out.Probes[i] = &cp
 	}
 	x.errs.Sort()
-	return x.errs.Err()
+	if err := x.errs.Err(); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 type expander struct {

@@ -35,10 +35,15 @@ func TestExpand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := macro.Expand(prog); err != nil {
+			before := ast.Format(prog)
+			expanded, err := macro.Expand(prog)
+			if err != nil {
 				t.Fatal(err)
 			}
-			got := ast.Format(prog)
+			if after := ast.Format(prog); after != before {
+				t.Errorf("Expand changed its input:\n%s\nwas:\n%s", after, before)
+			}
+			got := ast.Format(expanded)
 			if !strings.Contains(squash(got), squash(c.want)) {
 				t.Errorf("expanded:\n%s\nwant it to contain %q", got, c.want)
 			}
@@ -61,7 +66,7 @@ func TestExpandErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = macro.Expand(prog)
+		_, err = macro.Expand(prog)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.src, err, c.want)
 		}

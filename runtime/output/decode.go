@@ -2,7 +2,6 @@ package output
 
 import (
 	"bytes"
-	"encoding/binary"
 
 	"sonde/types"
 )
@@ -15,25 +14,25 @@ func Decode(t *types.Type, b []byte) Value {
 	}
 	switch t.Kind {
 	case types.Int, types.Cgroup:
-		return Int{Bits: readInt(b, t.Size, t.Signed), Signed: t.Signed}
+		return Int{Bits: types.ReadInt(b, t.Size, t.Signed), Signed: t.Signed}
 	case types.Bool:
 		return Bool(byteAt(b, 0) != 0)
 	case types.String:
 		return decodeString(b, t.Size)
 	case types.Buffer:
-		n := int(readUint(b, 4))
-		data := slice(b, 4, t.Size-4)
+		n := int(types.ReadUint(b, 4))
+		data := types.Clip(b, 4, t.Size-4)
 		if n < len(data) {
 			data = data[:n]
 		}
 		return Buffer(append([]byte(nil), data...))
 	case types.Pointer:
-		return Pointer(readUint(b, 8))
+		return Pointer(types.ReadUint(b, 8))
 	case types.Array:
 		arr := make(Array, t.Len)
 		sz := t.Elem.Size
 		for i := range arr {
-			arr[i] = Decode(t.Elem, slice(b, i*sz, sz))
+			arr[i] = Decode(t.Elem, types.Clip(b, i*sz, sz))
 		}
 		return arr
 	case types.Tuple:
@@ -50,34 +49,34 @@ func Decode(t *types.Type, b []byte) Value {
 		}
 		return r
 	case types.Enum:
-		n := readInt(b, t.Size, false)
+		n := types.ReadInt(b, t.Size, false)
 		return Enum{Num: n, Name: t.Enumerators[n]}
 	case types.KStack, types.UStack:
-		return Stack{User: t.Kind == types.UStack, ID: readUint(b, 8),
-			PID: uint32(readUint(slice(b, 8, 4), 4)), Type: t}
+		return Stack{User: t.Kind == types.UStack, ID: types.ReadUint(b, 8),
+			PID: uint32(types.ReadUint(types.Clip(b, 8, 4), 4)), Type: t}
 	case types.KSym:
-		return KSym(readUint(b, 8))
+		return KSym(types.ReadUint(b, 8))
 	case types.USym:
-		return USym{Addr: readUint(b, 8), PID: uint32(readUint(slice(b, 8, 4), 4))}
+		return USym{Addr: types.ReadUint(b, 8), PID: uint32(types.ReadUint(types.Clip(b, 8, 4), 4))}
 	case types.Timestamp:
-		return Timestamp{NS: readUint(b, 8), Format: t.Format}
+		return Timestamp{NS: types.ReadUint(b, 8), Format: t.Format}
 	case types.Inet:
-		v := Inet{Family: uint32(readUint(b, 4))}
-		copy(v.Addr[:], slice(b, max(t.Size-16, 4), 16))
+		v := Inet{Family: uint32(types.ReadUint(b, 4))}
+		copy(v.Addr[:], types.Clip(b, max(t.Size-16, 4), 16))
 		return v
 	case types.Username:
-		return Username(readUint(b, 8))
+		return Username(types.ReadUint(b, 8))
 	case types.Probe:
-		return Probe(readUint(b, 8))
+		return Probe(types.ReadUint(b, 8))
 	case types.Errno:
-		return Errno(readInt(b, sizeOr8(t), true))
+		return Errno(types.ReadInt(b, sizeOr8(t), true))
 	case types.SyscallName:
-		return SyscallName(readInt(b, sizeOr8(t), true))
+		return SyscallName(types.ReadInt(b, sizeOr8(t), true))
 	case types.SignalName:
-		return SignalName(readInt(b, sizeOr8(t), true))
+		return SignalName(types.ReadInt(b, sizeOr8(t), true))
 	case types.Macaddr:
 		var m MAC
-		copy(m[:], slice(b, 0, 6))
+		copy(m[:], types.Clip(b, 0, 6))
 		return m
 	}
 	return None{}
@@ -85,10 +84,10 @@ func Decode(t *types.Type, b []byte) Value {
 
 func decodeField(f types.Field, b []byte) Value {
 	if f.BitSize == 0 {
-		return Decode(f.Type, slice(b, f.Offset, f.Type.Size))
+		return Decode(f.Type, types.Clip(b, f.Offset, f.Type.Size))
 	}
 	// A bitfield: shift the storage unit and mask, then sign-extend.
-	raw := readUint(slice(b, f.Offset, f.Type.Size), f.Type.Size)
+	raw := types.ReadUint(types.Clip(b, f.Offset, f.Type.Size), f.Type.Size)
 	v := raw >> uint(f.BitOff)
 	if f.BitSize < 64 {
 		v &= 1<<uint(f.BitSize) - 1
@@ -118,7 +117,7 @@ func decodeString(b []byte, size int) String {
 // stringBytes is decodeString without the copy: the string's bytes in b
 // and whether it was truncated.
 func stringBytes(b []byte, size int) ([]byte, bool) {
-	b = slice(b, 0, size)
+	b = types.Clip(b, 0, size)
 	end := bytes.IndexByte(b, 0)
 	switch {
 	case end > 0 && b[end-1] == truncMark, end < 0 && len(b) > 0 && b[len(b)-1] == truncMark:
@@ -142,45 +141,11 @@ func sizeOr8(t *types.Type) int {
 	return t.Size
 }
 
-// slice returns b[off:off+n] clipped to b, so short input reads as absent.
-func slice(b []byte, off, n int) []byte {
-	if off >= len(b) || n <= 0 {
-		return nil
-	}
-	end := min(off+n, len(b))
-	return b[off:end]
-}
-
 func byteAt(b []byte, i int) byte {
 	if i < len(b) {
 		return b[i]
 	}
 	return 0
-}
-
-// readUint reads a little-endian unsigned integer of size bytes.
-func readUint(b []byte, size int) uint64 {
-	if len(b) >= 8 && size >= 8 {
-		return binary.LittleEndian.Uint64(b)
-	}
-	var v uint64
-	for i := min(size, len(b), 8) - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
-	return v
-}
-
-// readInt reads an integer of size bytes, sign-extending when signed.
-func readInt(b []byte, size int, signed bool) uint64 {
-	if size == 8 && len(b) >= 8 {
-		return binary.LittleEndian.Uint64(b)
-	}
-	v := readUint(b, size)
-	if signed && size > 0 && size < 8 {
-		shift := uint(64 - 8*size)
-		v = uint64(int64(v<<shift) >> shift)
-	}
-	return v
 }
 
 // DecodeArgs decodes an event payload laid out as the tuple t (an

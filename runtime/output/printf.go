@@ -229,3 +229,10 @@ func appendConvError(dst []byte, v Value, env *Env) []byte {
 	dst = AppendText(dst, v, env)
 	return append(dst, '}')
 }
+
+func appendSpaces(dst []byte, n int) []byte {
+	for ; n > 0; n-- {
+		dst = append(dst, ' ')
+	}
+	return dst
+}

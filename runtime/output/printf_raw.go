@@ -27,10 +27,10 @@ func (f *Format) AppendRaw(dst []byte, t *types.Type, payload []byte, env *Env) 
 		case fd.BitSize != 0:
 			dst = s.apply(dst, decodeField(*fd, payload), env)
 		case fd.Type.Kind == types.Int:
-			b := slice(payload, fd.Offset, fd.Type.Size)
-			dst = s.applyInt(dst, readInt(b, fd.Type.Size, fd.Type.Signed), fd.Type.Signed, env)
+			b := types.Clip(payload, fd.Offset, fd.Type.Size)
+			dst = s.applyInt(dst, types.ReadInt(b, fd.Type.Size, fd.Type.Signed), fd.Type.Signed, env)
 		case fd.Type.Kind == types.String && s.Verb == "s":
-			dst = s.applyString(dst, slice(payload, fd.Offset, fd.Type.Size), fd.Type.Size, env)
+			dst = s.applyString(dst, types.Clip(payload, fd.Offset, fd.Type.Size), fd.Type.Size, env)
 		default:
 			dst = s.apply(dst, decodeField(*fd, payload), env)
 		}

@@ -1,4 +1,4 @@
-package output
+package text_test
 
 import (
 	"io"
@@ -7,6 +7,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sonde/runtime/mapdata"
+	"sonde/runtime/mapdata/mapdatatest"
+	"sonde/runtime/output/text"
 )
 
 func cpuTime() time.Duration {
@@ -22,12 +26,12 @@ func TestCountMapCPU(t *testing.T) {
 	if os.Getenv("SONDE_BENCH") == "" {
 		t.Skip("set SONDE_BENCH=1")
 	}
-	info, keys, vals := countMapInput(100000)
-	out := NewText(io.Discard, io.Discard, nil)
+	info, keys, vals := mapdatatest.CountInput(100000)
+	out := text.New(io.Discard, io.Discard, nil)
 	const n = 40
 	start, wall := cpuTime(), time.Now()
 	for range n {
-		out.Map(MergeMap(info, keys, vals), 0, 0)
+		out.Map(mapdata.MergeSlices(info, keys, vals), 0, 0)
 	}
 	t.Logf("merge+print 100k keys: %v CPU/op, %v wall/op", (cpuTime()-start)/n, time.Since(wall)/n)
 }

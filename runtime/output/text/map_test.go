@@ -1,10 +1,12 @@
-package output
+package text_test
 
 import (
-	"sonde/plan"
-
 	"testing"
 
+	"sonde/agg"
+	"sonde/plan"
+	"sonde/runtime/mapdata"
+	"sonde/runtime/mapdata/mapdatatest"
 	"sonde/types"
 )
 
@@ -12,43 +14,43 @@ func TestMapText(t *testing.T) {
 	str16 := types.StringType(16)
 	tup := types.TupleOf(str16, types.Int64)
 	tupKey := func(s string, n int64) string { return string(cat(cstr(s, 16), le64(uint64(n)))) }
-	avgInfo := &plan.MapInfo{Name: "@", Agg: plan.AggAvg, Key: str16, Value: types.Int64, PerCPU: true}
-	avg := func(vals map[string]uint64) *MapData {
+	avgInfo := &plan.MapInfo{Name: "@", Agg: "avg", Key: str16, Value: types.Int64, PerCPU: true}
+	avg := func(vals map[string]uint64) *mapdata.Map {
 		var keys [][]byte
 		var cpus [][][]byte
 		for k, v := range vals {
 			keys = append(keys, cstr(k, 16))
 			cpus = append(cpus, [][]byte{cat(le64(1), le64(v)), cat(le64(0), le64(0))})
 		}
-		return MergeMap(avgInfo, keys, cpus)
+		return mapdata.MergeSlices(avgInfo, keys, cpus)
 	}
-	stats := MergeMap(&plan.MapInfo{Name: "@s", Agg: plan.AggStats, Value: types.Int64, Array: true, PerCPU: true, Signed: true},
+	stats := mapdata.MergeSlices(&plan.MapInfo{Name: "@s", Agg: "stats", Value: types.Int64, Array: true, PerCPU: true, Signed: true},
 		[][]byte{le32(0)}, [][][]byte{{cat(le64(2), le64(4)), cat(le64(1), le64(2))}})
-	minInfo := &plan.MapInfo{Name: "@m", Agg: plan.AggMin, Key: types.Int32, Value: types.Int64, PerCPU: true, Signed: true}
-	min := MergeMap(minInfo, [][]byte{le32(1), le32(2)}, [][][]byte{
+	minInfo := &plan.MapInfo{Name: "@m", Agg: "min", Key: types.Int32, Value: types.Int64, PerCPU: true, Signed: true}
+	min := mapdata.MergeSlices(minInfo, [][]byte{le32(1), le32(2)}, [][][]byte{
 		{cat(le64(5), le64(1)), cat(le64(0), le64(0))},                       // only CPU 0 set: 5
 		{cat(le64(uint64(1<<64-3)), le64(1)), cat(le64(uint64(7)), le64(1))}, // -3 and 7: -3
 	})
 	for _, c := range []struct {
 		name      string
-		m         *MapData
+		m         *mapdata.Map
 		top, div  int
 		want      string
 		wantJSON  string
 		skipJSONs bool
 	}{
-		{name: "count by string", m: countMap("@", str16, map[string]uint64{
+		{name: "count by string", m: mapdatatest.Count("@", str16, map[string]uint64{
 			string(cstr("bash", 16)): 5, string(cstr("sshd", 16)): 2, string(cstr("cron", 16)): 9}),
 			want:     "@[sshd]: 2\n@[bash]: 5\n@[cron]: 9\n",
 			wantJSON: `{"type": "map", "data": {"@": {"sshd": 2, "bash": 5, "cron": 9}}}` + "\n"},
-		{name: "top and div", m: countMap("@x", types.Int64, map[string]uint64{
+		{name: "top and div", m: mapdatatest.Count("@x", types.Int64, map[string]uint64{
 			string(le64(1)): 10, string(le64(2)): 30, string(le64(3)): 20}), top: 2, div: 10,
 			want:     "@x[3]: 2\n@x[2]: 3\n",
 			wantJSON: `{"type": "map", "data": {"@x": {"3": 2, "2": 3}}}` + "\n"},
-		{name: "tuple keys", m: countMap("@x", tup, map[string]uint64{tupKey("bash", 2): 5, tupKey("a b", 1): 1}),
+		{name: "tuple keys", m: mapdatatest.Count("@x", tup, map[string]uint64{tupKey("bash", 2): 5, tupKey("a b", 1): 1}),
 			want:     "@x[a b, 1]: 1\n@x[bash, 2]: 5\n",
 			wantJSON: `{"type": "map", "data": {"@x": {"a b,1": 1, "bash,2": 5}}}` + "\n"},
-		{name: "ties by key", m: countMap("@", types.Int64, map[string]uint64{
+		{name: "ties by key", m: mapdatatest.Count("@", types.Int64, map[string]uint64{
 			string(le64(3)): 1, string(le64(1)): 1, string(le64(uint64(1<<64 - 1))): 1}),
 			want: "@[-1]: 1\n@[1]: 1\n@[3]: 1\n"},
 		// bpftrace's json-output print_avg_map_args: print(@, 2, 10).
@@ -60,7 +62,7 @@ func TestMapText(t *testing.T) {
 			wantJSON: `{"type": "stats", "data": {"@s": {"count": 3, "average": 2, "total": 6}}}` + "\n"},
 		{name: "min signed", m: min,
 			want: "@m[1]: 5\n@m[2]: -3\n"}, // sorted unsigned, as bpftrace does
-		{name: "empty", m: countMap("@", types.Int64, nil), want: "", wantJSON: ""},
+		{name: "empty", m: mapdatatest.Count("@", types.Int64, nil), want: "", wantJSON: ""},
 	} {
 		if got := textOf(c.m, c.top, c.div); got != c.want {
 			t.Errorf("%s: text\n got %q\nwant %q", c.name, got, c.want)
@@ -74,19 +76,19 @@ func TestMapText(t *testing.T) {
 }
 
 func TestKeyedHist(t *testing.T) {
-	info := &plan.MapInfo{Name: "@", Agg: plan.AggHist, Key: types.StringType(8), PerCPU: true,
-		NumBuckets: HistNumBuckets(0)}
+	info := &plan.MapInfo{Name: "@", Agg: "hist", Key: types.StringType(8), PerCPU: true,
+		NumBuckets: agg.HistNumBuckets(0)}
 	var keys [][]byte
 	var vals [][][]byte
 	add := func(k string, v int64) {
-		keys = append(keys, cat(cstr(k, 8), le64(uint64(HistBucket(v, 0)))))
+		keys = append(keys, cat(cstr(k, 8), le64(uint64(agg.HistBucket(v, 0)))))
 		vals = append(vals, [][]byte{le64(1), le64(0)})
 	}
 	add("bpftrace", 2) // fills the capacity: truncated
 	add("curl", -1)
 	add("curl", 0)
 	add("curl", 511)
-	m := MergeMap(info, keys, vals)
+	m := mapdata.MergeSlices(info, keys, vals)
 	want := "@[bpftrace..]:\n" +
 		"[2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n" +
 		"@[curl]:\n" +
@@ -112,13 +114,13 @@ func TestKeyedHist(t *testing.T) {
 
 func TestPlainValueMaps(t *testing.T) {
 	ints := &plan.MapInfo{Name: "@v", Key: types.StringType(4), Value: types.Int64}
-	m := MergeMap(ints, [][]byte{cstr("a", 4), cstr("b", 4), cstr("c", 4)},
+	m := mapdata.MergeSlices(ints, [][]byte{cstr("a", 4), cstr("b", 4), cstr("c", 4)},
 		[][][]byte{{le64(5)}, {le64(1<<64 - 2)}, {le64(0)}})
 	if got, want := textOf(m, 0, 0), "@v[b]: -2\n@v[c]: 0\n@v[a]: 5\n"; got != want {
 		t.Errorf("int values: got %q, want %q", got, want)
 	}
 	strs := &plan.MapInfo{Name: "@s", Key: types.Int32, Value: types.StringType(8)}
-	m = MergeMap(strs, [][]byte{le32(3), le32(0xffffffff), le32(1)},
+	m = mapdata.MergeSlices(strs, [][]byte{le32(3), le32(0xffffffff), le32(1)},
 		[][][]byte{{cstr("x", 8)}, {cstr("y y", 8)}, {cstr("z", 8)}})
 	if got, want := textOf(m, 0, 0), "@s[-1]: y y\n@s[1]: z\n@s[3]: x\n"; got != want {
 		t.Errorf("string values: got %q, want %q", got, want)

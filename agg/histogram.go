@@ -1,6 +1,13 @@
-package output
+package agg
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+
+	"sonde/internal/jsonenc"
+)
+
+// The histogram rows hist and lhist print, shared by the two entries.
 
 // histogram is a trimmed hist/lhist ready to print, shaped like bpftrace's
 // Value::Histogram: labels[i] is the exclusive upper bound of row i, lower
@@ -22,87 +29,6 @@ type label struct {
 
 func plainLabel(n int64) label {
 	return label{num: n, text: strconv.FormatInt(n, 10), plain: true}
-}
-
-// buildHist mirrors bpftrace's build_histogram for hist(_, k).
-func buildHist(counts []uint64, k int, div uint64) histogram {
-	var h histogram
-	lo, hi := usedRange(counts)
-	if lo < 0 {
-		return h
-	}
-	small := 2 << uint(k) // indexes up to here hold one value each
-	if lo != 0 {
-		l := histLabel(lo-1, k)
-		if lo-1 <= small {
-			l = plainLabel(int64(lo - 1))
-		}
-		h.lower = &l
-	}
-	for i := lo; i <= hi; i++ {
-		switch {
-		case i == 0:
-			h.labels = append(h.labels, plainLabel(0))
-		case i <= small:
-			h.labels = append(h.labels, plainLabel(int64(i)))
-		default:
-			h.labels = append(h.labels, histLabel(i, k))
-		}
-		h.counts = append(h.counts, counts[i]/div)
-	}
-	return h
-}
-
-// histLabel is the lower bound of hist bucket index+1 (the upper bound of
-// bucket index), with a 1024-based suffix: 2^power * (n + interval).
-func histLabel(index, k int) label {
-	n := 1 << uint(k)
-	interval := index & (n - 1)
-	power := index>>uint(k) - 1
-	value := uint64(1) << uint(power) * uint64(n+interval)
-	decade := power / 10
-	power -= 10 * decade
-	text := strconv.FormatUint(uint64(1)<<uint(power)*uint64(n+interval), 10)
-	if decade > 0 {
-		text += string("\x00KMGTPE"[decade])
-	}
-	return label{num: int64(value), text: text}
-}
-
-// buildLhist mirrors bpftrace's build_linear_histogram; div does not apply.
-func buildLhist(counts []uint64, min, max, step int64) histogram {
-	var h histogram
-	lo, hi := usedRange(counts)
-	if lo < 0 {
-		return h
-	}
-	if lo != 0 {
-		l := lhistLabel(min+int64(lo-1)*step, step)
-		h.lower = &l
-	}
-	for i := lo; i <= hi; i++ {
-		if v := min + int64(i)*step; v <= max {
-			h.labels = append(h.labels, lhistLabel(v, step))
-		}
-		h.counts = append(h.counts, counts[i])
-	}
-	return h
-}
-
-func lhistLabel(n, step int64) label {
-	const kilo, mega = 1024, 1024 * 1024
-	if step%kilo != 0 {
-		return plainLabel(n)
-	}
-	text := strconv.FormatInt(n, 10)
-	switch {
-	case n == 0:
-	case n%mega == 0:
-		text = strconv.FormatInt(n/mega, 10) + "M"
-	case n%kilo == 0:
-		text = strconv.FormatInt(n/kilo, 10) + "K"
-	}
-	return label{num: n, text: text}
 }
 
 // usedRange returns the first and last non-empty bucket, or -1, -1.
@@ -202,16 +128,16 @@ func (h *histogram) appendJSON(dst []byte) []byte {
 		dst = append(dst, '{')
 		if i == 0 && h.lower != nil {
 			dst = append(dst, `"min": `...)
-			dst = appendJSONInt(dst, uint64(h.lower.num), true)
+			dst = jsonenc.AppendInt(dst, uint64(h.lower.num), true)
 			dst = append(dst, ", "...)
 		} else if i > 0 {
 			dst = append(dst, `"min": `...)
-			dst = appendJSONInt(dst, uint64(h.labels[i-1].num), true)
+			dst = jsonenc.AppendInt(dst, uint64(h.labels[i-1].num), true)
 			dst = append(dst, ", "...)
 		}
 		if i < len(h.labels) {
 			dst = append(dst, `"max": `...)
-			dst = appendJSONInt(dst, uint64(h.labels[i].num-1), true)
+			dst = jsonenc.AppendInt(dst, uint64(h.labels[i].num-1), true)
 			dst = append(dst, ", "...)
 		}
 		dst = append(dst, `"count": `...)
@@ -226,4 +152,54 @@ func appendSpaces(dst []byte, n int) []byte {
 		dst = append(dst, ' ')
 	}
 	return dst
+}
+
+// Row is one printed bucket of a histogram: Count values v with
+// Low <= v < High. Low is math.MinInt64 for the row of everything below
+// the first bound, High math.MaxInt64 for the row of everything from the
+// last bound on.
+type Row struct {
+	Label     string // the row as text prints it: "[4, 8)", "[1K, 2K)", "[0]"
+	Low, High int64
+	Count     uint64
+}
+
+// rows returns the histogram's rows with their bounds.
+func (h *histogram) rows() []Row {
+	rows := make([]Row, len(h.counts))
+	for i, c := range h.counts {
+		r := Row{Label: string(h.rowLabel(nil, i)), Low: math.MinInt64, High: math.MaxInt64, Count: c}
+		switch {
+		case i > 0:
+			r.Low = h.labels[i-1].num
+		case h.lower != nil:
+			r.Low = h.lower.num
+		}
+		if i < len(h.labels) && h.labels[i].num > r.Low {
+			// (hist's last bound, 2^63, does not fit: that row is open.)
+			r.High = h.labels[i].num
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// printHistogram prints a bucketed value through build (the rows of hist
+// or lhist) as text art or JSON rows.
+func printHistogram(build func(m *Merged, p Params, div uint64) histogram) func([]byte, *Merged, Params, uint64, bool) []byte {
+	return func(dst []byte, m *Merged, p Params, div uint64, json bool) []byte {
+		h := build(m, p, div)
+		if json {
+			return h.appendJSON(dst)
+		}
+		return h.appendText(dst)
+	}
+}
+
+// histogramRows is Aggregation.Rows through build.
+func histogramRows(build func(m *Merged, p Params, div uint64) histogram) func(*Merged, Params, uint64) []Row {
+	return func(m *Merged, p Params, div uint64) []Row {
+		h := build(m, p, div)
+		return h.rows()
+	}
 }

@@ -1,4 +1,4 @@
-package output
+package mapdata
 
 import (
 	"sonde/plan"
@@ -11,33 +11,20 @@ import (
 )
 
 // sortItems puts entries in bpftrace's print order, ascending, by the
-// item's v: count/sum/integer values by value, min/max by value (reduced
-// with unsigned comparisons, as bpftrace does), avg/stats by average,
-// hist/lhist by total count; maps of other values sort by key only. Ties,
-// which bpftrace leaves in hash order, are broken by key so output is
-// deterministic.
+// item's v: what the aggregation's Merge returned (its value, made to sort
+// unsigned), a bucketed aggregation's total count, a plain integer value;
+// maps of other values sort by key only. Ties, which bpftrace leaves in
+// hash order, are broken by key so output is deterministic.
 func sortItems(info *plan.MapInfo, items []sortItem, keyOf func(i uint32) []byte) {
 	if len(items) < 2 {
 		return
 	}
-	var flip uint64 // makes signed values sort as unsigned ones
-	switch info.Agg {
-	case plan.AggSum, plan.AggAvg, plan.AggStats:
-		if info.Signed {
-			flip = 1 << 63
-		}
-	case plan.AggNone:
-		if sortsByValue(info.Value) && info.Value.Signed {
-			flip = 1 << 63
-		}
-	}
 	intKey := info.Key != nil && info.Key.Kind == types.Int
-	for i := range items {
-		it := &items[i]
-		it.v ^= flip
-		if intKey {
+	if intKey {
+		for i := range items {
+			it := &items[i]
 			// bpftrace compares integer keys as signed, whatever their type.
-			it.k = readInt(keyOf(it.i), info.Key.Size, true) ^ 1<<63
+			it.k = types.ReadInt(keyOf(it.i), info.Key.Size, true) ^ 1<<63
 		}
 	}
 	if intKey || info.Key == nil {
@@ -120,17 +107,6 @@ func digit(it *sortItem, useV bool, shift uint) int {
 	return int(it.k >> shift & 0xffff)
 }
 
-// average is the integer average bpftrace prints for avg and sorts by.
-func average(e *Entry, signed bool) uint64 {
-	if e.Count == 0 {
-		return 0
-	}
-	if signed {
-		return uint64(int64(e.Total) / int64(e.Count))
-	}
-	return e.Total / e.Count
-}
-
 // keyComparer orders keys as bpftrace's sort_by_key: integers as signed
 // numbers of their size (whatever their signedness), strings bytewise over
 // their capacity, tuples field by field with those two rules. Other fields
@@ -143,16 +119,16 @@ func keyComparer(t *types.Type) func(a, b []byte) int {
 	case types.Int:
 		size := t.Size
 		return func(a, b []byte) int {
-			return cmp.Compare(int64(readInt(a, size, true)), int64(readInt(b, size, true)))
+			return cmp.Compare(int64(types.ReadInt(a, size, true)), int64(types.ReadInt(b, size, true)))
 		}
 	case types.Tuple:
 		return func(a, b []byte) int {
 			for _, f := range t.Fields {
-				fa, fb := slice(a, f.Offset, f.Type.Size), slice(b, f.Offset, f.Type.Size)
+				fa, fb := types.Clip(a, f.Offset, f.Type.Size), types.Clip(b, f.Offset, f.Type.Size)
 				var c int
 				switch f.Type.Kind {
 				case types.Int:
-					c = cmp.Compare(int64(readInt(fa, f.Type.Size, true)), int64(readInt(fb, f.Type.Size, true)))
+					c = cmp.Compare(int64(types.ReadInt(fa, f.Type.Size, true)), int64(types.ReadInt(fb, f.Type.Size, true)))
 				case types.String:
 					c = bytes.Compare(fa, fb)
 				}
