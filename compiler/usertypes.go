@@ -61,12 +61,48 @@ func (c *compiler) programFuncs(inst *instance) ProgramTypes {
 type layeredTypes struct {
 	user   ProgramTypes
 	kernel KernelTypes // nil: no BTF
+	copies map[*types.Type]*types.Type
+}
+
+// inUserSpace gives a struct the script defines the address space of the
+// probe: marked as the program's, its pointers point into the process.
+func (l *layeredTypes) inUserSpace(t *types.Type) *types.Type {
+	if t == nil {
+		return nil
+	}
+	if c, ok := l.copies[t]; ok {
+		return c
+	}
+	if l.copies == nil {
+		l.copies = map[*types.Type]*types.Type{}
+	}
+	switch t.Kind {
+	case types.Pointer, types.Array, types.Struct:
+	default:
+		return t
+	}
+	c := *t
+	l.copies[t] = &c
+	c.User = true
+	c.Elem = l.inUserSpace(t.Elem)
+	if t.Fields != nil {
+		c.Fields = make([]types.Field, len(t.Fields))
+		for i, f := range t.Fields {
+			f.Type = l.inUserSpace(f.Type)
+			c.Fields[i] = f
+		}
+	}
+	return &c
 }
 
 func (l *layeredTypes) Type(name string) (*types.Type, error) {
 	// A struct the script defines overrides the program's, as in bpftrace.
 	if st, ok := l.kernel.(*scriptTypes); ok && st.decls[strings.Join(strings.Fields(name), " ")] != nil {
-		return st.Type(name)
+		t, err := st.Type(name)
+		if err != nil {
+			return nil, err
+		}
+		return l.inUserSpace(t), nil
 	}
 	t, err := l.user.Type(name)
 	if err == nil || l.kernel == nil {

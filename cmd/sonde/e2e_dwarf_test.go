@@ -65,6 +65,10 @@ func TestE2EDwarf(t *testing.T) {
 		{name: "script-struct-overrides", cmd: exe + " 1",
 			prog: fmt.Sprintf(`struct request { long a; int id2; } uprobe:%s:handle { printf("%%d\n", ((struct request *)arg0)->id2); }`, exe),
 			want: "1\n\n\n"},
+		// Its pointers read the process's memory in a uprobe.
+		{name: "script-struct-user-pointers", cmd: exe + " 1",
+			prog: fmt.Sprintf(`struct request { char *path; int id; } uprobe:%s:handle { $r = (struct request *)arg0; printf("%%s %%d\n", str($r->path), $r->id); }`, exe),
+			want: "/index.html 1\n\n\n"},
 		{name: "sizeof-program-struct", cmd: exe + " 1",
 			prog: fmt.Sprintf(`uprobe:%s:handle { printf("%%d %%d\n", sizeof(struct request), sizeof(point_t)); }`, exe),
 			want: "48 8\n\n\n"},
