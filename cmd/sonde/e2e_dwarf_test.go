@@ -191,3 +191,29 @@ func TestE2EUserPathAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// usdt as bpftrace reads it: an empty provider is any provider, with -p
+// an empty binary is every file the process maps, and the probe is named
+// with the path as written.
+func TestE2EUSDTForms(t *testing.T) {
+	u := buildUserTargets(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, u.Exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runE2E(t, []e2eCase{
+		{name: "empty-provider-relative-path", cmd: u.Exe + " 2",
+			prog: fmt.Sprintf(`usdt:%s::gl* { @[probe] = count(); }`, rel),
+			want: fmt.Sprintf("\n\n@[usdt:%s:sonde:global]: 2\n", rel)},
+	})
+	cmd, start := startWaiting(t, u.Exe, 2)
+	stdout, stderr, code := sondeAttached(t, start, "-p", fmt.Sprint(cmd.Process.Pid),
+		"-e", `usdt::sonde:guarded { @ = count(); if (arg0 == 2) { exit(); } }`)
+	if code != 0 || stdout != "\n\n@: 2\n" {
+		t.Errorf("usdt::sonde:guarded with -p: exit %d\n%s\n%s", code, diffText("\n\n@: 2\n", stdout), stderr)
+	}
+}
