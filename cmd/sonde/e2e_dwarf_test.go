@@ -217,3 +217,28 @@ func TestE2EUSDTForms(t *testing.T) {
 		t.Errorf("usdt::sonde:guarded with -p: exit %d\n%s\n%s", code, diffText("\n\n@: 2\n", stdout), stderr)
 	}
 }
+
+// -l with -p lists the probes of every file the process maps.
+func TestE2EUserListPid(t *testing.T) {
+	u := buildUserTargets(t)
+	cmd, _ := startWaiting(t, u.Exe, 1)
+	pid := fmt.Sprint(cmd.Process.Pid)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-l", "uprobe:*:lib_*", "-p", pid}, fmt.Sprintf("uprobe:%s:lib_mul\n", u.Lib)},
+		{[]string{"-l", "usdt:*:sonde:gl*", "-p", pid}, fmt.Sprintf("usdt:%s:sonde:global\n", u.Exe)},
+	} {
+		out, stderr, code := sonde(t, c.args...)
+		if code != 0 || out != c.want {
+			t.Errorf("%q: exit %d\n%s\n%s", c.args, code, diffText(c.want, out), stderr)
+		}
+	}
+	out, _, code := sonde(t, "-l", "-p", pid)
+	for _, want := range []string{"uprobe:" + u.Exe + ":level1\n", "usdt:" + u.Exe + ":sonde:plain\n", "uprobe:" + u.Lib + ":lib_mul\n"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("-l -p: exit %d, no %q in the listing", code, want)
+		}
+	}
+}

@@ -15,13 +15,27 @@ import (
 	"sonde/provider"
 )
 
-// listDebugDirs is --debuginfo, where -lv finds separate debug files.
-var listDebugDirs []string
+// listUserOpts are the flags user-space listings read: --debuginfo, where
+// -lv finds separate debug files, and -p, whose mapped files `*` is.
+var listUserOpts struct {
+	debugDirs []string
+	pid       int
+}
 
 // list implements -l and -lv for a probe pattern or a type name.
 func list(opts *options, stdout, stderr io.Writer) int {
 	pattern := opts.listArg
-	listDebugDirs = opts.debugDirs
+	listUserOpts.debugDirs, listUserOpts.pid = opts.debugDirs, opts.pid
+	if pattern == "" && opts.pid > 0 {
+		// -l -p PID: the functions and USDT probes of every file it maps.
+		for _, p := range []string{"uprobe:*:*", "usdt:*:*"} {
+			if err := listPattern(stdout, p, opts.verbose); err != nil {
+				fmt.Fprintf(stderr, "sonde: %v\n", err)
+				return 1
+			}
+		}
+		return 0
+	}
 	if err := listPattern(stdout, pattern, opts.verbose); err != nil {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
@@ -128,18 +142,25 @@ func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool
 	return nil
 }
 
-// listUser lists the functions (uprobes) or USDT notes of a binary, or
-// of each binary a wildcard in the path matches. A path is shown as
+// listUser lists the functions (uprobes) or USDT notes of a binary, of
+// each binary a wildcard in the path matches, or with -p, of `*`: every
+// file the process maps. A path is shown as
 // written; a name found in PATH or the library cache as resolved.
 func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
 	bin, fn, _ := strings.Cut(pattern, ":")
 	if fn == "" {
 		fn = "*"
 	}
-	if !usym.HasWildcard(bin) {
+	var bins []string
+	var err error
+	switch {
+	case (bin == "*" || bin == "") && listUserOpts.pid > 0:
+		bins, err = usym.ProcessBinaries(listUserOpts.pid)
+	case usym.HasWildcard(bin):
+		bins, err = usym.GlobBinaries(bin)
+	default:
 		return listBinary(w, d, bin, fn, verbose)
 	}
-	bins, err := usym.GlobBinaries(bin)
 	if err != nil {
 		return err
 	}
@@ -165,7 +186,7 @@ func listBinary(w io.Writer, d *provider.Provider, bin, fn string, verbose bool)
 		return usym.ListUprobesDetail(w, path, shown, fn, nil)
 	}
 	// -lv: each function's arguments, from the binary's DWARF.
-	df := dwarftypes.Open(path, listDebugDirs...)
+	df := dwarftypes.Open(path, listUserOpts.debugDirs...)
 	return usym.ListUprobesDetail(w, path, shown, fn, func(w io.Writer, s usym.Symbol) {
 		if df.HasDebugInfo() {
 			_ = df.ListArgs(w, s.Name, s.Addr)
