@@ -174,18 +174,7 @@ func TestLineAddr(t *testing.T) {
 			line = i + 1
 		}
 	}
-	ef, err := elf.Open(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ef.Close()
-	syms, _ := ef.Symbols()
-	var want uint64
-	for _, s := range syms {
-		if s.Name == "handle" {
-			want = s.Value
-		}
-	}
+	want := symbolValue(t, bin, "handle")
 	f := Open(bin)
 	for _, name := range []string{"prog.c", "testdata/prog.c"} {
 		got, err := f.LineAddr(name, line)
@@ -193,10 +182,33 @@ func TestLineAddr(t *testing.T) {
 			t.Errorf("LineAddr(%s, %d) = %#x, %v; want %#x", name, line, got, err, want)
 		}
 	}
+	// Split DWARF leaves the line table with the binary's skeleton units.
+	splitBin := buildProg(t, "-gsplit-dwarf")
+	want = symbolValue(t, splitBin, "handle")
+	if got, err := Open(splitBin).LineAddr("prog.c", line); err != nil || got != want {
+		t.Errorf("split DWARF: LineAddr(prog.c, %d) = %#x, %v; want %#x", line, got, err, want)
+	}
 	if _, err := f.LineAddr("prog.c", 1); err == nil || !strings.Contains(err.Error(), "no code") {
 		t.Errorf("a comment line: %v", err)
 	}
 	if _, err := f.LineAddr("other.c", 3); err == nil || !strings.Contains(err.Error(), "no source file") {
 		t.Errorf("another file: %v", err)
 	}
+}
+
+func symbolValue(t *testing.T, bin, name string) uint64 {
+	t.Helper()
+	ef, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	syms, _ := ef.Symbols()
+	for _, s := range syms {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	t.Fatalf("%s: no symbol %s", bin, name)
+	return 0
 }

@@ -33,7 +33,9 @@ func (f *File) LineAddr(file string, line int) (uint64, error) {
 		if cu.Children {
 			r.SkipChildren()
 		}
-		if cu.Tag != dwarf.TagCompileUnit {
+		// A split-DWARF binary keeps skeleton units, and the line table
+		// stays with them.
+		if cu.Tag != dwarf.TagCompileUnit && cu.Tag != dwarf.TagSkeletonUnit {
 			continue
 		}
 		lr, err := f.data.LineReader(cu)
