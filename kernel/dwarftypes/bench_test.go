@@ -1,7 +1,6 @@
 package dwarftypes
 
 import (
-	"debug/elf"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,7 +42,7 @@ func bigBinary(b *testing.B) string {
 func BenchmarkTypeOneUprobe(b *testing.B) {
 	exe := bigBinary(b)
 	const name = "sonde/kernel/dwarftypes.(*File).Func"
-	addr := symbolAddr(b, exe, name)
+	addr := symbolValue(b, exe, name)
 	for b.Loop() {
 		f := Open(exe)
 		fn, err := f.Func(name, addr)
@@ -67,21 +66,12 @@ func BenchmarkTypeByName(b *testing.B) {
 	}
 }
 
-func symbolAddr(b *testing.B, path, name string) uint64 {
-	ef, err := elf.Open(path)
-	if err != nil {
-		b.Fatal(err)
+
+// TestMain removes the large binary the benchmarks built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bigPath != "" {
+		os.RemoveAll(filepath.Dir(bigPath))
 	}
-	defer ef.Close()
-	syms, err := ef.Symbols()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, s := range syms {
-		if s.Name == name {
-			return s.Value
-		}
-	}
-	b.Fatalf("%s: no symbol %s", path, name)
-	return 0
+	os.Exit(code)
 }

@@ -196,7 +196,7 @@ func TestLineAddr(t *testing.T) {
 	}
 }
 
-func symbolValue(t *testing.T, bin, name string) uint64 {
+func symbolValue(t testing.TB, bin, name string) uint64 {
 	t.Helper()
 	ef, err := elf.Open(bin)
 	if err != nil {
