@@ -212,3 +212,42 @@ func symbolValue(t testing.TB, bin, name string) uint64 {
 	t.Fatalf("%s: no symbol %s", bin, name)
 	return 0
 }
+
+// TestSplitDWARF reads types and prototypes kept out of the binary: in a
+// .dwo file (cc -gsplit-dwarf), then in a .dwp next to it.
+func TestSplitDWARF(t *testing.T) {
+	bin := buildProg(t, "-gsplit-dwarf")
+	check := func(what string) {
+		t.Helper()
+		f := Open(bin)
+		fn, err := f.Func("handle", symbolValue(t, bin, "handle"))
+		if err != nil {
+			t.Fatalf("%s: Func(handle): %v", what, err)
+		}
+		var got []string
+		for _, p := range fn.Params {
+			got = append(got, p.CType+" "+p.Name)
+		}
+		if want := "struct request* req, int n, const char* why"; strings.Join(got, ", ") != want {
+			t.Errorf("%s: handle's parameters are %q, want %q", what, strings.Join(got, ", "), want)
+		}
+		if st, err := f.Type("struct request"); err != nil || st.Size != 104 {
+			t.Errorf("%s: struct request: %v, %v", what, st, err)
+		}
+		if v, _, ok := f.EnumValue("GREEN"); !ok || v != 5 {
+			t.Errorf("%s: GREEN = %d, %v", what, v, ok)
+		}
+	}
+	check(".dwo")
+	// A package of one unit holds that unit's sections: the .dwo moved
+	// to BIN.dwp stands for it (llvm-dwp and dwp hang or crash on this
+	// program; bpftrace's suite covers a real package).
+	dwos, _ := filepath.Glob(filepath.Join(filepath.Dir(bin), "*.dwo"))
+	if len(dwos) != 1 {
+		t.Fatalf("want one .dwo, found %q", dwos)
+	}
+	if err := os.Rename(dwos[0], bin+".dwp"); err != nil {
+		t.Fatal(err)
+	}
+	check(".dwp")
+}

@@ -40,6 +40,7 @@ type File struct {
 	conv    converter
 	names   map[string]dwarf.Offset // "struct x", "union x", "enum x", typedef and base names, "func f", "enumerator E"
 	indexed bool
+	splits  []*File // split DWARF: the .dwo files or .dwp package (split.go)
 }
 
 // Open returns the debug info of the ELF file at path: its own DWARF, or
@@ -72,6 +73,7 @@ func (f *File) load() error {
 		return f.loadErr
 	}
 	f.conv.init(f.data)
+	f.loadSplits()
 	return nil
 }
 
@@ -119,7 +121,7 @@ func (f *File) Type(name string) (*types.Type, error) {
 	}
 	off, err := f.lookup(name)
 	if err != nil {
-		return nil, err
+		return firstSplit(f.splits, err, func(s *File) (*types.Type, error) { return s.Type(name) })
 	}
 	dt, err := f.data.Type(off)
 	if err != nil {
@@ -167,6 +169,11 @@ func (f *File) EnumValue(name string) (int64, *types.Type, bool) {
 	}
 	off, ok := f.names["enumerator "+name]
 	if !ok {
+		for _, s := range f.splits {
+			if v, t, ok := s.EnumValue(name); ok {
+				return v, t, true
+			}
+		}
 		return 0, nil, false
 	}
 	dt, err := f.data.Type(off)

@@ -50,7 +50,8 @@ func (f *File) Func(name string, pc uint64) (*Func, error) {
 			return f.proto(r, e)
 		}
 	}
-	return nil, &kbtf.NotFoundError{What: "function", Name: name, In: f.path + " (DWARF)"}
+	return firstSplit(f.splits, &kbtf.NotFoundError{What: "function", Name: name, In: f.path + " (DWARF)"},
+		func(s *File) (*Func, error) { return s.Func(name, pc) })
 }
 
 // findFunc reads the subprogram definitions of the unit r is in for the
