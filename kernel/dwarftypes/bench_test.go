@@ -66,7 +66,6 @@ func BenchmarkTypeByName(b *testing.B) {
 	}
 }
 
-
 // TestMain removes the large binary the benchmarks built.
 func TestMain(m *testing.M) {
 	code := m.Run()
