@@ -37,6 +37,12 @@ type RunOptions struct {
 
 	Quiet  bool // no "Attached N probes" banner
 	DryRun bool // load and attach, then end without tracing
+	// NoWarnings drops warnf() output and the run's own warnings (a
+	// skipped probe, a full map), as --no-warnings does.
+	NoWarnings bool
+	// KeepRunning: a script of begin/end probes only runs until ctx ends
+	// too, as when its maps are served (metrics).
+	KeepRunning bool
 }
 
 // Result is how a run ended.
@@ -138,7 +144,8 @@ func (p *Program) prepare(opts RunOptions) (*Run, error) {
 	}
 	r.opts = runtime.Options{
 		Out: out, Env: env, Stderr: stderr, Quiet: opts.Quiet, DryRun: opts.DryRun,
-		Child: child, Pid: p.opts.Pid, KeepMaps: true,
+		Child: child, Pid: p.opts.Pid, KeepMaps: true, NoWarnings: opts.NoWarnings,
+		KeepRunning: opts.KeepRunning,
 	}
 	return r, nil
 }
@@ -195,6 +202,13 @@ func (r *Run) Maps() ([]Map, error) {
 	}
 	return mapsOf(data), nil
 }
+
+// Loaded is the script in the kernel while it runs, and the environment
+// its values print with: for readers that need the merged map data and
+// error counters as the runtime reads them, such as the metrics exporter
+// (metrics/mapsource). Its reads fail with runtime.ErrClosed once the run
+// has ended.
+func (r *Run) Loaded() (*runtime.Loaded, *output.Env) { return r.loaded, r.env }
 
 // Text prints a value as the text output would: symbols, stacks, user
 // and probe names resolved. Stacks resolve only while the run lasts.

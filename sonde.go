@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -95,6 +96,13 @@ type Options struct {
 	// nothing.
 	AsWritten bool
 
+	// ProbeFilter (--probe-filter) keeps only the probes whose expanded
+	// name it matches, and begin and end.
+	ProbeFilter *regexp.Regexp
+	// HistSums makes hist and lhist keep each bucket's sum beside its
+	// count, for an exact sum of the values (metrics export it as _sum).
+	HistSums bool
+
 	// Warnings receives problems of the machine that do not stop the
 	// compilation, such as tracefs failing to mount (nil: os.Stderr).
 	Warnings io.Writer
@@ -138,6 +146,8 @@ func Compile(s *Script, opts Options) (*Program, error) {
 	copts.Headers = host.Headers(s.AST, host.HeaderOptions{Include: opts.IncludeFiles, Dirs: opts.IncludeDirs, NoStdinc: opts.NoStdinc})
 	copts.Args, copts.Params = opts.Args, opts.Params
 	copts.Unsafe, copts.Pid, copts.HasChild = opts.Unsafe, opts.Pid, opts.Command != ""
+	copts.ProbeFilter = opts.ProbeFilter
+	copts.HistSums = opts.HistSums
 	spec, err := compiler.Compile(s.AST, copts)
 	machine.Save()
 	if err != nil {
@@ -157,13 +167,34 @@ func (p *Program) Spec() *plan.Spec { return p.spec }
 // kprobe running as fentry on a kernel without kprobes.
 func (p *Program) Notes() []string { return p.spec.Notes }
 
+// Warnings are the compiler's warnings about the script, one line each,
+// located as warnf() and the runtime's warnings are:
+// "stdin:1:25-31: WARNING: Unreachable statement...".
+func (p *Program) Warnings() []string {
+	var out []string
+	for _, w := range p.spec.Warnings {
+		at := fmt.Sprintf("%s:%d:%d", p.script.Name, w.Pos.Line, w.Pos.Col)
+		if w.End.Line == w.Pos.Line && w.End.Col > w.Pos.Col {
+			at += fmt.Sprintf("-%d", w.End.Col)
+		}
+		out = append(out, at+": WARNING: "+w.Msg)
+	}
+	return out
+}
+
+// ParamError is a mistake in the named program parameters given on the
+// command line, or -- --help asking for the ones the script reads.
+type ParamError = compiler.ParamError
+
 // Probes lists what the script attaches to, one attachment per line as
-// `sonde -l script` prints them: each function of a kprobe wildcard.
+// `sonde -l script` prints them: each function of a kprobe wildcard, a
+// timer or perf event without its rate or count (interval:ms:,
+// software:cpu:), as bpftrace lists them.
 func (p *Program) Probes() []string {
 	var out []string
 	for _, pr := range p.spec.Plan.Probes {
 		if len(pr.Symbols) == 0 {
-			out = append(out, pr.Name)
+			out = append(out, listedName(pr))
 			continue
 		}
 		for _, s := range pr.Symbols {
@@ -268,3 +299,15 @@ func Info(w io.Writer) { attach.Info(w) }
 // waits for the probes to be attached, then becomes the command. It
 // returns at once in the program itself.
 func MaybeExecChild() { runtime.MaybeExecChild() }
+
+// listedName is a probe as -l shows it: timers and perf events without
+// their rate or count.
+func listedName(p plan.Probe) string {
+	d, ok := provider.Lookup(p.Provider)
+	if ok && (d.Expand == provider.ExpandRate || d.Expand == provider.ExpandPerfEvent) {
+		if i := strings.LastIndex(p.Name, ":"); i > 0 {
+			return p.Name[:i+1]
+		}
+	}
+	return p.Name
+}

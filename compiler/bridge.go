@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"sonde/plan"
 
 	"errors"
@@ -182,11 +183,19 @@ func (g *gen) LoadMap(dst asm.Register, m *ast.MapRef) {
 }
 func (g *gen) Lookup(m *ast.MapRef, key stdlib.Slot) { g.lookup(g.mapInfo(m), key.(loc)) }
 
-func (ck *checker) Param(name string) (string, bool) {
-	if ck.c.usedParams == nil {
-		ck.c.usedParams = map[string]bool{}
+func (ck *checker) ParamErrorf(format string, args ...any) {
+	if ck.c.paramErr == "" {
+		ck.c.paramErr = fmt.Sprintf(format, args...)
 	}
-	ck.c.usedParams[name] = true
+}
+
+func (ck *checker) Param(name, doc string) (string, bool) {
+	if ck.c.usedParams == nil {
+		ck.c.usedParams = map[string]string{}
+	}
+	if doc != "" || ck.c.usedParams[name] == "" {
+		ck.c.usedParams[name] = doc
+	}
 	v, ok := ck.c.opts.Params[name]
 	return v, ok
 }

@@ -140,6 +140,7 @@ func wakeFlags(k plan.ActionKind) int32 {
 func (g *gen) emitOutput(l loc, size int) { g.emitOutputFlags(l, size, rbForceWakeup) }
 
 func (g *gen) emitOutputFlags(l loc, size int, flags int32) {
+	g.c.usesRingbuf = true // a script whose only output is join() needs the ring too
 	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(ringbufMap))
 	g.addr(asm.R2, l)
 	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, flags), asm.FnRingbufOutput.Call())

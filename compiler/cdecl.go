@@ -317,7 +317,7 @@ func ctokens(text string) []string {
 		break
 	}
 	for _, r := range text {
-		if strings.ContainsRune("{};*[],:()", r) {
+		if strings.ContainsRune("{};*[],:()=-", r) {
 			b.WriteString(" " + string(r) + " ")
 		} else {
 			b.WriteRune(r)

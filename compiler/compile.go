@@ -6,8 +6,10 @@ package compiler
 import (
 	"sonde/plan"
 
-	"fmt"
+	"maps"
 	"os"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +39,13 @@ type Options struct {
 	Env          func(string) string
 	Unsafe       bool
 	Pid          int // -p: restrict probes to this process
-	HasChild     bool
+	// ProbeFilter (--probe-filter) keeps only the probes whose expanded
+	// name it matches, and the ones sonde runs itself (begin, end).
+	ProbeFilter *regexp.Regexp
+	HasChild    bool
+	// HistSums makes hist/lhist maps keep each bucket's sum beside its
+	// count (plan.MapInfo.HistSums), as metrics need an exact _sum.
+	HistSums bool
 }
 
 // Positional returns $n ("" when missing).
@@ -50,7 +58,8 @@ func (o *Options) Positional(n int) string {
 
 type compiler struct {
 	opts       Options
-	usedParams map[string]bool // getopt names read
+	usedParams map[string]string // getopt names read: their descriptions
+	paramErr   string            // the first bad value given for one
 	cfg        plan.Config
 	errs       diag.List
 	maps       map[string]*mapState
@@ -71,6 +80,7 @@ type compiler struct {
 	stackMaps   map[string]*ebpf.MapSpec
 	actionIDs   map[string]int
 	curProbe    *ast.Probe // the probe being expanded
+	keyFacts    map[string]*keyFacts
 }
 
 // readsAsZero gives the maps that only their own assignments read
@@ -99,7 +109,8 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.KernelTypes = withScriptTypes(opts.KernelTypes, prog)
+	bindPositionals(prog, opts.Args)
+	ternaryStatements(prog)
 	c := &compiler{
 		opts:      opts,
 		maps:      map[string]*mapState{},
@@ -110,6 +121,9 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	}
 	c.spec.Plan = c.plan
 	c.configure(prog)
+	c.warnUnreachable(prog)
+	// Script enums go under the script's structs, whose members may use them.
+	c.opts.KernelTypes = withScriptTypes(c.withScriptEnums(c.opts.KernelTypes, prog), prog)
 	for _, d := range prog.MapDecls {
 		ms := &mapState{name: mapName(d.Name), decl: d, first: d.Span()}
 		switch d.Kind {
@@ -143,7 +157,7 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	for _, inst := range c.insts {
 		c.check(inst, true)
 	}
-	if err := c.unusedParams(); err != nil {
+	if err := c.checkParams(); err != nil {
 		return nil, err
 	}
 	for name, ms := range c.maps {
@@ -166,18 +180,56 @@ func Compile(prog *ast.Program, opts Options) (*plan.Spec, error) {
 	return c.spec, nil
 }
 
-// unusedParams rejects named parameters the script never reads, as
-// bpftrace does: a misspelt --flag must not be silently ignored.
-func (c *compiler) unusedParams() error {
+// ParamError is a mistake in the named program parameters given on the
+// command line (not in the script), or --help asking for them.
+type ParamError struct {
+	Msg     string            // "" for --help
+	Options map[string]string // the parameters the script reads: their descriptions
+}
+
+func (e *ParamError) Error() string {
+	if e.Msg == "" {
+		return "the program's options were asked for (--help)"
+	}
+	return e.Msg
+}
+
+// Expected lists the parameters the script reads, sorted: "--name" or
+// "--name: description".
+func (e *ParamError) Expected() []string {
+	var out []string
+	for _, n := range slices.Sorted(maps.Keys(e.Options)) {
+		if d := e.Options[n]; d != "" {
+			out = append(out, "--"+n+": "+d)
+		} else {
+			out = append(out, "--"+n)
+		}
+	}
+	return out
+}
+
+// checkParams rejects named parameters the script never reads, as
+// bpftrace does: a misspelt --flag must not be silently ignored. A --help
+// the script does not read asks for the parameters it does.
+func (c *compiler) checkParams() error {
+	if c.errs.HasErrors() {
+		return nil
+	}
+	if c.paramErr != "" {
+		return &ParamError{Msg: c.paramErr, Options: c.usedParams}
+	}
 	var unused []string
 	for name := range c.opts.Params {
-		if !c.usedParams[name] {
+		if _, read := c.usedParams[name]; !read {
+			if name == "help" {
+				return &ParamError{Options: c.usedParams}
+			}
 			unused = append(unused, "--"+name)
 		}
 	}
-	if len(unused) == 0 || c.errs.HasErrors() {
+	if len(unused) == 0 {
 		return nil
 	}
 	sort.Strings(unused)
-	return fmt.Errorf("program parameters not read by the script (getopt): %s", strings.Join(unused, ", "))
+	return &ParamError{Msg: "unexpected program command line options: " + strings.Join(unused, ", "), Options: c.usedParams}
 }

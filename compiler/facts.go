@@ -128,9 +128,16 @@ type USDTArg struct {
 type HintError struct {
 	Msg  string
 	Hint string
+	// Missing: the attach point names nothing that exists (a function
+	// not in the binary), which config missing_probes may skip.
+	Missing bool
 }
 
 func (e *HintError) Error() string { return e.Msg }
+
+// IsMissing tells e is a missing probe; callers find it with errors.As on
+// an interface{ IsMissing() bool }.
+func (e *HintError) IsMissing() bool { return e.Missing }
 
 // Hinted returns e's hint; callers find it with errors.As on an
 // interface{ Hinted() string }.

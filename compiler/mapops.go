@@ -346,7 +346,11 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, a *agg.Aggregation) {
 		g.emit(storeImm(asm.R0, int16(info.SetAt), 1, asm.DWord))
 	}
 	// Existing entry: update this CPU's copy in place.
-	a.Update(&aggCode{g: g, info: info, x: x, done: done})
+	upd := &aggCode{g: g, info: info, x: x, done: done}
+	a.Update(upd)
+	if info.HistSums {
+		upd.Add(8, false) // the bucket's sum, beside its count
+	}
 	if info.Array {
 		// Array elements always exist; the insert path is unreachable.
 		g.emit(asm.Ja.Label(done))
@@ -358,8 +362,16 @@ func (g *gen) aggregate(m *ast.MapRef, call *ast.Call, a *agg.Aggregation) {
 	}
 	g.emit(asm.Ja.Label(done))
 	g.bind(insert)
-	val := g.alloc(a.Size)
-	a.Update(&aggCode{g: g, info: info, x: x, fresh: true, val: val})
+	size := a.Size
+	if info.HistSums {
+		size = 16
+	}
+	val := g.alloc(size)
+	fresh := &aggCode{g: g, info: info, x: x, fresh: true, val: val}
+	a.Update(fresh)
+	if info.HistSums {
+		fresh.Add(8, false)
+	}
 	// Per-CPU hash: a new element is zero on the other CPUs. If another
 	// CPU inserted the key first, BPF_NOEXIST fails and we add to ours.
 	g.insertNew(info, key, val, found, st, "aggfail")

@@ -151,6 +151,10 @@ func (c *compiler) buildMaps() {
 				info.NumBuckets = a.Buckets(ms.aggArgs)
 			}
 		}
+		if info.NumBuckets > 0 && c.opts.HistSums {
+			info.HistSums = true
+			valSize = 16 // {count, sum}
+		}
 		if valSize == 0 {
 			valSize = 8
 		}
@@ -204,6 +208,7 @@ func (c *compiler) buildMaps() {
 			}
 		}
 		ms.info = info
+		c.describeKeys(info)
 		c.plan.Maps = append(c.plan.Maps, info)
 		c.spec.Maps = append(c.spec.Maps, spec)
 	}

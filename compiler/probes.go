@@ -12,6 +12,7 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"sonde/lang"
 	"sonde/lang/ast"
 	"sonde/provider"
 )
@@ -35,21 +36,32 @@ func hintOf(err error) string {
 
 // expand turns each probe's attach points into instances.
 func (c *compiler) expand(prog *ast.Program) {
+	filtered := false
 	for _, pr := range prog.Probes {
 		c.curProbe = pr
 		for _, ap := range pr.Attach {
 			probes, sites, err := c.expandAttach(ap)
+			if err != nil && c.skipMissing(ap, err) {
+				continue
+			}
 			if err != nil {
 				c.errorAt(ap.Span(), hintOf(err), "%v", err)
 				continue
 			}
 			for i, p := range probes {
+				if f := c.opts.ProbeFilter; f != nil && !provider.Get(p.Provider).Special() && !f.MatchString(p.Name) {
+					filtered = true
+					continue
+				}
 				inst := &instance{probe: pr, p: p, d: provider.Get(p.Provider)}
 				if sites != nil {
 					inst.usdt = sites[i]
 				}
 				if inst.d.Args == provider.ArgsTracepoint {
 					fields, err := c.opts.Facts.TracepointFields(p.Group, p.Event)
+					if err != nil && c.skipMissing(ap, err) {
+						continue
+					}
 					if err != nil {
 						c.errorAt(ap.Span(), hintOf(err), "%v", err)
 						continue
@@ -65,9 +77,35 @@ func (c *compiler) expand(prog *ast.Program) {
 			}
 		}
 	}
+	if filtered && len(c.errs) == 0 && !slices.ContainsFunc(c.insts, func(in *instance) bool { return !in.d.Special() }) {
+		c.errorAt(prog.Span(), "", "no probe to attach: --probe-filter %s matches none of the script's probes", c.opts.ProbeFilter)
+	}
 	if len(c.insts) == 0 && len(c.errs) == 0 {
 		c.errorAt(prog.Span(), "", "the script has no probes")
 	}
+}
+
+// skipMissing drops an attach point that matches nothing when the
+// script's missing_probes says to (warn, ignore): the other probes run.
+func (c *compiler) skipMissing(ap *ast.AttachPoint, err error) bool {
+	var m interface{ IsMissing() bool }
+	if !errors.As(err, &m) || !m.IsMissing() {
+		return false
+	}
+	switch c.cfg.MissingProbes {
+	case "warn":
+		name := ap.Provider
+		if d, ok := provider.Lookup(ap.Provider); ok {
+			name = d.Name
+		}
+		sp := ap.Span()
+		c.spec.Warnings = append(c.spec.Warnings, plan.Warning{Pos: sp.Start, End: sp.End,
+			Msg: fmt.Sprintf("No matches for %s %s. Skipping: %v", name, strings.Join(ap.Parts, ":"), err)})
+		return true
+	case "ignore":
+		return true
+	}
+	return false
 }
 
 func (c *compiler) substParams(s string) string {
@@ -94,6 +132,24 @@ func (c *compiler) substParams(s string) string {
 // expandAttach expands one attach point. For usdt probes it also returns
 // each probe's site (argument specs), index for index.
 func (c *compiler) expandAttach(ap *ast.AttachPoint) ([]plan.Probe, []*USDTTarget, error) {
+	if strings.Contains(ap.Provider, "$") {
+		// The probe type holds a parameter (`BEG$1`, `$1`): substitute
+		// them all, then split the attach point as written.
+		text := ap.Raw
+		if ap.Label != "" {
+			text = text[len(ap.Label)+1:]
+		}
+		sub := *ap
+		var err error
+		if sub.Provider, sub.Parts, err = lang.SplitAttach(c.substParams(text)); err != nil {
+			return nil, nil, err
+		}
+		sub.Raw = c.substParams(ap.Raw)
+		if _, ok := provider.Lookup(sub.Provider); !ok {
+			return nil, nil, fmt.Errorf("unknown probe type `%s` (from %s)", sub.Provider, ap.Raw)
+		}
+		ap = &sub
+	}
 	d, ok := provider.Lookup(ap.Provider)
 	if !ok {
 		return nil, nil, fmt.Errorf("unknown probe type %s", ap.Provider)
@@ -260,7 +316,7 @@ func expandPerfEvent(c *compiler, d *provider.Provider, ap *ast.AttachPoint, par
 	}
 	p := plan.Probe{Provider: d.Name, PerfType: ev.Type, PerfConfig: ev.Config, Period: ev.Period, AllCPUs: d.AllCPUs}
 	if len(parts) == 2 {
-		n, err := strconv.ParseUint(parts[1], 0, 64)
+		n, err := lang.ParseInt(parts[1])
 		if err != nil || n == 0 {
 			return nil, fmt.Errorf("bad count %q in %s", parts[1], ap.Raw)
 		}
@@ -282,7 +338,7 @@ func expandSignal(c *compiler, d *provider.Provider, ap *ast.AttachPoint, parts 
 // parseRate reads interval/profile rates: hz:N, s:N, ms:N, us:N, N (ns), or
 // a duration literal already folded to nanoseconds by the parser.
 func parseRate(unit, count string) (period, freq uint64, err error) {
-	n, err := strconv.ParseUint(strings.ReplaceAll(count, "_", ""), 0, 64)
+	n, err := lang.ParseInt(count)
 	if err != nil {
 		d, derr := parseDuration(count)
 		if derr != nil || unit != "" {

@@ -5,6 +5,8 @@ package format
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"sonde/types"
 )
@@ -166,7 +168,8 @@ func Check(format string, args []*types.Type) error {
 		off := -1
 		if i, text := strayPercent(format, f); i >= 0 {
 			// Printed as text, as bpftrace does; most likely a typo.
-			msg += fmt.Sprintf("; `%s` is not a conversion", text)
+			// Quoted the way the script writes it: "%\n" is a percent and a newline.
+			msg += fmt.Sprintf("; `%s` is not a conversion", strings.Trim(strconv.Quote(text), `"`))
 			off = i
 		}
 		return &Error{Offset: off, Msg: msg}

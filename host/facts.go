@@ -160,7 +160,7 @@ func (u userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 			out = append(out, compiler.UprobeTarget{Binary: path, Symbol: s.Name, FileOffset: off, Addr: s.Addr})
 		}
 		if len(out) == 0 {
-			return nil, fmt.Errorf("no function in %s matches %s", path, spec)
+			return nil, &compiler.HintError{Msg: fmt.Sprintf("no function in %s matches %s", path, spec), Missing: true}
 		}
 		return out, nil
 	}
@@ -170,7 +170,7 @@ func (u userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 			if lib := definedByNeeded(path, spec, pid); lib != "" {
 				return nil, &compiler.HintError{
 					Msg:  fmt.Sprintf("%s exists but no longer defines %s: %s, which it links against, does", path, spec, lib),
-					Hint: fmt.Sprintf("probe uprobe:%s:%s", lib, spec)}
+					Hint: fmt.Sprintf("probe uprobe:%s:%s", lib, spec), Missing: true}
 			}
 		}
 		return nil, symbolError(err, "function")
@@ -341,7 +341,7 @@ func symbolError(err error, what string) error {
 	var se *usym.SymbolError
 	switch {
 	case errors.As(err, &se):
-		e := &compiler.HintError{Msg: fmt.Sprintf("%s: no %s %q", se.Path, what, se.Name)}
+		e := &compiler.HintError{Msg: fmt.Sprintf("%s: no %s %q", se.Path, what, se.Name), Missing: true}
 		if se.Stripped {
 			e.Msg += " (the binary is stripped: only its exported functions are known)"
 		}

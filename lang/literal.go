@@ -11,6 +11,16 @@ var durations = map[string]uint64{
 	"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9, "d": 86400e9,
 }
 
+// ParseInt reads an integer literal as scripts write them (10, 0x1f,
+// 1_000_000, 1e6), not a duration: a count in an attach point
+// (software:cpu:1e6).
+func ParseInt(text string) (uint64, error) {
+	if _, rest := splitRun(strings.ReplaceAll(text, "_", ""), isDigit); durations[rest] != 0 {
+		return 0, fmt.Errorf("`%s` is a duration, not a count", text)
+	}
+	return parseInt(text)
+}
+
 // parseInt decodes an integer or duration literal: 10, 0x1f, 017,
 // 1_000_000, 2e3, 123UL, 100ms. The error says what is wrong with it.
 func parseInt(text string) (uint64, error) {

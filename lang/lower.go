@@ -65,17 +65,15 @@ func (l *lowerer) attach(g *gAttach) *ast.AttachPoint {
 			l.errorf(sp, "invalid probe label `%s`: a label is a name", a.Label)
 		}
 	}
-	parts := splitAttach(text)
-	a.Provider = parts[0]
-	for _, part := range parts[1:] {
-		if strings.HasPrefix(part, `"`) {
-			v, _, err := unquote(part)
-			if err != nil {
-				l.errorf(sp, "in attach point: %v", err)
-			}
-			part = v
-		}
-		a.Parts = append(a.Parts, part)
+	var err error
+	a.Provider, a.Parts, err = SplitAttach(text)
+	if err != nil {
+		l.errorf(sp, "in attach point: %v", err)
+	}
+	if strings.Contains(a.Provider, "$") {
+		// A positional parameter in the probe type (`BEG$1`, `$1`): the
+		// compiler substitutes the parameters and splits it again.
+		return a
 	}
 	if _, ok := CanonicalProvider(a.Provider); !ok {
 		psp := sp
@@ -101,6 +99,42 @@ func suggestProvider(name string) string {
 		s = strings.ToUpper(s)
 	}
 	return s
+}
+
+// SplitAttach splits an attach point's text (without its label) into the
+// provider as written and the unquoted components after it.
+func SplitAttach(text string) (provider string, parts []string, err error) {
+	all := splitAttach(text)
+	for _, part := range all[1:] {
+		if strings.HasPrefix(part, `"`) {
+			// A quoted name may carry an offset: "fn"+8.
+			rest := ""
+			if end := closingQuote(part); end > 0 && end < len(part)-1 && part[end+1] == '+' {
+				part, rest = part[:end+1], part[end+1:]
+			}
+			v, _, uerr := unquote(part)
+			if uerr != nil && err == nil {
+				err = uerr
+			}
+			part = v + rest
+		}
+		parts = append(parts, part)
+	}
+	return all[0], parts, err
+}
+
+// closingQuote is the index of the quote that closes the string s starts
+// with, or -1.
+func closingQuote(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
 }
 
 // splitAttach splits at colons outside double quotes.

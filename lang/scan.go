@@ -9,6 +9,7 @@ import (
 
 	"sonde/lang/ast"
 	"sonde/lang/diag"
+	"sonde/provider"
 )
 
 // Limits that keep hostile input from exhausting the stack: the parser
@@ -243,7 +244,7 @@ func (s *scanner) topItem() {
 		s.lexItem(true)
 	case w == "struct" || w == "union" || w == "enum" || w == "typedef":
 		s.lexCDecl()
-	case w != "":
+	case w != "" || s.positionalAt(s.i):
 		s.lexProbe()
 	default:
 		s.lexItem(true) // not a construct; the parser says what is wrong
@@ -278,6 +279,12 @@ func (s *scanner) tokEnd(t lexer.Token) lexer.Position {
 	p.Offset += len(t.Value)
 	p.Column += len(t.Value)
 	return p
+}
+
+// positionalAt tells whether a positional parameter ($1) starts at off: a
+// probe whose attach point is a parameter.
+func (s *scanner) positionalAt(off int) bool {
+	return off+1 < len(s.src) && s.src[off] == '$' && isDigit(s.src[off+1])
 }
 
 // word returns the identifier starting at off, or "".
@@ -343,7 +350,7 @@ func (s *scanner) lexProbe() {
 		s.emit(tPunct, s.i, s.i+1)
 		s.i++
 		s.skipSpace()
-		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"') {
+		if s.eof() || !(isIdentStart(s.src[s.i]) || s.src[s.i] == '"' || s.positionalAt(s.i)) {
 			break
 		}
 	}
@@ -369,11 +376,21 @@ func (s *scanner) lexProbe() {
 	}
 }
 
+// userBinary tells whether the attach point so far, up to its second
+// component, names a user-space provider: that component is then a
+// binary, whose relative path (testprogs/app) may hold a `/`.
+func userBinary(head []byte) bool {
+	if bytes.Count(head, []byte(":")) != 1 {
+		return false
+	}
+	d, ok := provider.Lookup(string(head[:len(head)-1]))
+	return ok && (d.Expand == provider.ExpandELF || d.Expand == provider.ExpandUSDT)
+}
+
 // lexAttach scans one attach point as a single token. Components are
 // separated by `:`; a `/` belongs to the attach point only inside a path
-// (a component starting with `/` or `.`, already holding a `/`, or one
-// past the provider whose `/` is followed by another component, as in
-// `uprobe:testprogs/app:f`), so `kprobe:f/arg0/` still has a predicate.
+// (a component starting with `/` or `.`, or already holding a `/`), so
+// `kprobe:f/arg0/` still has a predicate.
 func (s *scanner) lexAttach() {
 	start := s.i
 	j, comp := s.i, s.i
@@ -402,7 +419,7 @@ loop:
 		case c == '/':
 			part := s.src[comp:j]
 			if len(part) == 0 || part[0] == '.' || bytes.IndexByte(part, '/') >= 0 || part[len(part)-1] == '!' ||
-				(comp > start && colonBeforeEnd(s.src[j+1:])) {
+				userBinary(s.src[start:comp]) {
 				j++
 				continue
 			}
@@ -735,7 +752,7 @@ func (s *scanner) lexOperator(c byte, p lexer.Position) {
 	if op == "" {
 		if c >= 0x80 {
 			s.errorf(p, 1, "unexpected non-ASCII character")
-		} else if c < ' ' {
+		} else if c < ' ' || c == 0x7f {
 			s.errorf(p, 1, "unexpected control character %#02x", c)
 		} else {
 			s.errorf(p, 1, "unexpected character `%c`", c)
@@ -973,18 +990,3 @@ func startsExpr(src []byte, off int) bool {
 }
 
 func (s *scanner) String() string { return fmt.Sprintf("scanner(%s:%d)", s.file, s.line) }
-
-// colonBeforeEnd reports whether rest, the text after a `/` in an attach
-// point, reaches a `:` before the token could end (a space, a brace...):
-// then the `/` was inside a relative path.
-func colonBeforeEnd(rest []byte) bool {
-	for _, c := range rest {
-		switch {
-		case c == ':':
-			return true
-		case c <= ' ' || strings.IndexByte(",{}<>;()\"", c) >= 0:
-			return false
-		}
-	}
-	return false
-}

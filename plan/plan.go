@@ -21,6 +21,15 @@ type Spec struct {
 	// Notes are one-line notices for stderr, such as a kprobe running as
 	// fentry on a kernel without kprobes.
 	Notes []string
+	// Warnings are about the script, at a position: attach points that
+	// config missing_probes = warn skipped.
+	Warnings []Warning
+}
+
+// Warning is a compile-time warning at a span of the script.
+type Warning struct {
+	Pos, End ast.Pos
+	Msg      string
 }
 
 // Program is one BPF program and the probe it attaches to.
@@ -159,6 +168,19 @@ type MapInfo struct {
 	SetAt int
 
 	NumBuckets int // bucketed aggregations: buckets in total
+
+	// KeyNames name each key part (one per Tuple field, or one for a
+	// single key) after the expression that fills it: a builtin ("comm",
+	// "pid") or an args field ("filename"); "" for any other expression.
+	// Metrics use them as label names.
+	KeyNames []string
+	// Shrinks is set when the script clears, zeroes or deletes from the
+	// map, so its values can go down (a gauge, never a counter).
+	Shrinks bool
+	// HistSums: each bucket's per-CPU value of a bucketed aggregation is
+	// {count, sum of the values counted} instead of a count alone, for
+	// exact sums (metrics' _sum).
+	HistSums bool
 }
 
 // ActionKind is what an event record asks the runtime to do.
@@ -191,5 +213,6 @@ type Action struct {
 	Div    int         // print(@m, top, div)
 	Sep    string      // join separator
 	Pos    ast.Pos     // the call's source position, for errorf/warnf
+	End    ast.Pos     // just past the call's end, for the column range of errorf/warnf
 	Source string      // the call as written, for diagnostics
 }

@@ -103,6 +103,10 @@ const (
 	ExpandSignal                             // a signal sonde receives
 )
 
+// RateUnits are the units of an ExpandRate probe (interval:ms:10), in the
+// order -l lists them.
+var RateUnits = []string{"hz", "us", "ms", "s"}
+
 var expansionNames = [...]string{"none", "tracefs", "kallsyms", "BTF functions", "BTF raw tracepoints",
 	"BTF iterators", "ELF symbols", "USDT notes", "rate", "perf event", "signal"}
 
@@ -229,6 +233,10 @@ type PerfEvent struct {
 // FeatureKprobeMulti names the kprobe_multi link in feature checks: not a
 // probe type but the way SharedWildcard providers attach wildcards.
 const FeatureKprobeMulti = "kprobe_multi"
+
+// FeatureKprobeSession names kprobe_multi's session mode (one program at
+// a function's entry and return, Linux 6.10), which --info reports.
+const FeatureKprobeSession = "kprobe_session"
 
 // Runs reports whether sonde runs these probes at all.
 func (p *Provider) Runs() bool { return p.NotYet == "" }

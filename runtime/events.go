@@ -44,6 +44,9 @@ func (r *run) handle(rec []byte) error {
 	}
 	switch a.Kind {
 	case plan.ActErrorf, plan.ActWarnf:
+		if a.Kind == plan.ActWarnf && r.opts.NoWarnings {
+			break
+		}
 		s, err := output.Sprintf(a.Format, args, r.opts.Env)
 		if err != nil {
 			return err
@@ -52,7 +55,11 @@ func (r *run) handle(rec []byte) error {
 		if a.Kind == plan.ActErrorf {
 			kind = output.KindErrorf
 		}
-		r.out.Event(output.Event{Kind: kind, Text: []byte(s), Loc: output.SourceLoc{File: r.filename, Line: a.Pos.Line, Col: a.Pos.Col}})
+		loc := output.SourceLoc{File: r.filename, Line: a.Pos.Line, Col: a.Pos.Col}
+		if a.End.Line == a.Pos.Line {
+			loc.EndCol = a.End.Col
+		}
+		r.out.Event(output.Event{Kind: kind, Text: []byte(s), Loc: loc})
 	case plan.ActPrintValue:
 		r.out.Event(output.Event{Kind: output.KindValue, Value: args[0]})
 	case plan.ActTime:

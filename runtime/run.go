@@ -45,6 +45,12 @@ type Options struct {
 	// KeepMaps returns the user maps as read at the end in Result.Maps,
 	// whether or not they are printed.
 	KeepMaps bool
+	// NoWarnings (--no-warnings) drops warnf() output and the run's own
+	// warnings (a missing probe skipped, a full map).
+	NoWarnings bool
+	// KeepRunning: a script of begin/end probes only does not end by
+	// itself, as its maps are being served (metrics mode).
+	KeepRunning bool
 }
 
 // Result is how a run ended.
@@ -162,22 +168,27 @@ func (l *Loaded) Run(ctx context.Context, opts Options) (res Result, err error) 
 	if err := r.setGlobals(); err != nil {
 		return res, err
 	}
-	// Begin probes run before anything is attached.
-	if err := r.runSpecial(provider.RunAtStart); err != nil {
-		return res, err
+	// Begin probes run before anything is attached; a dry run runs
+	// nothing: it only loads and attaches.
+	if !opts.DryRun {
+		if err := r.runSpecial(provider.RunAtStart); err != nil {
+			return res, err
+		}
 	}
-	if err := r.attachAll(); err != nil {
+	attached, err := r.attachAll()
+	if err != nil {
 		return res, err
 	}
 	// Before the banner: a SIGUSR1 sent once attached must find the handler.
 	stopSelf := r.watchSelfSignals()
 	defer stopSelf()
 	if !opts.Quiet {
-		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(len(l.spec.Programs))})
+		r.out.Event(output.Event{Kind: output.KindAttached, N: uint64(attached)})
 	}
 	if opts.DryRun {
-		_, err := r.finish(false)
-		return res, err
+		// A dry run runs no probe: it loads and attaches, and that is all.
+		r.detach()
+		return res, nil
 	}
 	if opts.Child != nil {
 		if err := opts.Child.Resume(); err != nil {
@@ -258,10 +269,33 @@ func (r *run) runSpecial(when provider.Run) error {
 	return nil
 }
 
-func (r *run) attachAll() error {
-	for _, p := range r.spec.Programs {
+// attachOrder is the order to attach programs in so that probes on one
+// point run in the order the script declares them: the kernel runs a
+// uprobe's consumers newest first, so user-space probes attach in reverse.
+func attachOrder(progs []*plan.Program) []*plan.Program {
+	out := make([]*plan.Program, 0, len(progs))
+	var user []*plan.Program
+	for _, p := range progs {
+		if provider.Get(p.Probe.Provider).UserSpace {
+			user = append(user, p)
+		} else {
+			out = append(out, p)
+		}
+	}
+	for i := len(user) - 1; i >= 0; i-- {
+		out = append(out, user[i])
+	}
+	return out
+}
+
+// attachAll attaches every program and counts the probes that run: the
+// ones attached and those sonde fires itself (begin, end).
+func (r *run) attachAll() (int, error) {
+	n := 0
+	for _, p := range attachOrder(r.spec.Programs) {
 		d := provider.Get(p.Probe.Provider)
 		if d.Special() {
+			n++
 			continue // run by sonde, not attached
 		}
 		probe := p.Probe
@@ -273,20 +307,21 @@ func (r *run) attachAll() error {
 		l, err := attach.Attach(probe, r.progs[p])
 		if err != nil {
 			if r.plan.Config.MissingProbes == "error" || r.plan.Config.MissingProbes == "" {
-				return err
+				return n, err
 			}
-			if r.plan.Config.MissingProbes == "warn" {
+			if r.plan.Config.MissingProbes == "warn" && !r.opts.NoWarnings {
 				fmt.Fprintf(r.stderr(), "WARNING: %v\n", err)
 			}
 			continue
 		}
 		r.links = append(r.links, l)
+		n++
 		if isIter(p) {
 			r.iterLinks = append(r.iterLinks, l)
 		}
 		testPanic("attach")
 	}
-	return nil
+	return n, nil
 }
 
 func (r *run) stderr() io.Writer {
@@ -325,7 +360,7 @@ func (r *run) requestExit(code int) {
 
 // loop reads events until something ends the run.
 func (r *run) loop(ctx context.Context) (int, error) {
-	if r.onlySpecial() || r.isExiting() {
+	if (r.onlySpecial() && !r.opts.KeepRunning) || r.isExiting() {
 		r.requestExit(r.exitCode)
 	}
 	var childDone, pidDone <-chan struct{}
@@ -454,9 +489,11 @@ func (r *run) drain() {
 }
 
 // finish detaches, runs end probes, drains events and prints the maps. It
-// returns them too with Options.KeepMaps.
+// returns them too with Options.KeepMaps. What the probes sent before end
+// is handled first: a print() in begin shows the map as it was then.
 func (r *run) finish(printMaps bool) ([]*mapdata.Map, error) {
 	r.detach()
+	r.drain()
 	if err := r.runSpecial(provider.RunAtEnd); err != nil {
 		return nil, err
 	}
@@ -513,27 +550,7 @@ func (r *run) close() {
 }
 
 // counters sums the per-CPU failure counters.
-func (r *run) counters() []uint64 {
-	m := r.coll.Maps[r.plan.ErrorCounts]
-	if m == nil {
-		return nil
-	}
-	raw, err := readMap(m, r.ncpu)
-	if err != nil {
-		return nil
-	}
-	out := make([]uint64, raw.N)
-	for i := 0; i < raw.N; i++ {
-		idx := binary.LittleEndian.Uint32(raw.Key(i))
-		if int(idx) >= len(out) {
-			continue
-		}
-		for c := 0; c < raw.CPUs; c++ {
-			out[idx] += binary.LittleEndian.Uint64(raw.Value(i, c))
-		}
-	}
-	return out
-}
+func (r *run) counters() []uint64 { return r.Loaded.counters() }
 
 func (r *run) reportLost() {
 	c := r.counters()
@@ -543,6 +560,9 @@ func (r *run) reportLost() {
 }
 
 func (r *run) reportMapFull() {
+	if r.opts.NoWarnings {
+		return
+	}
 	c := r.counters()
 	var msgs []string
 	for i, info := range r.plan.Maps {

@@ -11,6 +11,13 @@ import (
 // It is output.Env.StackFrames for the kstack and ustack values of this
 // script.
 func (l *Loaded) StackFrames(name string, id uint64) ([]uint64, error) {
+	// A reader of the maps (metrics) may print a stack while the run
+	// closes them.
+	l.life.RLock()
+	defer l.life.RUnlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
 	m := l.coll.Maps[name]
 	if m == nil {
 		return nil, fmt.Errorf("no stack map %s", name)

@@ -54,7 +54,7 @@ func genAssert(g Gen, call *ast.Call) Value {
 	g.Emit(asm.JNE.Imm(g.Reg(cond), 0, ok))
 	g.Free(cond)
 	msg := call.Args[1].(*ast.StringLit).Value
-	g.SendEvent(&plan.Action{Kind: plan.ActErrorf, Format: strings.ReplaceAll(msg, "%", "%%"), Pos: call.Span().Start, Source: SourceText(call)}, nil)
+	g.SendEvent(&plan.Action{Kind: plan.ActErrorf, Format: strings.ReplaceAll(msg, "%", "%%"), Pos: call.Span().Start, End: call.Span().End, Source: SourceText(call)}, nil)
 	exit := &plan.Action{Kind: plan.ActExit, Source: SourceText(call), Args: types.TupleOf(types.Int64)}
 	id := g.AddAction(exit)
 	rec := g.Alloc(16)

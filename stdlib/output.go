@@ -94,7 +94,7 @@ func typePrint(c Checker, call *ast.Call) *types.Type {
 // (after the format, for formatted calls).
 func sendAction(kind plan.ActionKind) func(Gen, *ast.Call) Value {
 	return func(g Gen, call *ast.Call) Value {
-		a := &plan.Action{Kind: kind, Pos: call.Span().Start, Source: SourceText(call)}
+		a := &plan.Action{Kind: kind, Pos: call.Span().Start, End: call.Span().End, Source: SourceText(call)}
 		args := call.Args
 		switch kind {
 		case plan.ActPrintf, plan.ActErrorf, plan.ActWarnf, plan.ActCat, plan.ActSystem:

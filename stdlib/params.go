@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"strconv"
+	"strings"
 
 	"sonde/lang/ast"
 	"sonde/types"
@@ -11,8 +12,8 @@ import (
 
 func init() {
 	addFuncs(
-		&Func{Name: "getopt", Min: 1, Max: 2,
-			Doc:     `getopt("name" [, default]): the named program parameter --name[=value] (after --); typed like default, bool without one`,
+		&Func{Name: "getopt", Min: 1, Max: 3,
+			Doc:     `getopt("name" [, default [, "description"]]): the named program parameter --name[=value] (after --); typed like default, bool without one; -- --help lists them with their descriptions`,
 			Example: `BEGIN { if (getopt("verbose")) { printf("%d %s\n", getopt("num", 5), getopt("who", "me")); } }`,
 			Type:    typeGetopt, Gen: genConst},
 		&Func{Name: "cgroupid", Min: 1, Max: 1,
@@ -44,9 +45,18 @@ func typeGetopt(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(call.Args[0], "getopt() takes the parameter's name as a string literal")
 		return nil
 	}
-	val, given := c.Param(lit.Value)
+	doc := ""
+	if len(call.Args) == 3 {
+		d, ok := call.Args[2].(*ast.StringLit)
+		if !ok {
+			c.Errorf(call.Args[2], "getopt()'s description must be a string literal")
+			return nil
+		}
+		doc = d.Value
+	}
+	val, given := c.Param(lit.Value, doc)
 	var def ast.Expr
-	if len(call.Args) == 2 {
+	if len(call.Args) >= 2 {
 		def = call.Args[1]
 	}
 	switch d := def.(type) {
@@ -63,14 +73,13 @@ func typeGetopt(c Checker, call *ast.Call) *types.Type {
 			b = d.Value
 		}
 		if given {
-			switch val {
+			switch strings.ToLower(val) {
 			case "", "true", "1":
 				b = true
 			case "false", "0":
 				b = false
 			default:
-				c.Errorf(call, "program parameter --%s is a bool: give --%s, --%s=true or --%s=false, not %q", lit.Value, lit.Value, lit.Value, lit.Value, val)
-				return nil
+				c.ParamErrorf("program command line option --%s invalid boolean (value: %s)", lit.Value, val)
 			}
 		}
 		n := int64(0)
@@ -88,8 +97,14 @@ func typeGetopt(c Checker, call *ast.Call) *types.Type {
 		if given {
 			v, err := strconv.ParseInt(val, 0, 64)
 			if err != nil {
-				c.Errorf(call, "program parameter --%s needs an integer, not %q", lit.Value, val)
-				return nil
+				// Past int64: the unsigned 64-bit value (0xffffffffffffffff).
+				u, uerr := strconv.ParseUint(val, 0, 64)
+				if uerr == nil {
+					c.SetData(call, constant{n: int64(u)})
+					return types.Uint64
+				}
+				c.ParamErrorf("program command line option --%s invalid integer (value: %s)", lit.Value, val)
+				v = n
 			}
 			n = v
 		}

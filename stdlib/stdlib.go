@@ -156,8 +156,11 @@ type Checker interface {
 	// CgroupID resolves a cgroup v2 path to its id.
 	CgroupID(path string) (uint64, error)
 	// Param returns the named program parameter --name[=value] and marks
-	// it used.
-	Param(name string) (value string, given bool)
+	// it used; doc is the script's description of it ("" when none).
+	Param(name, doc string) (value string, given bool)
+	// ParamErrorf reports a bad value given for a named parameter: a
+	// command-line mistake, not one in the script.
+	ParamErrorf(format string, args ...any)
 
 	// RetvalType and FuncType type retval and func in the probe being
 	// checked: from the traced kernel function's BTF prototype where there

@@ -12,7 +12,7 @@ func TestE2ECodegenRegressions(t *testing.T) {
 		// len() and for-over-map in dropped code left a callback without
 		// a caller: "number of funcs in func_info doesn't match".
 		{name: "callback_in_dead_code", prog: `BEGIN { @x[1] = 1; if (false) { @n = len(@x); for ($kv : @x) { @y = 1; } } return; @m = len(@x); }`,
-			want: "\n\n@x[1]: 1\n"},
+			want: "\n\n@x[1]: 1\n", errRe: `^stdin:1:84-96: WARNING: Unreachable statement`},
 		// Nested ternaries and conditions locked every register.
 		{name: "deep_ternary", prog: `BEGIN { $p = 5; $v = ((comm == "x") ? ((196 > $p) && true) : true) || false; $x = ($p > 1) ? (($p > 2) ? (($p < 3) ? 1 : (0 ?: 42)) : 3) : 4; $w = ($p > 0 ? ($p > 1 ? ($p > 2 && ($p > 3 ? $p < 9 : false)) : false) : false) || false; printf("%d %d %d\n", $v, $x, $w); }`,
 			want: "1 42 1\n\n\n"},

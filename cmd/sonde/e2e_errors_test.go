@@ -101,7 +101,7 @@ func TestE2EScriptsAndMisc(t *testing.T) {
 		{name: "cat", prog: fmt.Sprintf(`BEGIN { cat("%s"); }`, cat),
 			want: "hello from cat\nline 2\n\n\n"},
 		{name: "errorf_warnf", prog: `BEGIN { errorf("bad %d", 5); warnf("careful"); }`,
-			errRe: `(?s)stdin:1:9(-\d+)?: ERROR: bad 5\n.*stdin:1:\d+(-\d+)?: WARNING: careful\n`,
+			errRe: `(?s)stdin:1:9-28: ERROR: bad 5\n.*stdin:1:30-46: WARNING: careful\n`,
 			want:  "\n\n"},
 		{name: "output_file", flags: []string{"-o", outFile},
 			prog: `BEGIN { printf("to file\n"); @ = 7; exit(); }`, want: "",

@@ -226,7 +226,7 @@ var (
 // sondeBinary builds the sonde command once per test run, for tests that
 // need a separate process (signals). SONDE_E2E_BIN=path tests that binary
 // instead (an older build, to compare).
-func sondeBinary(t *testing.T) string {
+func sondeBinary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("SONDE_E2E_BIN"); p != "" {
 		return p

@@ -170,7 +170,7 @@ func TestE2EKernelListing(t *testing.T) {
 		{[]string{"-l", "rawtracepoint:sched_switch"}, `^rawtracepoint:vmlinux:sched_switch\n$`},
 		{[]string{"-lv", "rt:sched_switch"}, `^rawtracepoint:vmlinux:sched_switch\n    bool preempt\n    struct task_struct \* prev\n    struct task_struct \* next\n`},
 		{[]string{"-l", "kprobe:vfs_rea*"}, `(?m)^kprobe:vfs_read\n`},
-		{[]string{"-lv", "struct list_head"}, `^struct list_head \{\n\tstruct list_head \*next;\n\tstruct list_head \*prev;\n\};\n`},
+		{[]string{"-lv", "struct list_head"}, `^vmlinux: struct list_head \{\n\tstruct list_head \*next;\n\tstruct list_head \*prev;\n\};\n`},
 		{[]string{"-l", "-e", `rt:sched_switch, tracepoint:syscalls:sys_enter_getpid { @ = count(); }`},
 			`^rawtracepoint:sched_switch\ntracepoint:syscalls:sys_enter_getpid\n$`},
 		// The probes a script would attach, whatever this kernel has.

@@ -66,7 +66,7 @@ func TestE2EValues(t *testing.T) {
 			want: "11\n\n\n"},
 		{name: "return_ends_probe",
 			prog: `BEGIN { @a = 1; return; @b = 2; } END { @c = 3; }`,
-			want: "\n\n@a: 1\n@c: 3\n"},
+			want: "\n\n@a: 1\n@c: 3\n", errRe: `^stdin:1:25-31: WARNING: Unreachable statement`},
 		{name: "string_compare",
 			prog: `BEGIN { $s = "abc"; if ($s == "abc") { printf("eq\n"); } if ("abd" != $s) { printf("ne\n"); } if ($s == "ab") { printf("prefix-eq\n"); } @cmp[$s == "abc", $s == "abcd"] = 1; }`,
 			want: "eq\nne\n\n\n@cmp[true, false]: 1\n"},
@@ -103,7 +103,7 @@ func TestE2EValues(t *testing.T) {
 			re:   "^\n\n@: [0-9]+\n$"},
 		{name: "exit_stops_later_statements",
 			prog: `BEGIN { @a = 1; exit(); @b = 2; }`,
-			want: "\n\n@a: 1\n"},
+			want: "\n\n@a: 1\n", errRe: `^stdin:1:25-31: WARNING: Unreachable statement`},
 	})
 }
 

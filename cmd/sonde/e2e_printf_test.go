@@ -112,6 +112,10 @@ func TestE2EJoin(t *testing.T) {
 		{name: "join_argv", cmd: `sh -c '/bin/echo a b c >/dev/null'`,
 			prog: `tracepoint:syscalls:sys_enter_execve /str(args.filename) == "/bin/echo"/ { join(args.argv); exit(); }`,
 			want: "/bin/echo a b c\n\n\n"},
+		// join() the only output of the script: it alone needs the ring.
+		{name: "join_only_output", cmd: `sh -c '/bin/echo a b c >/dev/null'`,
+			prog: `tracepoint:syscalls:sys_enter_execve /pid == cpid || str(args.filename) == "/bin/echo"/ { join(args.argv, "+"); }`,
+			re:   `(?m)^/bin/echo\+a\+b\+c$`},
 		{name: "join_argv_sep", cmd: `sh -c '/bin/echo a b c >/dev/null'`,
 			prog: `tracepoint:syscalls:sys_enter_execve /str(args.filename) == "/bin/echo"/ { join(args.argv, ","); exit(); }`,
 			want: "/bin/echo,a,b,c\n\n\n"},

@@ -199,6 +199,25 @@ func TestE2EUprobe(t *testing.T) {
 			want: fmt.Sprintf("\n\n@[uprobe:%[1]s:level1]: 3\n@[uprobe:%[1]s:level2]: 3\n@[uprobe:%[1]s:level3]: 3\n", exe)},
 		{name: "offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:add+0 { @ = count(); }`, exe),
 			want: "\n\n@: 3\n"},
+		{name: "quoted-name-with-offset", cmd: run3, prog: fmt.Sprintf(`uprobe:%s:"add"+0 { @ = count(); }`, exe),
+			want: "\n\n@: 3\n"},
+		// missing_probes = warn or ignore skips a function the binary does
+		// not have (and a tracepoint that does not exist); the rest run.
+		{name: "missing-probes-warn", cmd: run3,
+			prog: fmt.Sprintf(`config = { missing_probes = "warn" } uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn, tracepoint:nonsense:nonsense { @ = count(); }`, exe),
+			want: "\n\n@: 3\n",
+			errRe: fmt.Sprintf(`^stdin:1:\d+-\d+: WARNING: No matches for uprobe %[1]s:no_such_fn\. Skipping: .*no function "no_such_fn"\n`+
+				`stdin:1:\d+-\d+: WARNING: No matches for tracepoint nonsense:nonsense\. Skipping: .*\nAttached 1 probe\n$`, regexpQuote(exe))},
+		{name: "missing-probes-ignore", cmd: run3,
+			prog: fmt.Sprintf(`config = { missing_probes = "ignore" } uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn { @ = count(); }`, exe),
+			want: "\n\n@: 3\n", errRe: `^Attached 1 probe\n$`},
+		{name: "missing-probes-error", cmd: run3, code: 1,
+			prog:  fmt.Sprintf(`uprobe:%[1]s:add, uprobe:%[1]s:no_such_fn { @ = count(); }`, exe),
+			errRe: `error: .*no function "no_such_fn"`},
+		// Probes on one function run in the order the script declares them.
+		{name: "declaration-order", cmd: run3,
+			prog: fmt.Sprintf(`uprobe:%[1]s:add { printf("1"); } uprobe:%[1]s:add { printf("2"); } uretprobe:%[1]s:add { printf("3"); } uretprobe:%[1]s:add { printf("4\n"); }`, exe),
+			want: "1234\n1234\n1234\n\n\n"},
 		// -c holds the command before its first instruction: main's
 		// entry is seen.
 		{name: "c-from-first-instruction", cmd: run3,
@@ -410,8 +429,8 @@ func TestE2EUserErrors(t *testing.T) {
 			errRe: `^stdin:1:\d+: error: uaddr: .*: no symbol "no_such_global"\n`},
 		{name: "uaddr-not-uprobe", code: 1, prog: `BEGIN { @ = uaddr("x"); }`,
 			errRe: `^stdin:1:\d+: error: uaddr\(\) is only available in uprobe, uretprobe and usdt probes\n`},
-		{name: "exited-process", code: 1, flags: []string{"-p", "2147483646"}, prog: fmt.Sprintf(`uprobe:%s:add { }`, exe),
-			errRe: `^sonde: -p 2147483646: no such process\n$`},
+		{name: "exited-process", code: 1, flags: []string{"-p", "4194303"}, prog: fmt.Sprintf(`uprobe:%s:add { }`, exe),
+			errRe: `^sonde: -p 4194303: no such process\n$`},
 	})
 }
 

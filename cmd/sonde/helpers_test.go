@@ -24,8 +24,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// workload runs "getpid:N", "read:N:BYTES", "open:N:PATH", "socket:N:FAMILY"
-// (FAMILY a number, a UDP socket), "sleep:MS" steps separated by ",".
+// workload runs "getpid:N", "getppid:N" (which the Go runtime never calls,
+// unlike getpid for its preemption signals), "read:N:BYTES", "pread:N:BYTES"
+// (from /dev/zero at offset 4242, a marker for probes), "open:N:PATH",
+// "socket:N:FAMILY" (FAMILY a number, a UDP socket), "mark:PATH" (write
+// the pid to PATH), "sleep:MS" steps separated by ",".
 func workload(spec string) int {
 	for _, step := range strings.Split(spec, ",") {
 		f := strings.Split(step, ":")
@@ -38,7 +41,11 @@ func workload(spec string) int {
 			for i := 0; i < n; i++ {
 				syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
 			}
-		case "read":
+		case "getppid":
+			for i := 0; i < n; i++ {
+				syscall.Syscall(syscall.SYS_GETPPID, 0, 0, 0)
+			}
+		case "read", "pread":
 			size, _ := strconv.Atoi(f[2])
 			fd, err := syscall.Open("/dev/zero", syscall.O_RDONLY, 0)
 			if err != nil {
@@ -46,7 +53,11 @@ func workload(spec string) int {
 			}
 			buf := make([]byte, size)
 			for i := 0; i < n; i++ {
-				syscall.Read(fd, buf)
+				if f[0] == "pread" {
+					syscall.Pread(fd, buf, preadMarker)
+				} else {
+					syscall.Read(fd, buf)
+				}
 			}
 			syscall.Close(fd)
 		case "open":
@@ -55,6 +66,11 @@ func workload(spec string) int {
 				if err == nil {
 					syscall.Close(fd)
 				}
+			}
+		case "mark":
+			tmp := f[1] + ".tmp"
+			if os.WriteFile(tmp, []byte(strconv.Itoa(os.Getpid())), 0o644) != nil || os.Rename(tmp, f[1]) != nil {
+				return 1
 			}
 		case "socket":
 			family, _ := strconv.Atoi(f[2])
@@ -91,6 +107,10 @@ func workload(spec string) int {
 	return 0
 }
 
+// preadMarker is the offset of the workload's preads, for probes to pick
+// them out: nothing else reads at it.
+const preadMarker = 4242
+
 // workloadCmd is a -c command line running the test binary as a workload.
 func workloadCmd(t *testing.T, spec string) string {
 	t.Helper()
@@ -101,7 +121,7 @@ func workloadCmd(t *testing.T, spec string) string {
 	return fmt.Sprintf("env SONDE_WORKLOAD=%s %s", spec, exe)
 }
 
-func needRoot(t *testing.T) {
+func needRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to load BPF programs")

@@ -23,6 +23,8 @@ var listUserOpts struct {
 }
 
 // list implements -l and -lv for a probe pattern or a type name.
+// The pattern may be several, comma-separated (`-lv 'kprobe:vfs_read,struct
+// file'`).
 func list(opts *options, stdout, stderr io.Writer) int {
 	pattern := opts.listArg
 	listUserOpts.debugDirs, listUserOpts.pid = opts.debugDirs, opts.pid
@@ -36,11 +38,39 @@ func list(opts *options, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := listPattern(stdout, pattern, opts.verbose); err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n", err)
-		return 1
+	if looksLikeScript(pattern) {
+		fmt.Fprintf(stderr, "WARNING: It appears that '%s' is a filename but the file does not exist. Treating '%s' as a search pattern.\n", pattern, pattern)
+	}
+	if pattern == "" {
+		listEverything(stdout)
+		return 0
+	}
+	for _, p := range strings.Split(pattern, ",") {
+		if err := listPattern(stdout, strings.TrimSpace(p), opts.verbose); err != nil {
+			fmt.Fprintf(stderr, "sonde: %v\n", err)
+			return 1
+		}
 	}
 	return 0
+}
+
+// looksLikeScript: a -l argument named like a script file that is not
+// there (the file case is handled before listing).
+func looksLikeScript(s string) bool {
+	return (strings.HasSuffix(s, ".bt") || strings.HasSuffix(s, ".sd")) && !strings.ContainsAny(s, "*?") && !fileExists(s)
+}
+
+// listEverything is a bare -l: every probe of every provider that needs
+// no target binary, as bpftrace lists them; a provider this machine cannot
+// list is skipped.
+func listEverything(w io.Writer) {
+	for _, d := range provider.All() {
+		l := listers[d.Expand]
+		if l == nil || d.Expand == provider.ExpandELF || d.Expand == provider.ExpandUSDT || !d.Runs() {
+			continue
+		}
+		_ = l(w, d, "*", false)
+	}
 }
 
 func listPattern(w io.Writer, pattern string, verbose bool) error {
@@ -48,6 +78,10 @@ func listPattern(w io.Writer, pattern string, verbose bool) error {
 		pattern = "*"
 	}
 	if host.IsBTFName(pattern) {
+		// bpftrace names the BTF the type comes from.
+		if _, err := io.WriteString(w, "vmlinux: "); err != nil {
+			return err
+		}
 		return kbtf.New().ListStruct(w, pattern)
 	}
 	name, rest, found := strings.Cut(pattern, ":")
@@ -99,6 +133,20 @@ var listers = map[provider.Expansion]lister{
 	provider.ExpandBTFIters:          listIters,
 	provider.ExpandELF:               listUser,
 	provider.ExpandUSDT:              listUser,
+	provider.ExpandRate:              listRates,
+}
+
+// listRates prints `interval:UNIT:` for each unit a rate probe takes.
+func listRates(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
+	if pattern == "" {
+		pattern = "*"
+	}
+	for _, u := range provider.RateUnits {
+		if tracefs.Match(pattern, u) || tracefs.Match(pattern, u+":") {
+			fmt.Fprintf(w, "%s:%s:\n", d.Name, u)
+		}
+	}
+	return nil
 }
 
 func listTracepoints(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
@@ -126,7 +174,7 @@ func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool
 	if i := strings.LastIndex(pattern, ":"); i >= 0 {
 		pattern = pattern[i+1:]
 	}
-	err := tracefs.ListKprobes(w, pattern)
+	err := tracefs.ListKprobes(w, d.Name, pattern)
 	if err == nil {
 		return nil
 	}
@@ -137,7 +185,7 @@ func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool
 		return err
 	}
 	for _, n := range names {
-		fmt.Fprintf(w, "kprobe:%s\n", n)
+		fmt.Fprintf(w, "%s:%s\n", d.Name, n)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,14 +28,15 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0"
 
-const usage = `usage: sonde [options] FILE [ARGS...]
-       sonde [options] -e PROGRAM [ARGS...]
-       sonde [options] - (program on stdin)
-       sonde -l [PATTERN | FILE]
-       sonde info     (= --info)
-       sonde help [NAME]  describe a builtin, function, probe type, config key or format
+const usage = `USAGE:
+    sonde [options] FILE [ARGS...]
+    sonde [options] -e PROGRAM [ARGS...]
+    sonde [options] - (program on stdin)
+    sonde -l [PATTERN | FILE]
+    sonde info     (= --info)
+    sonde help [NAME]  describe a builtin, function, probe type, config key or format
 
-options:
+OPTIONS:
   -e PROGRAM     run PROGRAM
   -l [PATTERN]   list probes matching PATTERN (wildcards), or those a script attaches
   -v             verbose; with -l, show probe arguments
@@ -47,6 +49,9 @@ options:
                  at exit, write one HTML page with every map drawn and the run's facts
   -o FILE        write output to FILE
   -q             quiet: no "Attached N probes" message
+  --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
+                 while the script runs (until SIGINT/SIGTERM, exit(), or the
+                 end of -c/-p); maps are not printed at exit
   -c CMD         run CMD, tracing it from its first instruction; exit when it exits
   -p PID         trace only process PID
   -d STAGE       print a compilation stage and exit: ast, asm
@@ -58,41 +63,49 @@ options:
   --debuginfo DIR
                  look for separate debug files of user binaries in DIR first
                  (repeatable); then by build ID and .gnu_debuglink as gdb does
+  --no-warnings  print no warnings (warnf, skipped probes, full maps)
+  --probe-filter REGEX
+                 attach only the probes whose name matches REGEX (and begin, end)
   --info         print which probe types and features this kernel supports
   -V, --version  print the version
   -h, --help     print this help
 
 Script arguments: $1, $2... after the program; after --, --name=value
-parameters are read with getopt("name", default).
+parameters are read with getopt("name", default). Options may follow the
+program too, up to --.
 `
 
 type options struct {
-	program  string
-	hasProg  bool
-	file     string
-	args     []string
-	params   map[string]string // --name[=value] after the script, for getopt
-	list     bool
-	listArg  string
-	verbose  bool
-	format   string
-	outFile  string
-	quiet    bool
-	cmd      string
-	pid      int
-	debug    string
-	dryRun   bool
-	unsafe   bool
-	info     bool
-	showHelp bool
-	showVer  bool
-	incDirs  []string // -I
-	incFiles []string // --include
-	nostdinc bool
+	program string
+	hasProg bool
+	file    string
+	args    []string
+	params  map[string]string // --name[=value] after the script, for getopt
+	list    bool
+	listArg string
+	verbose bool
+	format  string
+	outFile string
+	quiet   bool
+	cmd     string
+	pid     int
+	debug   string
+	dryRun  bool
+	unsafe  bool
+	noWarn  bool // --no-warnings
+	// --probe-filter: only the probes whose name matches (and begin, end).
+	probeFilter *regexp.Regexp
+	info        bool
+	showHelp    bool
+	showVer     bool
+	incDirs     []string // -I
+	incFiles    []string // --include
+	nostdinc    bool
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
 	debugDirs  []string // --debuginfo
+	metrics    string   // --metrics ADDR
 }
 
 func main() {
@@ -119,7 +132,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts, err := parseArgs(argv)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "ERROR: %v\n\n%s", err, usage)
 		return 2
 	}
 	switch {
@@ -137,7 +150,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	name, src, err := readProgram(opts, stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "sonde: %v\n", err)
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
 	script, err := lib.Parse(name, src)
@@ -156,11 +169,18 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Args: opts.args, Params: opts.params, Unsafe: opts.unsafe,
 		Command: opts.cmd, Pid: opts.pid, Warnings: stderr,
 		IncludeDirs: opts.incDirs, IncludeFiles: opts.incFiles, NoStdinc: opts.nostdinc,
-		DebugDirs: opts.debugDirs,
+		DebugDirs:   opts.debugDirs,
+		ProbeFilter: opts.probeFilter,
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
 		AsWritten: opts.list || opts.debug != "",
+		HistSums:  opts.metrics != "", // exact histogram _sum
 	})
+	var perr *lib.ParamError
+	if errors.As(err, &perr) {
+		printParamError(stderr, perr)
+		return 1
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -174,8 +194,13 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sonde: %v\n", err)
 		return 1
 	}
-	for _, n := range prog.Notes() {
-		fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+	if !opts.noWarn {
+		for _, n := range prog.Notes() {
+			fmt.Fprintf(stderr, "sonde: note: %s\n", n)
+		}
+		for _, w := range prog.Warnings() {
+			fmt.Fprintln(stderr, w)
+		}
 	}
 	if opts.debug == "asm" {
 		fmt.Fprint(stdout, prog.Asm())
@@ -201,7 +226,7 @@ func execute(opts *options, prog *lib.Program, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	defer bw.Flush()
 	errw := &flushFirst{bw: bw, w: stderr}
-	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun}
+	ro := lib.RunOptions{Stdout: bw, Stderr: errw, Format: opts.format, Quiet: opts.quiet, DryRun: opts.dryRun, NoWarnings: opts.noWarn}
 	var rec *picture.Recorder
 	if opts.flamegraph != "" || opts.report != "" {
 		// The pictures record what the format prints, to draw it at exit.
@@ -220,7 +245,13 @@ func execute(opts *options, prog *lib.Program, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
-	res, err := prog.Run(ctx, ro)
+	var res *lib.Result
+	var err error
+	if opts.metrics != "" {
+		res, err = serveMetrics(ctx, opts, prog, ro, errw)
+	} else {
+		res, err = prog.Run(ctx, ro)
+	}
 	bw.Flush()
 	if err == nil && rec != nil {
 		err = drawPictures(opts, rec, prog, stderr)
@@ -278,6 +309,12 @@ func readProgram(opts *options, stdin io.Reader) (string, []byte, error) {
 		return "stdin", b, err
 	case opts.file != "":
 		b, err := os.ReadFile(opts.file)
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			// As bpftrace words it, with the C library's message.
+			msg := errno.Error()
+			err = fmt.Errorf("failed to open file '%s': %s", opts.file, strings.ToUpper(msg[:1])+msg[1:])
+		}
 		return opts.file, b, err
 	}
 	return "", nil, errors.New("no program given: use -e PROGRAM, a script file, or - for stdin")
@@ -295,7 +332,9 @@ func parseArgs(argv []string) (*options, error) {
 			o.addScriptArgs(argv[i+1:])
 			break
 		}
-		if o.file != "" || (o.hasProg && !strings.HasPrefix(a, "-")) {
+		if (o.file != "" || o.hasProg) && !isOption(a) {
+			// Options may follow the program, as with getopt; the rest
+			// up to -- are the script's positional arguments.
 			o.addScriptArgs([]string{a})
 			continue
 		}
@@ -317,7 +356,7 @@ func parseArgs(argv []string) (*options, error) {
 		case a == "-f":
 			o.format, err = next()
 			if o.format != "text" && o.format != "json" && o.format != "folded" {
-				return nil, fmt.Errorf("unknown output format %q: use text, json or folded", o.format)
+				return nil, fmt.Errorf("Invalid output format %q\nHINT: use text, json or folded", o.format)
 			}
 		case a == "--flamegraph":
 			o.flamegraph, err = next()
@@ -331,7 +370,7 @@ func parseArgs(argv []string) (*options, error) {
 			var s string
 			s, err = next()
 			if err == nil {
-				o.pid, err = strconv.Atoi(s)
+				o.pid, err = parsePid(s)
 			}
 		case a == "-I":
 			var d string
@@ -347,6 +386,8 @@ func parseArgs(argv []string) (*options, error) {
 			o.incFiles = append(o.incFiles, h)
 		case a == "-d" || a == "--debug":
 			o.debug, err = next()
+		case a == "--metrics":
+			o.metrics, err = next()
 		case a == "--dry-run":
 			o.dryRun = true
 		case a == "--unsafe":
@@ -357,6 +398,15 @@ func parseArgs(argv []string) (*options, error) {
 				dir, err = next()
 			}
 			o.debugDirs = append(o.debugDirs, dir)
+		case a == "--no-warnings":
+			o.noWarn = true
+		case a == "--probe-filter":
+			var re string
+			if re, err = next(); err == nil {
+				if o.probeFilter, err = regexp.Compile(re); err != nil {
+					err = fmt.Errorf("Invalid --probe-filter regex %q: %v", re, err)
+				}
+			}
 		case a == "--info":
 			o.info = true
 		case a == "-h" || a == "--help":
@@ -390,11 +440,56 @@ func parseArgs(argv []string) (*options, error) {
 	if o.cmd != "" && o.pid != 0 {
 		return nil, errors.New("-c and -p cannot be used together")
 	}
-	if o.pid < 0 {
-		return nil, fmt.Errorf("-p %d: not a process id", o.pid)
-	}
 
 	return o, nil
+}
+
+// printParamError reports bad named parameters (or answers -- --help)
+// with the ones the script reads, as bpftrace does.
+func printParamError(w io.Writer, e *lib.ParamError) {
+	opts := e.Expected()
+	if e.Msg == "" {
+		fmt.Fprintln(w, "HINT: expected program options:")
+		for _, o := range opts {
+			fmt.Fprintf(w, "  %s\n", o)
+		}
+		return
+	}
+	fmt.Fprintf(w, "ERROR: %s\n", e.Msg)
+	if len(opts) > 0 {
+		fmt.Fprintf(w, "HINT: expected program options: %s\n", strings.Join(opts, ", "))
+	}
+}
+
+// isOption tells a command-line option from a script argument: a negative
+// number is an argument.
+func isOption(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	_, err := strconv.ParseInt(a, 0, 64)
+	return err != nil
+}
+
+// pidMaxLimit is the kernel's largest possible pid (PID_MAX_LIMIT on
+// 64-bit), whatever kernel.pid_max says.
+const pidMaxLimit = 4 << 20
+
+// parsePid reads -p's value, saying what is wrong with a bad one as
+// bpftrace does.
+func parsePid(s string) (int, error) {
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	switch {
+	case digits == 0:
+		return 0, fmt.Errorf("Failed to parse pid: invalid integer: %s", s)
+	case digits < len(s):
+		return 0, fmt.Errorf("Failed to parse pid: invalid trailing bytes: %s", s)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > pidMaxLimit || n == 0 {
+		return 0, fmt.Errorf("Pid out of range: %s", s)
+	}
+	return n, nil
 }
 
 // addScriptArgs sorts the script's arguments into positional ones ($1...)

@@ -243,6 +243,10 @@ type NotFoundError struct {
 func (e *NotFoundError) Error() string  { return e.Msg }
 func (e *NotFoundError) Hinted() string { return e.Hint }
 
+// IsMissing says the probe names nothing that exists, which a script's
+// missing_probes setting may skip.
+func (e *NotFoundError) IsMissing() bool { return true }
+
 // suggestEvent names the tracepoint closest to group:event: another event
 // of the group, or the event in the closest group.
 func suggestEvent(root, group, event string) string {

@@ -119,16 +119,16 @@ func matchFunctions(r io.Reader, pattern string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
-// ListKprobes prints `kprobe:fn` for each traceable kernel function
-// matching pattern.
-func ListKprobes(w io.Writer, pattern string) error {
+// ListKprobes prints `PROVIDER:fn` (kprobe:vfs_read, kretprobe:vfs_read)
+// for each traceable kernel function matching pattern.
+func ListKprobes(w io.Writer, provider, pattern string) error {
 	fns, err := KprobeFunctions(pattern)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
 	for _, fn := range fns {
-		fmt.Fprintf(bw, "kprobe:%s\n", fn)
+		fmt.Fprintf(bw, "%s:%s\n", provider, fn)
 	}
 	return bw.Flush()
 }

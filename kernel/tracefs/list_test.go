@@ -134,11 +134,11 @@ func TestListLive(t *testing.T) {
 func TestListKprobesLive(t *testing.T) {
 	requireTracefs(t)
 	var b bytes.Buffer
-	err := ListKprobes(&b, "vfs_rea*")
+	err := ListKprobes(&b, "kretprobe", "vfs_rea*")
 	if err != nil {
 		t.Skipf("cannot read available_filter_functions here: %v", err)
 	}
-	if !strings.Contains(b.String(), "kprobe:vfs_read\n") {
+	if !slices.Contains(strings.Split(b.String(), "\n"), "kretprobe:vfs_read") {
 		t.Errorf("ListKprobes(vfs_rea*) missed vfs_read:\n%s", b.String())
 	}
 }

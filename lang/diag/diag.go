@@ -43,12 +43,32 @@ type Diagnostic struct {
 
 // Errorf returns an error diagnostic at span.
 func Errorf(span ast.Span, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Span: span, Severity: Error, Msg: fmt.Sprintf(format, args...)}
+	return &Diagnostic{Span: span, Severity: Error, Msg: escapeControls(fmt.Sprintf(format, args...))}
 }
+
+// escapeControls escapes the control characters a message may quote from the
+// script (`#\a000`), so a diagnostic stays one line and sends no raw bytes
+// to the terminal.
+func escapeControls(msg string) string {
+	if !strings.ContainsFunc(msg, isControl) {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < ' ' || r == 0x7f }
 
 // Warningf returns a warning diagnostic at span.
 func Warningf(span ast.Span, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Span: span, Severity: Warning, Msg: fmt.Sprintf(format, args...)}
+	return &Diagnostic{Span: span, Severity: Warning, Msg: escapeControls(fmt.Sprintf(format, args...))}
 }
 
 // WithHint appends a hint line and returns d, so calls chain:
@@ -56,7 +76,7 @@ func Warningf(span ast.Span, format string, args ...any) *Diagnostic {
 // An empty hint is dropped, which lets callers pass spell.DidYouMean's result
 // through unconditionally.
 func (d *Diagnostic) WithHint(format string, args ...any) *Diagnostic {
-	h := fmt.Sprintf(format, args...)
+	h := escapeControls(fmt.Sprintf(format, args...))
 	if h != "" {
 		d.Hints = append(d.Hints, h)
 	}

@@ -55,8 +55,11 @@ func Supported(name string) error {
 }
 
 func featureCheck(name string) func() error {
-	if name == provider.FeatureKprobeMulti {
+	switch name {
+	case provider.FeatureKprobeMulti:
 		return checkKprobeMulti
+	case provider.FeatureKprobeSession:
+		return checkKprobeSession
 	}
 	d := provider.Get(name)
 	if d == nil || !d.Runs() {
@@ -81,7 +84,7 @@ func infoRows() []string {
 			last = len(names)
 		}
 	}
-	return append(names[:last], append([]string{provider.FeatureKprobeMulti}, names[last:]...)...)
+	return append(names[:last], append([]string{provider.FeatureKprobeMulti, provider.FeatureKprobeSession}, names[last:]...)...)
 }
 
 func exists(path string) bool {
@@ -229,6 +232,20 @@ func probePerfEvent(provider string, typ uint32, config uint64, missing string) 
 		return unsupported(provider, "opening perf events is not permitted (run as root or lower kernel.perf_event_paranoid)", err)
 	}
 	return unsupported(provider, fmt.Sprintf("perf_event_open fails: %v", err), err)
+}
+
+func checkKprobeSession() error {
+	const name = provider.FeatureKprobeSession
+	if err := Supported(provider.FeatureKprobeMulti); err != nil {
+		return unsupported(name, "it needs kprobe_multi", err)
+	}
+	if err := features.HaveBPFLinkKprobeSession(); err != nil {
+		if errors.Is(err, ebpf.ErrNotSupported) {
+			return unsupported(name, "this kernel has no kprobe session links (needs Linux 6.10)", err)
+		}
+		return unsupported(name, fmt.Sprintf("probing kprobe sessions fails: %v", err), err)
+	}
+	return nil
 }
 
 func checkKprobeMulti() error {

@@ -97,7 +97,9 @@ func TestMechanismsComplete(t *testing.T) {
 			t.Errorf("%s: %d rows in Info", d.Name, rows[d.Name])
 		}
 	}
-	if rows[provider.FeatureKprobeMulti] != 1 {
-		t.Errorf("Info lists kprobe_multi %d times", rows[provider.FeatureKprobeMulti])
+	for _, f := range []string{provider.FeatureKprobeMulti, provider.FeatureKprobeSession} {
+		if rows[f] != 1 || featureCheck(f) == nil {
+			t.Errorf("Info lists %s %d times (a check: %v)", f, rows[f], featureCheck(f) != nil)
+		}
 	}
 }

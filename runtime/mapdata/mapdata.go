@@ -273,6 +273,9 @@ func mergeBuckets(info *plan.MapInfo, a *agg.Aggregation, raw *RawMap) ([]Entry,
 			e.Buckets = append(e.Buckets, make([]uint64, bucket+1-len(e.Buckets))...)
 		}
 		e.Buckets[bucket] += c
+		if info.HistSums {
+			e.Total += raw.CPUValues(i).Sum(8) // the values' sum, beside the count
+		}
 	}
 	items := make([]sortItem, len(entries))
 	for i := range entries {
