@@ -87,6 +87,9 @@ type Options struct {
 	IncludeDirs  []string
 	IncludeFiles []string
 	NoStdinc     bool
+	// DebugDirs (--debuginfo) are searched first for the separate debug
+	// files of user binaries, before their build ID and .gnu_debuglink.
+	DebugDirs []string
 
 	// AsWritten compiles the probes as the script writes them, without
 	// asking which probe types this kernel supports: for listing a
@@ -146,6 +149,7 @@ func Compile(s *Script, opts Options) (*Program, error) {
 	}
 	machine := host.New()
 	machine.Time(opts.Timings)
+	machine.DebugInfo(opts.DebugDirs...)
 	copts := machine.CompilerOptions()
 	copts.Phases = opts.Timings
 	if !opts.AsWritten {

@@ -112,7 +112,7 @@ func (ck *checker) ident(id *ast.Ident) *types.Type {
 			return types.Int64
 		}
 	}
-	if kt := ck.c.opts.KernelTypes; kt != nil {
+	if kt := ck.c.typeSource(ck.inst); kt != nil {
 		if v, t, ok := kt.EnumValue(name); ok {
 			ck.inst.enumVals[id] = v
 			if t == nil {

@@ -769,7 +769,7 @@ func (ck *checker) field(e *ast.Field) *types.Type {
 // format or a pointer's target) its members from BTF; other types, and
 // structs that have them, come back as they are.
 func (ck *checker) completeStruct(st *types.Type) (*types.Type, error) {
-	kt := ck.c.opts.KernelTypes
+	kt := ck.c.structSource(ck.inst, st)
 	if st.Kind != types.Struct || st.Fields != nil || kt == nil || st.Name == "" {
 		return st, nil
 	}
@@ -777,7 +777,7 @@ func (ck *checker) completeStruct(st *types.Type) (*types.Type, error) {
 }
 
 func (ck *checker) structField(e *ast.Field, st *types.Type) *types.Type {
-	kt := ck.c.opts.KernelTypes
+	kt := ck.c.structSource(ck.inst, st)
 	if kt == nil {
 		ck.errorf(e, "kernel types are not available (no BTF)")
 		return nil
@@ -789,7 +789,7 @@ func (ck *checker) structField(e *ast.Field, st *types.Type) *types.Type {
 	}
 	f, err := kt.Field(st, e.Name)
 	if err != nil {
-		ck.errorf(e, "%v", err)
+		ck.errorHint(e, hintOf(err), "%v", err)
 		return nil
 	}
 	return fieldType(f.Type)
@@ -808,7 +808,7 @@ func (ck *checker) argsField(e *ast.Field) *types.Type {
 	inst := ck.inst
 	inst.usesArgs = true
 	switch inst.d.Args {
-	case provider.ArgsBTF:
+	case provider.ArgsBTF, provider.ArgsRegs:
 		return ck.kernelArgsField(e)
 	case provider.ArgsTracepoint:
 	default:
@@ -920,25 +920,28 @@ func (ck *checker) resolveType(te *ast.Type) *types.Type {
 	case name == "void":
 		t = types.VoidT
 	default:
-		kt := ck.c.opts.KernelTypes
+		kt := ck.c.typeSource(ck.inst)
 		if kt == nil {
 			ck.errorf(te, "unknown type %s (kernel types need BTF)", name)
 			return nil
 		}
 		bt, err := kt.Type(name)
 		if err != nil {
-			ck.errorf(te, "%v", err)
+			ck.errorHint(te, hintOf(err), "%v", err)
 			return nil
 		}
 		t = bt
 	}
+	// In user-space probes a pointer made by a cast points into the
+	// process, as does one to a type of the program's.
+	user := t.User || (ck.inst != nil && ck.inst.d.UserSpace)
 	for _, s := range te.Suffixes {
 		if s.Ptr {
 			elem := t
 			if elem.Kind == types.Void {
 				elem = nil
 			}
-			t = types.PointerTo(elem, false)
+			t = types.PointerTo(elem, user)
 		} else {
 			t = types.ArrayOf(t, s.Len)
 		}
@@ -1066,7 +1069,6 @@ func (ck *checker) offsetof(e *ast.Offsetof) *types.Type {
 	if st.Kind == types.Pointer && st.Elem != nil {
 		st = st.Elem
 	}
-	kt := ck.c.opts.KernelTypes
 	off := 0
 	for _, name := range e.Fields {
 		if full, err := ck.completeStruct(st); err == nil {
@@ -1078,7 +1080,7 @@ func (ck *checker) offsetof(e *ast.Offsetof) *types.Type {
 		}
 		var f types.Field
 		var err error
-		if kt != nil && st.Kind == types.Struct {
+		if kt := ck.c.structSource(ck.inst, st); kt != nil && st.Kind == types.Struct {
 			f, err = kt.Field(st, name)
 		} else {
 			err = fmt.Errorf("%s has no field %q", st, name)

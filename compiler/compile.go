@@ -31,6 +31,7 @@ type Options struct {
 	Symbols     Symbols     // nil: kaddr unavailable
 	UserSymbols UserSymbols // nil: uprobes unavailable
 	KernelFuncs KernelFuncs // nil: no kernel function list or prototypes
+	UserTypes   UserTypes   // nil: no types from user binaries' DWARF
 	Headers     Headers     // nil: #include gives no constants
 	// ProbeSupport says whether a probe type (or provider.FeatureKprobeMulti) works
 	// on this kernel: nil, or an error saying why not. It picks fallbacks
@@ -73,6 +74,8 @@ type compiler struct {
 	// selfReads are maps assigned from their own value (`@n = @n + 1`),
 	// which type from nothing else until readsAsZero says they hold ints.
 	selfReads map[string]*ast.MapRef
+
+	programTypes map[string]KernelTypes // by binary: its DWARF types over the kernel's (usertypes.go)
 
 	scratchSize int
 	usesRingbuf bool

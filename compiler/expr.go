@@ -517,11 +517,11 @@ func (g *gen) field(e *ast.Field) value {
 		}
 	case types.Pointer:
 		st := xt.Elem
-		f, _ := g.c.opts.KernelTypes.Field(g.fullStruct(st), e.Name)
+		f, _ := g.c.structSource(g.inst, st).Field(g.fullStruct(st), e.Name)
 		p := g.expr(e.X)
 		return g.readMember(p, xt, f, t)
 	case types.Struct:
-		f, _ := g.c.opts.KernelTypes.Field(g.fullStruct(xt), e.Name)
+		f, _ := g.c.structSource(g.inst, xt).Field(g.fullStruct(xt), e.Name)
 		x := g.expr(e.X)
 		if f.BitSize > 0 {
 			return g.bitfield(g.loadField(x.mem.plus(f.Offset), types.Uint64), f)
@@ -538,7 +538,7 @@ func (g *gen) fullStruct(t *types.Type) *types.Type {
 	if t.Fields != nil {
 		return t
 	}
-	full, err := g.c.opts.KernelTypes.Type(t.Name)
+	full, err := g.c.structSource(g.inst, t).Type(t.Name)
 	if err != nil {
 		return t
 	}
@@ -568,7 +568,7 @@ func (g *gen) bitfield(v value, f types.Field) value {
 
 // argsField reads a tracepoint field straight from the context.
 func (g *gen) argsField(e *ast.Field) value {
-	if g.inst.d.Args == provider.ArgsBTF {
+	if a := g.inst.d.Args; a == provider.ArgsBTF || a == provider.ArgsRegs {
 		return g.kernelArgsField(e)
 	}
 	t := g.typeOf(e)

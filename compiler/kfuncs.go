@@ -307,20 +307,30 @@ func (ck *checker) sig(n ast.Node) *FuncSig {
 		return inst.sig
 	}
 	inst.sigDone = true
-	kf := ck.c.opts.KernelFuncs
-	if kf == nil {
-		inst.sigErr = fmt.Errorf("typed arguments need kernel BTF, which is not available")
-	} else if len(inst.p.Symbols) > 0 {
-		inst.sigErr = fmt.Errorf("args are not available in a probe on many functions")
-	} else if inst.d.Expand == provider.ExpandBTFRawTracepoints {
-		inst.sig, inst.sigErr = kf.RawTracepoint(inst.p.Group, inst.p.Event)
-	} else {
-		inst.sig, inst.sigErr = kf.Func(inst.p.Group, inst.p.Event)
-	}
+	inst.sig, inst.sigErr = ck.loadSig()
 	if inst.sigErr != nil {
 		ck.errorf(n, "%v", inst.sigErr)
 	}
 	return inst.sig
+}
+
+// loadSig reads the instance's prototype: from the binary's DWARF in
+// user-space probes, from BTF for kernel functions.
+func (ck *checker) loadSig() (*FuncSig, error) {
+	inst := ck.inst
+	if inst.d.UserSpace {
+		return ck.c.userSig(inst)
+	}
+	kf := ck.c.opts.KernelFuncs
+	switch {
+	case kf == nil:
+		return nil, fmt.Errorf("typed arguments need kernel BTF, which is not available")
+	case len(inst.p.Symbols) > 0:
+		return nil, fmt.Errorf("args are not available in a probe on many functions")
+	case inst.d.Expand == provider.ExpandBTFRawTracepoints:
+		return kf.RawTracepoint(inst.p.Group, inst.p.Event)
+	}
+	return kf.Func(inst.p.Group, inst.p.Event)
 }
 
 // argSlot says where argument i of the instance's function lives: a
@@ -440,8 +450,10 @@ func (ck *checker) retvalType(id *ast.Ident) *types.Type {
 	case !d.Return:
 		ck.errorf(id, "retval is only available in %s probes", provider.Describe(func(d *provider.Provider) bool { return d.Return }))
 		return nil
+	case d.UserSpace:
+		return ck.userRetval()
 	case d.Args != provider.ArgsBTF:
-		return types.Uint64 // untyped: uretprobe
+		return types.Uint64
 	}
 	// In the registers (kretprobe) BTF is optional; in the argument
 	// array (fexit) it says where retval is.

@@ -21,12 +21,15 @@ import (
 // (interface{ Hinted() string }) or from the compiler's own withHint.
 func hintOf(err error) string {
 	var h interface{ Hinted() string }
+	var nf interface{ Hint() string } // kernel/btf's and dwarftypes' NotFoundError
 	var wh *withHint
 	switch {
 	case errors.As(err, &h):
 		return h.Hinted()
 	case errors.As(err, &wh):
 		return wh.hint
+	case errors.As(err, &nf):
+		return nf.Hint()
 	}
 	return ""
 }
@@ -235,21 +238,44 @@ func expandUprobe(c *compiler, d *provider.Provider, ap *ast.AttachPoint, parts 
 	if c.opts.UserSymbols == nil {
 		return nil, fmt.Errorf("uprobes are not available")
 	}
-	bin, fn := parts[0], parts[len(parts)-1]
+	bin, fn := c.userBinary(parts[0]), parts[len(parts)-1]
 	targets, err := c.opts.UserSymbols.Uprobes(bin, fn, c.opts.Pid)
 	if err != nil {
 		return nil, err
 	}
 	var out []plan.Probe
 	for _, t := range targets {
-		name := d.Name + ":" + t.Binary + ":" + t.Symbol
+		name := d.Name + ":" + shownBinary(bin, t.Binary) + ":" + t.Symbol
 		if !strings.ContainsAny(fn, "*?") {
-			name = d.Name + ":" + t.Binary + ":" + fn
+			name = d.Name + ":" + shownBinary(bin, t.Binary) + ":" + fn
 		}
 		out = append(out, plan.Probe{Provider: d.Name, Name: name, Binary: t.Binary, Symbol: t.Symbol,
 			Offset: t.FileOffset, Pid: c.opts.Pid, Event: t.Symbol, Addr: t.Addr})
 	}
 	return out, nil
+}
+
+// userBinary is the binary a user-space probe names: with -p, none (as in
+// usdt::provider:probe) is every file the process maps.
+func (c *compiler) userBinary(bin string) string {
+	if bin == "" && c.opts.Pid > 0 {
+		return "*"
+	}
+	return bin
+}
+
+// shownBinary is the binary as a probe's name shows it, as written: a
+// path stays relative (a name found in PATH or the library cache, or a
+// wildcard, shows the file it resolved to), and BINARY@FILE:LINE, a probe
+// on a source line, keeps its FILE.
+func shownBinary(written, resolved string) string {
+	if strings.Contains(written, "/") && !hasWildcard(written) {
+		return written
+	}
+	if i := strings.LastIndex(written, "@"); i > 0 {
+		return resolved + written[i:]
+	}
+	return resolved
 }
 
 // expandRate reads profile and interval rates: the provider's own perf

@@ -21,7 +21,7 @@ func (c *compiler) expandUSDT(d *provider.Provider, ap *ast.AttachPoint, parts [
 	if c.opts.UserSymbols == nil {
 		return nil, nil, fmt.Errorf("usdt probes are not available")
 	}
-	bin := parts[0]
+	bin := c.userBinary(parts[0])
 	spec := strings.Join(parts[1:], ":")
 	targets, err := c.opts.UserSymbols.USDT(bin, spec, c.opts.Pid)
 	if err != nil {
@@ -32,7 +32,7 @@ func (c *compiler) expandUSDT(d *provider.Provider, ap *ast.AttachPoint, parts [
 	for i := range targets {
 		t := &targets[i]
 		probes = append(probes, plan.Probe{
-			Provider: d.Name, Name: d.Name + ":" + t.Binary + ":" + t.Provider + ":" + t.Name,
+			Provider: d.Name, Name: d.Name + ":" + shownBinary(bin, t.Binary) + ":" + t.Provider + ":" + t.Name,
 			Binary: t.Binary, Symbol: t.Provider + ":" + t.Name, Event: t.Name, Group: t.Provider,
 			Offset: t.FileOffset, RefCtrOffset: t.SemaphoreOffset, Pid: c.opts.Pid, Addr: t.PC,
 		})

@@ -88,7 +88,9 @@ func IsBTFName(s string) bool {
 }
 
 // userSymbols resolves uprobe targets with the ELF symbol tables.
-type userSymbols struct{}
+type userSymbols struct {
+	types *userTypes // DWARF line tables, for BINARY@FILE:LINE
+}
 
 // processBinaries expands the binary "*" of uprobe:*:func and
 // usdt:*:probe: every file the -p process has mapped.
@@ -104,13 +106,20 @@ func processBinaries(pid int) ([]string, error) {
 }
 
 // eachBinary resolves spec with resolve in binary or, for the binary "*",
-// in every file process pid has mapped, skipping the files where it fails;
+// in every file process pid has mapped (for a wildcard path, in every ELF
+// file it matches), skipping the files where it fails;
 // what names spec in the error when no file has it ("function", "USDT probe").
 func eachBinary[T any](binary, spec string, pid int, what string, resolve func(binary string) ([]T, error)) ([]T, error) {
-	if binary != "*" {
+	var bins []string
+	var err error
+	switch {
+	case binary == "*":
+		bins, err = processBinaries(pid)
+	case usym.HasWildcard(binary):
+		bins, err = usym.GlobBinaries(binary) // uprobe:./bin/app*:f
+	default:
 		return resolve(binary)
 	}
-	bins, err := processBinaries(pid)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +128,9 @@ func eachBinary[T any](binary, spec string, pid int, what string, resolve func(b
 		if ts, err := resolve(b); err == nil {
 			out = append(out, ts...)
 		}
+	}
+	if len(out) == 0 && binary != "*" {
+		return nil, fmt.Errorf("no %s %s in the files matching %s", what, spec, binary)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no %s %s in the files of process %d", what, spec, pid)
@@ -142,7 +154,10 @@ func (u userSymbols) Uprobes(binary, spec string, pid int) ([]compiler.UprobeTar
 	})
 }
 
-func (userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+func (u userSymbols) uprobes(binary, spec string, pid int) ([]compiler.UprobeTarget, error) {
+	if bin, src, ok := sourceLine(binary); ok {
+		return u.lineUprobe(bin, src, spec, pid)
+	}
 	path, f, err := openBinary(binary, pid)
 	if err != nil {
 		return nil, err

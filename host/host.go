@@ -23,10 +23,11 @@ import (
 type Host struct {
 	btf     *lazyBTF
 	formats *formatCache
+	dwarf   *userTypes
 }
 
 // New returns the running machine's facts.
-func New() *Host { return &Host{btf: newLazyBTF(), formats: &formatCache{}} }
+func New() *Host { return &Host{btf: newLazyBTF(), formats: &formatCache{}, dwarf: &userTypes{}} }
 
 // CompilerOptions fills the compiler's view of this machine: tracefs,
 // BTF types and function signatures, kernel and user symbols. The caller
@@ -37,13 +38,18 @@ func (h *Host) CompilerOptions() compiler.Options {
 		KernelTypes: h.btf,
 		KernelFuncs: kernelFuncs{h.btf},
 		Symbols:     KernelSymbols{},
-		UserSymbols: userSymbols{},
+		UserSymbols: userSymbols{types: h.dwarf},
+		UserTypes:   h.dwarf,
 	}
 }
 
 // Time records the time spent reading BTF (or its cache) into t, as part
 // of the check phase.
 func (h *Host) Time(t *phase.Timings) { h.btf.phases = t }
+
+// DebugInfo adds directories where separate debug files of user binaries
+// are looked for first (--debuginfo), before gdb's places.
+func (h *Host) DebugInfo(dirs ...string) { h.dwarf.dirs = append(h.dwarf.dirs, dirs...) }
 
 // Save writes what this run learned from BTF and the syscalls tracepoint
 // formats to the on-disk caches, so the next run does not read them again.

@@ -159,7 +159,7 @@ type Args int
 
 const (
 	ArgsNone       Args = iota // neither exists
-	ArgsRegs                   // argN: the argument registers, untyped
+	ArgsRegs                   // argN: the argument registers, untyped; args.NAME typed by the binary's DWARF
 	ArgsBTF                    // argN and args.NAME typed by the kernel function's BTF prototype
 	ArgsTracepoint             // args.NAME: the fields of the tracepoint's format
 	ArgsUSDT                   // argN: as the USDT note's argument specs say

@@ -244,7 +244,11 @@ func typeReg(c Checker, call *ast.Call) *types.Type {
 		c.Errorf(call.Args[0], "reg() takes a literal register name")
 		return nil
 	}
-	off, ok := ptRegsOffsets[lit.Value]
+	name := lit.Value
+	if name == "pc" {
+		name = "ip" // the architecture-neutral name bpftrace accepts
+	}
+	off, ok := ptRegsOffsets[name]
 	if !ok {
 		names := slices.Sorted(maps.Keys(ptRegsOffsets))
 		c.Errorf(lit, "unknown register %q; x86_64 has %v", lit.Value, names)

@@ -323,3 +323,55 @@ func (t *Type) String() string {
 	}
 	return t.Kind.String()
 }
+
+// BitfieldUnit places a bitfield of bits bits at bit offset off in a unit
+// of size bytes (its declared type's size) so that it lies within bytes
+// [offset, offset+size): the compiler loads size bytes at the returned
+// byte offset, shifts right by the returned bit offset (little endian) and
+// masks bits bits. The unit is naturally aligned when the field fits in an
+// aligned unit, as C compilers place it.
+func BitfieldUnit(off, bits, size int) (byteOff, bitOff int) {
+	if size <= 0 || size > 8 || size&(size-1) != 0 {
+		size = 8
+	}
+	start := (off / 8) &^ (size - 1)
+	if off+bits <= (start+size)*8 {
+		return start, off - start*8
+	}
+	return off / 8, off % 8
+}
+
+// CName names a C struct, union or enum (tag) as sonde prints it:
+// "struct x"; an anonymous one takes the name of the typedef it was
+// reached through (alias), else "struct (anon)".
+func CName(tag, name, alias string) string {
+	switch {
+	case name != "":
+		return tag + " " + name
+	case alias != "":
+		return alias
+	}
+	return tag + " (anon)"
+}
+
+// ResolvePointers resolves a type name ending in "*"s: base resolves the
+// name without them, each "*" adds a pointer (void * points to nil), and
+// stub gives the shallow stand-in a pointer to a complete struct points
+// to. user says which address space the pointers point into.
+func ResolvePointers(name string, base func(string) (*Type, error), stub func(*Type) *Type, user bool) (*Type, bool, error) {
+	inner, ok := strings.CutSuffix(name, "*")
+	if !ok {
+		return nil, false, nil
+	}
+	elem, err := base(strings.TrimSpace(inner))
+	if err != nil {
+		return nil, true, err
+	}
+	switch elem.Kind {
+	case Void:
+		elem = nil
+	case Struct:
+		elem = stub(elem)
+	}
+	return PointerTo(elem, user), true, nil
+}

@@ -9,16 +9,35 @@ import (
 
 	"sonde/host"
 	kbtf "sonde/kernel/btf"
+	"sonde/kernel/dwarftypes"
 	"sonde/kernel/tracefs"
 	"sonde/kernel/usym"
 	"sonde/provider"
 )
+
+// listUserOpts are the flags user-space listings read: --debuginfo, where
+// -lv finds separate debug files, and -p, whose mapped files `*` is.
+var listUserOpts struct {
+	debugDirs []string
+	pid       int
+}
 
 // list implements -l and -lv for a probe pattern or a type name.
 // The pattern may be several, comma-separated (`-lv 'kprobe:vfs_read,struct
 // file'`).
 func list(opts *options, stdout, stderr io.Writer) int {
 	pattern := opts.listArg
+	listUserOpts.debugDirs, listUserOpts.pid = opts.debugDirs, opts.pid
+	if pattern == "" && opts.pid > 0 {
+		// -l -p PID: the functions and USDT probes of every file it maps.
+		for _, p := range []string{"uprobe:*:*", "usdt:*:*"} {
+			if err := listPattern(stdout, p, opts.verbose); err != nil {
+				fmt.Fprintf(stderr, "sonde: %v\n", err)
+				return 1
+			}
+		}
+		return 0
+	}
 	if looksLikeScript(pattern) {
 		fmt.Fprintf(stderr, "WARNING: It appears that '%s' is a filename but the file does not exist. Treating '%s' as a search pattern.\n", pattern, pattern)
 	}
@@ -171,20 +190,56 @@ func listKprobes(w io.Writer, d *provider.Provider, pattern string, verbose bool
 	return nil
 }
 
-// listUser lists the functions (uprobes) or USDT notes of a binary.
+// listUser lists the functions (uprobes) or USDT notes of a binary, of
+// each binary a wildcard in the path matches, or with -p, of `*`: every
+// file the process maps. A path is shown as
+// written; a name found in PATH or the library cache as resolved.
 func listUser(w io.Writer, d *provider.Provider, pattern string, verbose bool) error {
 	bin, fn, _ := strings.Cut(pattern, ":")
+	if fn == "" {
+		fn = "*"
+	}
+	var bins []string
+	var err error
+	switch {
+	case (bin == "*" || bin == "") && listUserOpts.pid > 0:
+		bins, err = usym.ProcessBinaries(listUserOpts.pid)
+	case usym.HasWildcard(bin):
+		bins, err = usym.GlobBinaries(bin)
+	default:
+		return listBinary(w, d, bin, fn, verbose)
+	}
+	if err != nil {
+		return err
+	}
+	for _, b := range bins {
+		_ = listBinary(w, d, b, fn, verbose) // a stripped match lists nothing
+	}
+	return nil
+}
+
+func listBinary(w io.Writer, d *provider.Provider, bin, fn string, verbose bool) error {
 	path, err := usym.ResolveBinary(bin, 0)
 	if err != nil {
 		return err
 	}
-	if fn == "" {
-		fn = "*"
+	shown := path
+	if strings.Contains(bin, "/") {
+		shown = bin
 	}
 	if d.Expand == provider.ExpandUSDT {
-		return usym.ListUSDT(w, path, fn)
+		return usym.ListUSDTAs(w, path, shown, fn)
 	}
-	return usym.ListUprobes(w, path, fn)
+	if !verbose {
+		return usym.ListUprobesDetail(w, path, shown, fn, nil)
+	}
+	// -lv: each function's arguments, from the binary's DWARF.
+	df := dwarftypes.Open(path, listUserOpts.debugDirs...)
+	return usym.ListUprobesDetail(w, path, shown, fn, func(w io.Writer, s usym.Symbol) {
+		if df.HasDebugInfo() {
+			_ = df.ListArgs(w, s.Name, s.Addr)
+		}
+	})
 }
 
 // listBTF lists kernel functions (fentry, fexit) or raw tracepoints from

@@ -62,6 +62,9 @@ OPTIONS:
   -nostdinc      read no system or kernel headers, only -I ones (and the built-in table)
   --dry-run      load and attach, then exit without tracing
   --unsafe       allow unsafe functions (system, signal)
+  --debuginfo DIR
+                 look for separate debug files of user binaries in DIR first
+                 (repeatable); then by build ID and .gnu_debuglink as gdb does
   --no-warnings  print no warnings (warnf, skipped probes, full maps)
   --probe-filter REGEX
                  attach only the probes whose name matches REGEX (and begin, end)
@@ -103,7 +106,8 @@ type options struct {
 	// --flamegraph and --report: files drawn at exit.
 	flamegraph string
 	report     string
-	metrics    string // --metrics ADDR
+	debugDirs  []string // --debuginfo
+	metrics    string   // --metrics ADDR
 }
 
 func main() {
@@ -173,6 +177,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Args: opts.args, Params: opts.params, Unsafe: opts.unsafe,
 		Command: opts.cmd, Pid: opts.pid, Warnings: stderr,
 		IncludeDirs: opts.incDirs, IncludeFiles: opts.incFiles, NoStdinc: opts.nostdinc,
+		DebugDirs:   opts.debugDirs,
 		ProbeFilter: opts.probeFilter,
 		// Listing a script's probes or showing its code does not attach:
 		// compile for the probe types as written, whatever this kernel has.
@@ -402,6 +407,12 @@ func parseArgs(argv []string) (*options, error) {
 			o.dryRun = true
 		case a == "--unsafe":
 			o.unsafe = true
+		case a == "--debuginfo" || strings.HasPrefix(a, "--debuginfo="):
+			dir, ok := strings.CutPrefix(a, "--debuginfo=")
+			if !ok {
+				dir, err = next()
+			}
+			o.debugDirs = append(o.debugDirs, dir)
 		case a == "--no-warnings":
 			o.noWarn = true
 		case a == "--probe-filter":

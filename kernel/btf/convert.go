@@ -167,30 +167,13 @@ func (c *converter) composite(t btf.Type, alias string) *types.Type {
 		}
 		f := types.Field{Name: m.Name, Offset: off / 8, Type: c.conv(m.Type)}
 		if m.BitfieldSize > 0 {
-			f.Offset, f.BitOff = bitfieldUnit(off, int(m.BitfieldSize), f.Type.Size)
+			f.Offset, f.BitOff = types.BitfieldUnit(off, int(m.BitfieldSize), f.Type.Size)
 			f.BitSize = int(m.BitfieldSize)
 		}
 		fields = append(fields, f)
 	}
 	r.Fields = fields
 	return r
-}
-
-// bitfieldUnit places a bitfield of bits bits at bit offset off in a unit
-// of size bytes (its declared type's size) so that it lies within bytes
-// [offset, offset+size): the compiler loads size bytes at the returned
-// byte offset, shifts right by the returned bit offset (little endian) and
-// masks bits bits. The unit is naturally aligned when the field fits in an
-// aligned unit, as C compilers place it.
-func bitfieldUnit(off, bits, size int) (byteOff, bitOff int) {
-	if size <= 0 || size > 8 || size&(size-1) != 0 {
-		size = 8
-	}
-	start := (off / 8) &^ (size - 1)
-	if off+bits <= (start+size)*8 {
-		return start, off - start*8
-	}
-	return off / 8, off % 8
 }
 
 // stubOfFull returns the stub standing for a complete struct or union
@@ -214,20 +197,13 @@ func isComposite(t btf.Type) bool {
 // "union x"; an anonymous one reached through a typedef takes the typedef's
 // name (typedef struct {...} atomic_t is "atomic_t").
 func compositeName(t btf.Type, alias string) string {
-	name := t.TypeName()
-	if name == "" {
-		if alias != "" {
-			return alias
-		}
-		name = "(anon)"
-	}
 	if x, ok := t.(*btf.Fwd); ok && x.Kind == btf.FwdUnion {
-		return "union " + name
+		return types.CName("union", t.TypeName(), alias)
 	}
 	if _, ok := t.(*btf.Union); ok {
-		return "union " + name
+		return types.CName("union", t.TypeName(), alias)
 	}
-	return "struct " + name
+	return types.CName("struct", t.TypeName(), alias)
 }
 
 func intType(x *btf.Int) *types.Type {
@@ -246,15 +222,7 @@ func intType(x *btf.Int) *types.Type {
 }
 
 func enumType(x *btf.Enum, alias string) *types.Type {
-	name := x.Name
-	switch {
-	case name != "":
-		name = "enum " + name
-	case alias != "":
-		name = alias
-	default:
-		name = "enum (anon)"
-	}
+	name := types.CName("enum", x.Name, alias)
 	e := &types.Type{Kind: types.Enum, Size: int(x.Size), Signed: x.Signed, Name: name,
 		Enumerators: make(map[uint64]string, len(x.Values))}
 	for _, v := range x.Values {

@@ -17,21 +17,9 @@ import (
 // C base types need no BTF, so they never load it.
 func (k *Kernel) Type(name string) (*types.Type, error) {
 	name = strings.Join(strings.Fields(name), " ")
-	if base, ok := strings.CutSuffix(name, "*"); ok {
-		elem, err := k.Type(base)
-		if err != nil {
-			return nil, err
-		}
-		switch elem.Kind {
-		case types.Void:
-			elem = nil
-		case types.Struct:
-			// Pointers point to stubs, as they do inside structs.
-			k.mu.Lock()
-			elem = k.conv.stubOfFull(elem)
-			k.mu.Unlock()
-		}
-		return types.PointerTo(elem, false), nil
+	// Pointers point to stubs, as they do inside structs.
+	if t, ok, err := types.ResolvePointers(name, k.Type, k.stubOfFull, false); ok {
+		return t, err
 	}
 	name = stripQualifiers(name)
 	if t, ok := baseType(name); ok {
@@ -47,6 +35,12 @@ func (k *Kernel) Type(name string) (*types.Type, error) {
 		return nil, fmt.Errorf("%s is only declared in BTF, never defined", name)
 	}
 	return k.conv.conv(bt), nil
+}
+
+func (k *Kernel) stubOfFull(t *types.Type) *types.Type {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.conv.stubOfFull(t)
 }
 
 // Complete returns the full conversion of a struct stub (as found behind

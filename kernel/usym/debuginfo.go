@@ -31,33 +31,10 @@ func procRootPrefix(path string) string {
 }
 
 // debugSymbols reads the .symtab of a stripped file's separate debug
-// file, found the way gdb finds it: by build ID under
-// /usr/lib/debug/.build-id, then by .gnu_debuglink next to the file, in
-// its .debug directory and under /usr/lib/debug. Debug files keep the
-// original's addresses, so the symbols apply unchanged.
+// file. Debug files keep the original's addresses, so the symbols apply
+// unchanged.
 func debugSymbols(ef *elf.File, path string) []elf.Symbol {
-	root := procRootPrefix(path) // a container's own debug files
-	var candidates []string
-	if id := buildID(ef); len(id) > 1 {
-		h := hex.EncodeToString(id)
-		candidates = append(candidates, filepath.Join(root+debugRoot, ".build-id", h[:2], h[2:]+".debug"))
-	}
-	if sec := ef.Section(".gnu_debuglink"); sec != nil {
-		if data, err := sec.Data(); err == nil {
-			if i := bytes.IndexByte(data, 0); i > 0 {
-				name := string(data[:i])
-				dir := filepath.Dir(path)
-				candidates = append(candidates,
-					filepath.Join(dir, name),
-					filepath.Join(dir, ".debug", name),
-					filepath.Join(root+debugRoot, dir[len(root):], name))
-			}
-		}
-	}
-	for _, c := range candidates {
-		if c == path {
-			continue
-		}
+	for _, c := range debugCandidates(ef, path, nil) {
 		df, err := elf.Open(c)
 		if err != nil {
 			continue
@@ -69,6 +46,72 @@ func debugSymbols(ef *elf.File, path string) []elf.Symbol {
 		}
 	}
 	return nil
+}
+
+// DebugFiles lists where the separate debug file of the ELF file at path
+// may be, best first: in dirs (--debuginfo) by build ID, .gnu_debuglink
+// name or the file's own name plus ".debug", then where gdb looks.
+func DebugFiles(path string, dirs []string) ([]string, error) {
+	ef, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer ef.Close()
+	return debugCandidates(ef, path, dirs), nil
+}
+
+// debugCandidates finds debug files the way gdb does: by build ID under
+// /usr/lib/debug/.build-id, then by .gnu_debuglink next to the file, in
+// its .debug directory and under /usr/lib/debug; dirs come first.
+func debugCandidates(ef *elf.File, path string, dirs []string) []string {
+	root := procRootPrefix(path) // a container's own debug files
+	var id, link string
+	if b := buildID(ef); len(b) > 1 {
+		id = hex.EncodeToString(b)
+	}
+	if sec := ef.Section(".gnu_debuglink"); sec != nil {
+		if data, err := sec.Data(); err == nil {
+			if i := bytes.IndexByte(data, 0); i > 0 {
+				link = string(data[:i])
+			}
+		}
+	}
+	var candidates []string
+	var all []string
+	for _, d := range dirs {
+		// A relative directory is tried from here and from the binary's
+		// directory, as bpftrace reads --debuginfo.
+		all = append(all, d)
+		if !filepath.IsAbs(d) {
+			all = append(all, filepath.Join(filepath.Dir(path), d))
+		}
+	}
+	for _, d := range all {
+		if id != "" {
+			candidates = append(candidates, filepath.Join(d, ".build-id", id[:2], id[2:]+".debug"))
+		}
+		if link != "" {
+			candidates = append(candidates, filepath.Join(d, link))
+		}
+		candidates = append(candidates, filepath.Join(d, filepath.Base(path)+".debug"))
+	}
+	if id != "" {
+		candidates = append(candidates, filepath.Join(root+debugRoot, ".build-id", id[:2], id[2:]+".debug"))
+	}
+	if link != "" {
+		dir := filepath.Dir(path)
+		candidates = append(candidates,
+			filepath.Join(dir, link),
+			filepath.Join(dir, ".debug", link),
+			filepath.Join(root+debugRoot, dir[len(root):], link))
+	}
+	kept := candidates[:0]
+	for _, c := range candidates {
+		if c != path {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 // buildID returns the GNU build ID note's bytes.

@@ -76,6 +76,9 @@ func matchUSDT(pattern string, p USDTProbe) bool {
 	if !hasProv {
 		prov, name = "*", pattern
 	}
+	if prov == "" {
+		prov = "*" // usdt:BIN::probe: any provider
+	}
 	return Wildcard(prov, p.Provider) && Wildcard(name, p.Name)
 }
 
