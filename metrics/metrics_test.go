@@ -4,18 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"flag"
 	"io"
 	"math"
 	"net/http/httptest"
 	"os"
+	goldenfile "sonde/internal/golden"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/common/expfmt"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // pow2 are hist(_, 0) bounds: -1, 0, 1, 3, 7, ..., as mapsource makes them.
 func pow2(n int) []float64 {
@@ -73,24 +71,6 @@ func encodeSnapshot(t *testing.T, snap *Snapshot, format expfmt.Format) string {
 	}
 	w.Flush()
 	return buf.String()
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := "testdata/" + name
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
-	}
 }
 
 func TestExpositionText(t *testing.T) {
@@ -227,4 +207,9 @@ func TestAvgOfNothing(t *testing.T) {
 	if v := value(&Map{Agg: Avg}, &Entry{}); v != 0 || math.IsNaN(v) {
 		t.Errorf("avg of no values = %v, want 0", v)
 	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	goldenfile.Check(t, "testdata/"+name, got)
 }

@@ -2,19 +2,17 @@ package dwarftypes
 
 import (
 	"debug/elf"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	goldenfile "sonde/internal/golden"
 	"sort"
 	"strings"
 	"testing"
 
 	"sonde/types"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // buildProg compiles testdata/prog.c with debug info, skipping without cc.
 func buildProg(t testing.TB, flags ...string) string {
@@ -64,23 +62,6 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, "testdata/prog.golden", b.String())
 		})
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update to accept):\n%s", path, got)
 	}
 }
 
@@ -250,4 +231,9 @@ func TestSplitDWARF(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(".dwp")
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	goldenfile.Check(t, path, got)
 }

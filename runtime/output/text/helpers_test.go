@@ -1,9 +1,8 @@
 package text_test
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
+	goldenfile "sonde/internal/golden"
 	"strings"
 	"testing"
 
@@ -12,27 +11,6 @@ import (
 	"sonde/runtime/output/ndjson"
 	"sonde/runtime/output/text"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-// golden compares got with testdata/name.golden, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s mismatch\n got:\n%s\nwant:\n%s", name, got, want)
-	}
-}
 
 var (
 	le64 = mapdatatest.LE64
@@ -53,4 +31,10 @@ func jsonOf(m *mapdata.Map, top, div int) string {
 	var b strings.Builder
 	ndjson.New(&b, nil).Map(m, top, div)
 	return b.String()
+}
+
+// golden compares got with testdata/name.golden, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
